@@ -1,0 +1,79 @@
+# Tusk — the two commands that matter: `make run` and `make test`.
+# Everything else is a step of those two. See README.md.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := run
+
+UNAME := $(shell uname -s)
+# sqlite_fts5: full-text history search. webkit2_41: WebKitGTK 4.1 on Linux.
+TAGS := sqlite_fts5
+ifeq ($(UNAME),Linux)
+TAGS += webkit2_41
+endif
+GOTAGS := -tags '$(TAGS)'
+WAILS := go tool wails
+GO_PKGS := ./...
+
+.PHONY: run build dev deps deps-test bindings test lint go-test fe-check fe-test e2e bench clean
+
+## run: install what is missing, build, launch the app
+run: build
+	./build/bin/tusk
+
+## build: a release build in build/bin/
+build: deps
+	$(WAILS) build -m -trimpath -tags '$(TAGS)' -o tusk -nocolour
+	@touch frontend/dist/.gitkeep
+
+## dev: hot-reloading development session (wails dev)
+dev: deps
+	$(WAILS) dev -m -tags '$(TAGS)'
+
+deps:
+	@scripts/deps.sh build
+
+deps-test:
+	@scripts/deps.sh test
+
+## bindings: regenerate frontend/wailsjs from the bound Go API (never committed)
+bindings:
+	$(WAILS) generate module -tags '$(TAGS)' >/dev/null
+	@test -f frontend/wailsjs/go/main/App.d.ts
+
+## test: everything CI checks, starting and stopping every service it needs
+test: deps-test lint go-test fe-check fe-test e2e
+	@echo "make test: all checks passed"
+
+lint: bindings
+	@echo '--- gofmt'; out=$$(gofmt -l $$(git ls-files '*.go' ':!:frontend/**')); \
+		if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	@echo '--- go vet'; go vet $(GOTAGS) $(GO_PKGS)
+	@echo '--- staticcheck'; go tool staticcheck $(GOTAGS) $(GO_PKGS)
+	@echo '--- generated bindings are not committed'; \
+		if [ -n "$$(git ls-files frontend/wailsjs)" ]; then echo "frontend/wailsjs is generated: git rm -r --cached frontend/wailsjs"; exit 1; fi
+
+go-test:
+	@echo '--- go test -race'
+	go test -race -count=1 $(GOTAGS) $(GO_PKGS)
+
+fe-check: bindings
+	@echo '--- svelte-check'
+	cd frontend && npm run --silent check
+
+fe-test: bindings
+	@echo '--- vitest'
+	cd frontend && npm run --silent test
+
+## e2e: the real app under `wails dev` + Xvfb, driven by Chromium
+e2e: bindings
+	@echo '--- e2e'
+	xvfb-run -a -s '-screen 0 1280x800x24' node --test --test-concurrency=1 frontend/e2e/
+
+## bench: benchmark figures (not part of make test)
+bench:
+	go test -run '^$$' -bench . -benchmem $(GOTAGS) ./backend/...
+
+clean:
+	rm -rf build/bin frontend/wailsjs test-results
+	find frontend/dist -mindepth 1 ! -name .gitkeep -delete

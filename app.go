@@ -1,0 +1,204 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"runtime"
+	"sync"
+	"time"
+
+	"github.com/sirupsen/logrus"
+
+	"github.com/tusk-app/tusk/backend/apperr"
+	"github.com/tusk-app/tusk/backend/logging"
+	"github.com/tusk-app/tusk/backend/state"
+	"github.com/tusk-app/tusk/backend/storage"
+)
+
+// version is the app version; release builds may set it with
+// -ldflags "-X main.version=…".
+var version = "0.1.0"
+
+// App is the API bound to the frontend. Every exported method is public
+// JavaScript API (frontend/wailsjs/go/main/App): it validates input, calls a
+// backend package and returns (T, error); errors reach JS as apperr.ErrorInfo
+// through options.App.ErrorFormatter. Wails calls each method on its own
+// goroutine, so App is safe for concurrent use.
+type App struct {
+	logs    *logging.Logging
+	log     *logrus.Logger
+	started time.Time // process start, for the startup figure
+
+	// Set once in main before Wails runs: why the state is missing and which
+	// directory was wanted, for the startup dialog.
+	dataDirErr    error
+	wantedDataDir string
+
+	mu      sync.Mutex // guards the fields below
+	ctx     context.Context
+	st      *state.State
+	notices []Notice
+	initDur time.Duration
+}
+
+// Notice is something the user should know about the app's own condition:
+// a recovered store, console-only logging, a session-only keychain. It
+// carries the same ErrorInfo a failed call would.
+type Notice struct {
+	Severity string           `json:"severity"` // info, warning or error
+	Error    apperr.ErrorInfo `json:"error"`
+}
+
+func notice(severity string, kind apperr.Kind, title, message, hint string) Notice {
+	return Notice{Severity: severity, Error: apperr.ErrorInfo{Kind: kind, Title: title, Message: message, Hint: hint}}
+}
+
+// AppInfo is what the start screen shows.
+type AppInfo struct {
+	Version       string   `json:"version"`
+	DevBuild      bool     `json:"devBuild"`
+	Platform      string   `json:"platform"`
+	DataDir       string   `json:"dataDir"`
+	StorePath     string   `json:"storePath"`
+	StoreInMemory bool     `json:"storeInMemory"`
+	LogPath       string   `json:"logPath"`
+	Keychain      string   `json:"keychain"`
+	StartupMs     float64  `json:"startupMs"`
+	Notices       []Notice `json:"notices"`
+}
+
+// NewApp returns the bound API over an initialised state (which may be nil
+// when the data directory could not be created: startup then asks the user
+// for another location).
+func NewApp(logs *logging.Logging, st *state.State, started time.Time) *App {
+	a := &App{logs: logs, log: logs.Logger(), st: st, started: started}
+	if w := logs.Warning(); w != "" {
+		a.notices = append(a.notices, notice("warning", apperr.Storage, "Logging to the console only", w,
+			"Check that the data directory is writable; Tusk keeps working without a log file."))
+	}
+	if st != nil {
+		a.adoptState(st)
+	}
+	return a
+}
+
+// adoptState records st and the notices its opening produced. Callers hold
+// no lock.
+func (a *App) adoptState(st *state.State) {
+	rep := st.StoreReport()
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.st = st
+	a.initDur = st.InitDuration()
+	if rep.Message != "" {
+		sev := "warning"
+		if rep.InMemory {
+			sev = "error"
+		}
+		a.notices = append(a.notices, notice(sev, apperr.Storage, "Local store recovered", rep.Message, storeHint(rep.InMemory)))
+	}
+}
+
+func storeHint(inMemory bool) string {
+	if inMemory {
+		return "Nothing you change in this session will be saved. Check the data directory and restart Tusk."
+	}
+	return "Saved connections, history and saved queries from the damaged file could not be kept; the old file was moved aside for recovery."
+}
+
+// state returns the current state or a Storage error when the app is running
+// without one (the user declined to pick a data directory).
+func (a *App) state() (*state.State, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.st == nil {
+		return nil, apperr.New(apperr.Storage, "the data directory is not available")
+	}
+	return a.st, nil
+}
+
+// AppInfo returns the version, where data and logs live, and any notices
+// from startup.
+func (a *App) AppInfo() (AppInfo, error) {
+	st, err := a.state()
+	if err != nil {
+		return AppInfo{}, err
+	}
+	a.mu.Lock()
+	notices := append([]Notice{}, a.notices...)
+	initDur := a.initDur
+	a.mu.Unlock()
+	rep := st.StoreReport()
+	return AppInfo{
+		Version:       version,
+		DevBuild:      devBuild,
+		Platform:      runtime.GOOS + "/" + runtime.GOARCH,
+		DataDir:       st.DataDir(),
+		StorePath:     st.Store().Path(),
+		StoreInMemory: rep.InMemory,
+		LogPath:       a.logs.Path(),
+		Keychain:      "Not checked yet: passwords will be kept in the OS keychain once connections can be saved.",
+		StartupMs:     float64(initDur.Microseconds()) / 1000,
+		Notices:       notices,
+	}, nil
+}
+
+// maxUIStateBytes bounds one persisted UI value (open tabs with their SQL can
+// be large, but not unbounded).
+const maxUIStateBytes = 8 << 20
+
+// GetUIState returns the JSON stored under key, or "" when the key was never set.
+func (a *App) GetUIState(key string) (string, error) {
+	st, err := a.state()
+	if err != nil {
+		return "", err
+	}
+	if err := validateUIKey(key); err != nil {
+		return "", err
+	}
+	v, err := st.Store().LoadUIState(a.ctx0(), key)
+	if errors.Is(err, storage.ErrNotFound) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	return string(v), nil
+}
+
+// SetUIState stores value (JSON text) under key.
+func (a *App) SetUIState(key, value string) error {
+	st, err := a.state()
+	if err != nil {
+		return err
+	}
+	if err := validateUIKey(key); err != nil {
+		return err
+	}
+	if len(value) > maxUIStateBytes {
+		return apperr.ValidationError(apperr.FieldError{Field: "value", Message: fmt.Sprintf("the value is larger than %d MiB", maxUIStateBytes>>20)})
+	}
+	if !json.Valid([]byte(value)) {
+		return apperr.ValidationError(apperr.FieldError{Field: "value", Message: "the value is not valid JSON"})
+	}
+	return st.Store().SaveUIState(a.ctx0(), key, json.RawMessage(value))
+}
+
+func validateUIKey(key string) error {
+	if key == "" || len(key) > 200 {
+		return apperr.ValidationError(apperr.FieldError{Field: "key", Message: "the key must be 1 to 200 characters"})
+	}
+	return nil
+}
+
+// ctx0 is the app's lifetime context (Wails' startup context once started).
+func (a *App) ctx0() context.Context {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.ctx == nil {
+		return context.Background()
+	}
+	return a.ctx
+}

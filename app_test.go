@@ -1,0 +1,127 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tusk-app/tusk/backend/apperr"
+	"github.com/tusk-app/tusk/backend/logging"
+	"github.com/tusk-app/tusk/backend/state"
+)
+
+func newTestApp(t *testing.T) (*App, string) {
+	t.Helper()
+	dir := t.TempDir()
+	var console bytes.Buffer
+	cfg := logging.DefaultConfig(dir)
+	cfg.Console = &console
+	logs := logging.New(cfg)
+	st, err := state.New(context.Background(), state.Options{DataDir: dir, Log: logs.Logger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	app := NewApp(logs, st, time.Now())
+	t.Cleanup(func() { app.shutdown(context.Background()) })
+	return app, dir
+}
+
+func TestAppInfo(t *testing.T) {
+	app, dir := newTestApp(t)
+	info, err := app.AppInfo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.DataDir != dir || info.StorePath != filepath.Join(dir, "tusk.db") {
+		t.Errorf("paths = %q, %q", info.DataDir, info.StorePath)
+	}
+	if info.LogPath != filepath.Join(dir, "logs", "tusk.log") {
+		t.Errorf("log path = %q", info.LogPath)
+	}
+	if info.Version != version || info.StartupMs <= 0 || info.Keychain == "" {
+		t.Errorf("info = %+v", info)
+	}
+	if len(info.Notices) != 0 {
+		t.Errorf("unexpected notices: %+v", info.Notices)
+	}
+}
+
+func TestUIStateRoundTrip(t *testing.T) {
+	app, _ := newTestApp(t)
+	if v, err := app.GetUIState("theme"); err != nil || v != "" {
+		t.Fatalf("unset key = %q, %v; want empty", v, err)
+	}
+	if err := app.SetUIState("theme", `"dark"`); err != nil {
+		t.Fatal(err)
+	}
+	if v, err := app.GetUIState("theme"); err != nil || v != `"dark"` {
+		t.Fatalf("GetUIState = %q, %v", v, err)
+	}
+}
+
+func TestBoundErrorsCarryErrorInfo(t *testing.T) {
+	app, _ := newTestApp(t)
+	tests := []struct {
+		name  string
+		err   error
+		field string
+	}{
+		{"invalid JSON", app.SetUIState("theme", "{not json"), "value"},
+		{"empty key", app.SetUIState("", `1`), "key"},
+		{"long key", app.SetUIState(strings.Repeat("k", 201), `1`), "key"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var info apperr.ErrorInfo
+			if err := json.Unmarshal([]byte(apperr.Format(tt.err).(string)), &info); err != nil {
+				t.Fatalf("Format is not ErrorInfo JSON: %v", err)
+			}
+			if info.Kind != apperr.Validation || info.Hint == "" || len(info.Fields) != 1 || info.Fields[0].Field != tt.field {
+				t.Fatalf("info = %+v", info)
+			}
+		})
+	}
+}
+
+func TestAppWithoutState(t *testing.T) {
+	logs := logging.New(logging.Config{Console: &bytes.Buffer{}})
+	app := NewApp(logs, nil, time.Now())
+	defer app.shutdown(context.Background())
+	_, err := app.AppInfo()
+	if apperr.KindOf(err) != apperr.Storage {
+		t.Fatalf("AppInfo without state: %v", err)
+	}
+	if err := app.SetUIState("k", "1"); apperr.KindOf(err) != apperr.Storage {
+		t.Fatalf("SetUIState without state: %v", err)
+	}
+}
+
+func TestLogWarningBecomesNotice(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "file")
+	cfg := logging.DefaultConfig(file) // logs under a regular file: cannot be created
+	cfg.Console = &bytes.Buffer{}
+	if err := writeFile(file); err != nil {
+		t.Fatal(err)
+	}
+	logs := logging.New(cfg)
+	st, err := state.New(context.Background(), state.Options{DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	app := NewApp(logs, st, time.Now())
+	defer app.shutdown(context.Background())
+	info, err := app.AppInfo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(info.Notices) != 1 || info.Notices[0].Error.Title != "Logging to the console only" || info.LogPath != "" {
+		t.Fatalf("notices = %+v, log path %q", info.Notices, info.LogPath)
+	}
+}
+
+func writeFile(path string) error { return os.WriteFile(path, []byte("x"), 0o600) }

@@ -1,0 +1,8 @@
+//go:build !dev
+
+package logging_test
+
+import "github.com/sirupsen/logrus"
+
+// wantDefaultLevel is what a release build must default to.
+const wantDefaultLevel = logrus.InfoLevel

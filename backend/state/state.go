@@ -1,0 +1,133 @@
+// Package state holds Tusk's one application state: the data directory, the
+// local store and the background work that outlives a single bound call.
+//
+// A State is created once in main (after logging, T093) and owned by the
+// bound App (T092/T094). Later layers add pools, schema caches and running
+// queries here. A State is safe for concurrent use.
+package state
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/sirupsen/logrus"
+
+	"github.com/tusk-app/tusk/backend/storage"
+)
+
+// Options configure New.
+type Options struct {
+	// DataDir is where the store lives; it is created if missing.
+	DataDir string
+	// Log receives lifecycle lines; nil discards them.
+	Log *logrus.Logger
+}
+
+// State is the application state. Create it with New; Close it once.
+type State struct {
+	dataDir  string
+	store    *storage.Store
+	report   storage.Report
+	log      *logrus.Logger
+	initTime time.Duration
+
+	ctx    context.Context // cancelled by Close; parent of background work
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+
+	mu     sync.Mutex // guards closed (so wg.Add never races wg.Wait)
+	closed bool
+
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// New initialises the data directory and opens (migrating, and recovering
+// from corruption if needed) the local store. A data directory that cannot be
+// created is an error the caller must handle (ask for another location); a
+// damaged store is not: it is recovered and described by StoreReport.
+func New(ctx context.Context, opts Options) (*State, error) {
+	start := time.Now()
+	log := opts.Log
+	if log == nil {
+		log = logrus.New()
+		log.SetOutput(discard{})
+	}
+	if opts.DataDir == "" {
+		return nil, errors.New("state: no data directory given")
+	}
+	if err := storage.InitDataDir(opts.DataDir); err != nil {
+		return nil, err
+	}
+	store, report, err := storage.Open(ctx, filepath.Join(opts.DataDir, storage.FileName))
+	if err != nil {
+		return nil, fmt.Errorf("open local store: %w", err)
+	}
+	bg, cancel := context.WithCancel(context.Background())
+	s := &State{
+		dataDir:  opts.DataDir,
+		store:    store,
+		report:   report,
+		log:      log,
+		ctx:      bg,
+		cancel:   cancel,
+		initTime: time.Since(start),
+	}
+	log.WithFields(logrus.Fields{"data_dir": s.dataDir, "init_ms": float64(s.initTime.Microseconds()) / 1000}).Info("state initialised")
+	return s, nil
+}
+
+// DataDir returns the data directory.
+func (s *State) DataDir() string { return s.dataDir }
+
+// Store returns the local store.
+func (s *State) Store() *storage.Store { return s.store }
+
+// StoreReport describes what happened when the store was opened (recovered
+// from corruption, running in memory, …).
+func (s *State) StoreReport() storage.Report { return s.report }
+
+// InitDuration is how long New took (SC-002).
+func (s *State) InitDuration() time.Duration { return s.initTime }
+
+// Go runs fn in a goroutine owned by the state: its context is cancelled when
+// the state closes, and Close waits for it to return. Use it for work that
+// outlives the bound call that started it. After Close, Go does nothing and
+// returns false.
+func (s *State) Go(fn func(ctx context.Context)) bool {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return false
+	}
+	s.wg.Add(1)
+	s.mu.Unlock()
+	go func() {
+		defer s.wg.Done()
+		fn(s.ctx)
+	}()
+	return true
+}
+
+// Close cancels background work, waits for it, and closes the store. It is
+// safe to call more than once; later calls return the first result.
+func (s *State) Close() error {
+	s.closeOnce.Do(func() {
+		s.mu.Lock()
+		s.closed = true
+		s.mu.Unlock()
+		s.cancel()
+		s.wg.Wait()
+		s.closeErr = s.store.Close()
+		s.log.Info("state closed")
+	})
+	return s.closeErr
+}
+
+type discard struct{}
+
+func (discard) Write(p []byte) (int, error) { return len(p), nil }

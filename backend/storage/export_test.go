@@ -1,0 +1,7 @@
+package storage
+
+// Internal helpers exported to the black-box tests only.
+var (
+	PlatformDataDir = platformDataDir
+	FTSQuery        = ftsQuery
+)

@@ -1,0 +1,6 @@
+//go:build dev
+
+package main
+
+// devBuild is true in `wails dev` builds (the dev build tag).
+const devBuild = true

@@ -1,0 +1,70 @@
+// One place that turns whatever a rejected bound call carries into an
+// AppError with a typed ErrorInfo. The Go side sets options.App.ErrorFormatter
+// to apperr.Format, which sends the ErrorInfo as JSON text; Wails 2.16 rejects
+// with new Error(thatText), so the info is parsed back from the message.
+// Anything else (a Wails-internal failure, a timeout, a bug in JS) becomes the
+// Internal kind so the UI never has to guess.
+import { apperr } from '../../../wailsjs/go/models';
+
+export type ErrorInfo = apperr.ErrorInfo;
+export const Kind = apperr.Kind;
+export type Kind = apperr.Kind;
+
+export class AppError extends Error {
+  readonly info: ErrorInfo;
+
+  constructor(info: ErrorInfo) {
+    super(info.message);
+    this.name = 'AppError';
+    this.info = info;
+  }
+
+  get kind(): Kind {
+    return this.info.kind;
+  }
+}
+
+const kinds = new Set<string>(Object.values(apperr.Kind));
+
+function isErrorInfo(value: unknown): value is ErrorInfo {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return typeof v.kind === 'string' && kinds.has(v.kind) && typeof v.message === 'string';
+}
+
+function internal(message: string): ErrorInfo {
+  return apperr.ErrorInfo.createFrom({
+    kind: apperr.Kind.Internal,
+    title: 'Internal error',
+    message,
+    hint: 'This is a bug in Tusk. The log file has the details.',
+  });
+}
+
+function parseInfo(text: string): ErrorInfo | null {
+  if (!text.startsWith('{')) return null;
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return isErrorInfo(parsed) ? apperr.ErrorInfo.createFrom(parsed) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** toAppError maps any rejection value to an AppError. */
+export function toAppError(reason: unknown): AppError {
+  if (reason instanceof AppError) return reason;
+  if (isErrorInfo(reason)) return new AppError(apperr.ErrorInfo.createFrom(reason));
+  if (reason instanceof Error) return new AppError(parseInfo(reason.message) ?? internal(reason.message));
+  if (typeof reason === 'string') return new AppError(parseInfo(reason) ?? internal(reason));
+  return new AppError(internal(String(reason)));
+}
+
+/** call runs a bound method and rethrows its rejection as an AppError. */
+export async function call<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (reason) {
+    throw toAppError(reason);
+  }
+}

@@ -1,0 +1,90 @@
+// Command tusk is the Tusk desktop PostgreSQL client: a Go backend bound by
+// Wails v2 into a Svelte webview.
+//
+// Start-up order matters and is fixed here: logging first (T093), then the
+// one application state (T092), owned by the bound App (T094); Wails is run
+// last. Shutdown closes the state and flushes the log.
+package main
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/sirupsen/logrus"
+	"github.com/wailsapp/wails/v2"
+	"github.com/wailsapp/wails/v2/pkg/options"
+	"github.com/wailsapp/wails/v2/pkg/options/assetserver"
+	"github.com/wailsapp/wails/v2/pkg/options/linux"
+
+	"github.com/tusk-app/tusk/backend/apperr"
+	"github.com/tusk-app/tusk/backend/logging"
+	"github.com/tusk-app/tusk/backend/state"
+	"github.com/tusk-app/tusk/backend/storage"
+)
+
+//go:embed all:frontend/dist
+var assets embed.FS
+
+func main() {
+	started := time.Now()
+	if generatingBindings {
+		// The binary runs only so Wails can read the bound API: touch no data
+		// directory and no log file.
+		logs := logging.New(logging.Config{Level: logrus.WarnLevel})
+		run(NewApp(logs, nil, started), logs.Logger())
+		return
+	}
+
+	dataDir, dirErr := storage.DefaultDataDir()
+	cfg := logging.DefaultConfig(dataDir)
+	if dirErr != nil {
+		cfg.Dir = "" // console only: there is no data directory to log into
+	}
+	logs := logging.New(cfg)
+	log := logs.Logger()
+	log.WithField("version", version).Info("tusk starting")
+
+	var st *state.State
+	var stErr error
+	if dirErr != nil {
+		stErr = dirErr
+	} else {
+		st, stErr = state.New(context.Background(), state.Options{DataDir: dataDir, Log: log})
+	}
+	if stErr != nil {
+		log.WithError(stErr).Error("data directory unavailable; asking the user at startup")
+	}
+
+	app := NewApp(logs, st, started)
+	app.dataDirErr = stErr
+	app.wantedDataDir = dataDir
+	run(app, log)
+}
+
+// run opens the window and blocks until it closes.
+func run(app *App, log *logrus.Logger) {
+	err := wails.Run(&options.App{
+		Title:            "Tusk",
+		Width:            1280,
+		Height:           800,
+		MinWidth:         720,
+		MinHeight:        480,
+		BackgroundColour: &options.RGBA{R: 251, G: 251, B: 252, A: 255},
+		AssetServer:      &assetserver.Options{Assets: assets},
+		OnStartup:        app.startup,
+		OnShutdown:       app.shutdown,
+		ErrorFormatter:   apperr.Format,
+		EnumBind:         []any{apperr.Enum()},
+		Bind:             []any{app},
+		Linux:            &linux.Options{ProgramName: "tusk"},
+	})
+	if err != nil {
+		log.WithError(err).Error("the window could not be started")
+		app.shutdown(context.Background())
+		fmt.Fprintln(os.Stderr, "tusk:", err)
+		os.Exit(1)
+	}
+}
