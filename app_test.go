@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -125,3 +126,64 @@ func TestLogWarningBecomesNotice(t *testing.T) {
 }
 
 func writeFile(path string) error { return os.WriteFile(path, []byte("x"), 0o600) }
+
+// fakePrompt answers the data-directory dialog from a script.
+type fakePrompt struct {
+	answers []bool
+	folders []string
+	asked   []string
+	quit    bool
+}
+
+func (f *fakePrompt) Ask(_, message string) bool {
+	f.asked = append(f.asked, message)
+	a := f.answers[0]
+	f.answers = f.answers[1:]
+	return a
+}
+
+func (f *fakePrompt) PickFolder(string) (string, error) {
+	d := f.folders[0]
+	f.folders = f.folders[1:]
+	return d, nil
+}
+
+func (f *fakePrompt) Quit() { f.quit = true }
+
+func TestChooseDataDirRetriesUntilUsable(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "file")
+	if err := writeFile(file); err != nil {
+		t.Fatal(err)
+	}
+	logs := logging.New(logging.Config{Console: &bytes.Buffer{}})
+	app := NewApp(logs, nil, time.Now())
+	defer app.shutdown(context.Background())
+	app.wantedDataDir, app.dataDirErr = filepath.Join(file, "tusk"), errors.New("not a directory")
+
+	good := filepath.Join(t.TempDir(), "chosen")
+	bad := filepath.Join(file, "below-a-file")
+	p := &fakePrompt{answers: []bool{true, true, true}, folders: []string{"", bad, good}}
+	if !app.chooseDataDir(context.Background(), p) {
+		t.Fatal("no state adopted")
+	}
+	if p.quit || len(p.asked) != 3 {
+		t.Fatalf("quit=%v asked=%d times", p.quit, len(p.asked))
+	}
+	if !strings.Contains(p.asked[2], bad) {
+		t.Errorf("third question should name the rejected folder %q: %q", bad, p.asked[2])
+	}
+	info, err := app.AppInfo()
+	if err != nil || info.DataDir != good {
+		t.Fatalf("AppInfo = %+v, %v", info, err)
+	}
+}
+
+func TestChooseDataDirDeclinedQuits(t *testing.T) {
+	logs := logging.New(logging.Config{Console: &bytes.Buffer{}})
+	app := NewApp(logs, nil, time.Now())
+	defer app.shutdown(context.Background())
+	p := &fakePrompt{answers: []bool{false}}
+	if app.chooseDataDir(context.Background(), p) || !p.quit {
+		t.Fatalf("declining must quit (quit=%v)", p.quit)
+	}
+}
