@@ -56,6 +56,8 @@ lint: bindings
 go-test:
 	@echo '--- go test -race'
 	go test -race -count=1 $(GOTAGS) $(GO_PKGS)
+	@echo '--- go test, dev build tag (defaults that differ in `wails dev` builds)'
+	go test -count=1 -tags '$(TAGS) dev' -run 'Level|DataDir' ./backend/logging/ ./backend/storage/
 
 fe-check: bindings
 	@echo '--- svelte-check'
