@@ -1,0 +1,141 @@
+// Package event is Tusk's catalogue of backend → frontend events and the
+// small machinery to send them.
+//
+// Names are "domain:verb" constants, all in this file; the frontend mirrors
+// them in one typed map (frontend/src/lib/api/events.ts). Payloads are
+// structs. Events carry status and progress; bulk data (result pages) is
+// fetched through bound methods instead.
+//
+// Backend packages never import the Wails runtime: they take an Emitter,
+// which the app implements with runtime.EventsEmit and tests with Recorder.
+package event
+
+import (
+	"sync"
+	"time"
+)
+
+// Event names.
+const (
+	// PoolStatus carries a connection.PoolStatus whenever a pool changes
+	// (connect, acquire, release, close), at most ~4 times a second per pool.
+	PoolStatus = "pool:status"
+	// KeychainStatus carries a credentials.Status when the keychain switches
+	// to the session-only fallback.
+	KeychainStatus = "keychain:status"
+)
+
+// Emitter sends an event to the frontend. Implementations must be safe for
+// concurrent use and must not block for long.
+type Emitter interface {
+	Emit(name string, payload any)
+}
+
+// EmitterFunc adapts a function to Emitter.
+type EmitterFunc func(name string, payload any)
+
+// Emit calls f.
+func (f EmitterFunc) Emit(name string, payload any) { f(name, payload) }
+
+// Record is one event a Recorder saw.
+type Record struct {
+	Name    string
+	Payload any
+}
+
+// Recorder is an Emitter that keeps every event, for tests. Safe for
+// concurrent use.
+type Recorder struct {
+	mu     sync.Mutex // guards events
+	events []Record
+}
+
+// Emit records the event.
+func (r *Recorder) Emit(name string, payload any) {
+	r.mu.Lock()
+	r.events = append(r.events, Record{name, payload})
+	r.mu.Unlock()
+}
+
+// Events returns a copy of what was recorded, in order.
+func (r *Recorder) Events() []Record {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]Record(nil), r.events...)
+}
+
+// Coalescer rate-limits an event per key: the first change is sent at once,
+// later changes within Interval are merged and the latest payload is sent
+// when the interval ends, so the frontend always ends on the current value
+// and never sees more than one event per key per Interval. Safe for
+// concurrent use.
+type Coalescer struct {
+	name     string
+	interval time.Duration
+	emit     Emitter
+
+	mu   sync.Mutex // guards keys
+	keys map[string]*slot
+}
+
+type slot struct {
+	last    time.Time // when the last event for the key was sent
+	pending any       // latest payload waiting for the timer
+	timer   *time.Timer
+}
+
+// NewCoalescer returns a Coalescer that sends name through emit at most once
+// per interval per key.
+func NewCoalescer(emit Emitter, name string, interval time.Duration) *Coalescer {
+	return &Coalescer{name: name, interval: interval, emit: emit, keys: make(map[string]*slot)}
+}
+
+// Push offers the latest payload for key.
+func (c *Coalescer) Push(key string, payload any) {
+	c.mu.Lock()
+	s := c.keys[key]
+	if s == nil {
+		s = &slot{}
+		c.keys[key] = s
+	}
+	if s.timer != nil { // a send is already scheduled: just update it
+		s.pending = payload
+		c.mu.Unlock()
+		return
+	}
+	wait := c.interval - time.Since(s.last)
+	if wait <= 0 {
+		s.last = time.Now()
+		c.mu.Unlock()
+		c.emit.Emit(c.name, payload)
+		return
+	}
+	s.pending = payload
+	s.timer = time.AfterFunc(wait, func() { c.flush(key) })
+	c.mu.Unlock()
+}
+
+func (c *Coalescer) flush(key string) {
+	c.mu.Lock()
+	s := c.keys[key]
+	if s == nil || s.timer == nil {
+		c.mu.Unlock()
+		return
+	}
+	payload := s.pending
+	s.pending, s.timer, s.last = nil, nil, time.Now()
+	c.mu.Unlock()
+	c.emit.Emit(c.name, payload)
+}
+
+// Stop cancels scheduled sends. Pushes after Stop are sent as usual.
+func (c *Coalescer) Stop() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for k, s := range c.keys {
+		if s.timer != nil {
+			s.timer.Stop()
+		}
+		delete(c.keys, k)
+	}
+}
