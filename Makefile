@@ -55,7 +55,7 @@ lint: bindings
 
 go-test:
 	@echo '--- go test -race'
-	go test -race -count=1 $(GOTAGS) $(GO_PKGS)
+	scripts/with-keyring.sh go test -race -count=1 $(GOTAGS) $(GO_PKGS)
 	@echo '--- go test, dev build tag (defaults that differ in `wails dev` builds)'
 	go test -count=1 -tags '$(TAGS) dev' -run 'Level|DataDir' ./backend/logging/ ./backend/storage/
 
@@ -70,7 +70,7 @@ fe-test: bindings
 ## e2e: the real app under `wails dev` + Xvfb, driven by Chromium
 e2e: bindings
 	@echo '--- e2e'
-	xvfb-run -a -s '-screen 0 1280x800x24' node --test --test-concurrency=1 frontend/e2e/
+	scripts/with-keyring.sh xvfb-run -a -s '-screen 0 1280x800x24' node --test --test-concurrency=1 frontend/e2e/
 
 ## bench: benchmark figures (not part of make test)
 bench:

@@ -12,6 +12,7 @@ import (
 	"github.com/sirupsen/logrus"
 
 	"github.com/tusk-app/tusk/backend/apperr"
+	"github.com/tusk-app/tusk/backend/credentials"
 	"github.com/tusk-app/tusk/backend/logging"
 	"github.com/tusk-app/tusk/backend/state"
 	"github.com/tusk-app/tusk/backend/storage"
@@ -35,6 +36,7 @@ type App struct {
 	// directory was wanted, for the startup dialog.
 	dataDirErr    error
 	wantedDataDir string
+	emitter       *wailsEmitter // nil in tests
 
 	mu      sync.Mutex // guards the fields below
 	ctx     context.Context
@@ -57,16 +59,16 @@ func notice(severity string, kind apperr.Kind, title, message, hint string) Noti
 
 // AppInfo is what the start screen shows.
 type AppInfo struct {
-	Version       string   `json:"version"`
-	DevBuild      bool     `json:"devBuild"`
-	Platform      string   `json:"platform"`
-	DataDir       string   `json:"dataDir"`
-	StorePath     string   `json:"storePath"`
-	StoreInMemory bool     `json:"storeInMemory"`
-	LogPath       string   `json:"logPath"`
-	Keychain      string   `json:"keychain"`
-	StartupMs     float64  `json:"startupMs"`
-	Notices       []Notice `json:"notices"`
+	Version       string             `json:"version"`
+	DevBuild      bool               `json:"devBuild"`
+	Platform      string             `json:"platform"`
+	DataDir       string             `json:"dataDir"`
+	StorePath     string             `json:"storePath"`
+	StoreInMemory bool               `json:"storeInMemory"`
+	LogPath       string             `json:"logPath"`
+	Keychain      credentials.Status `json:"keychain"`
+	StartupMs     float64            `json:"startupMs"`
+	Notices       []Notice           `json:"notices"`
 }
 
 // NewApp returns the bound API over an initialised state (which may be nil
@@ -128,6 +130,10 @@ func (a *App) AppInfo() (AppInfo, error) {
 	}
 	a.mu.Lock()
 	notices := append([]Notice{}, a.notices...)
+	if ks := st.Credentials().Status(); ks.UsingFallback {
+		notices = append(notices, notice("warning", apperr.Keyring, "Passwords are kept for this session only",
+			ks.Reason, "The OS keychain is unavailable, so saved passwords are forgotten when Tusk quits. Unlock or start your keyring (Secret Service, KWallet) and restart Tusk."))
+	}
 	initDur := a.initDur
 	a.mu.Unlock()
 	rep := st.StoreReport()
@@ -139,7 +145,7 @@ func (a *App) AppInfo() (AppInfo, error) {
 		StorePath:     st.Store().Path(),
 		StoreInMemory: rep.InMemory,
 		LogPath:       a.logs.Path(),
-		Keychain:      "Not checked yet: passwords will be kept in the OS keychain once connections can be saved.",
+		Keychain:      st.Credentials().Status(),
 		StartupMs:     float64(initDur.Microseconds()) / 1000,
 		Notices:       notices,
 	}, nil

@@ -44,7 +44,7 @@ func TestAppInfo(t *testing.T) {
 	if info.LogPath != filepath.Join(dir, "logs", "tusk.log") {
 		t.Errorf("log path = %q", info.LogPath)
 	}
-	if info.Version != version || info.StartupMs <= 0 || info.Keychain == "" {
+	if info.Version != version || info.StartupMs <= 0 || info.Keychain.ProbeMs < 0 {
 		t.Errorf("info = %+v", info)
 	}
 	if len(info.Notices) != 0 {

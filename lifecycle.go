@@ -17,6 +17,9 @@ func (a *App) startup(ctx context.Context) {
 	a.ctx = ctx
 	missing := a.st == nil
 	a.mu.Unlock()
+	if a.emitter != nil {
+		a.emitter.start(ctx)
+	}
 	a.log.WithField("since_process_start_ms", time.Since(a.started).Milliseconds()).Info("window started")
 	if missing {
 		a.chooseDataDir(ctx, wailsPrompt{ctx})
@@ -47,7 +50,11 @@ func (a *App) chooseDataDir(ctx context.Context, p prompt) bool {
 		if err != nil || dir == "" {
 			continue
 		}
-		st, err := state.New(ctx, state.Options{DataDir: dir, Log: a.log})
+		opts := state.Options{DataDir: dir, Log: a.log}
+		if a.emitter != nil {
+			opts.Emitter = a.emitter
+		}
+		st, err := state.New(ctx, opts)
 		if err != nil {
 			wanted, reason = dir, err
 			continue

@@ -38,6 +38,10 @@ func main() {
 		return
 	}
 
+	// Tusk connects with exactly the settings the user saved: a PGSERVICE
+	// naming a service file entry would otherwise be merged in by pgx.
+	os.Unsetenv("PGSERVICE")
+
 	dataDir, dirErr := storage.DefaultDataDir()
 	cfg := logging.DefaultConfig(dataDir)
 	if dirErr != nil {
@@ -47,18 +51,20 @@ func main() {
 	log := logs.Logger()
 	log.WithField("version", version).Info("tusk starting")
 
+	emitter := &wailsEmitter{}
 	var st *state.State
 	var stErr error
 	if dirErr != nil {
 		stErr = dirErr
 	} else {
-		st, stErr = state.New(context.Background(), state.Options{DataDir: dataDir, Log: log})
+		st, stErr = state.New(context.Background(), state.Options{DataDir: dataDir, Log: log, Emitter: emitter})
 	}
 	if stErr != nil {
 		log.WithError(stErr).Error("data directory unavailable; asking the user at startup")
 	}
 
 	app := NewApp(logs, st, started)
+	app.emitter = emitter
 	app.dataDirErr = stErr
 	app.wantedDataDir = dataDir
 	run(app, log)

@@ -20,6 +20,9 @@ const (
 	// PoolStatus carries a connection.PoolStatus whenever a pool changes
 	// (connect, acquire, release, close), at most ~4 times a second per pool.
 	PoolStatus = "pool:status"
+	// ConnectionLost carries a state.ConnectionLost when a connection drops
+	// on its own (its SSH tunnel died); the pool is already closed.
+	ConnectionLost = "connection:lost"
 	// KeychainStatus carries a credentials.Status when the keychain switches
 	// to the session-only fallback.
 	KeychainStatus = "keychain:status"

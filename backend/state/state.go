@@ -1,9 +1,16 @@
 // Package state holds Tusk's one application state: the data directory, the
-// local store and the background work that outlives a single bound call.
+// local store, the credentials, the connection pools, the schema caches, the
+// running queries, and the background work that outlives a single bound call.
 //
 // A State is created once in main (after logging, T093) and owned by the
-// bound App (T092/T094). Later layers add pools, schema caches and running
-// queries here. A State is safe for concurrent use.
+// bound App (T092/T094). Every method is safe for concurrent use.
+//
+// # Invariants
+//
+// Removing a connection's pool also drops its schema cache and cancels its
+// running queries (T029). Close cancels every running query, closes every
+// pool, waits (bounded) for background work, clears session-only
+// credentials and closes the store.
 package state
 
 import (
@@ -16,6 +23,11 @@ import (
 
 	"github.com/sirupsen/logrus"
 
+	"github.com/tusk-app/tusk/backend/connection"
+	"github.com/tusk-app/tusk/backend/credentials"
+	"github.com/tusk-app/tusk/backend/event"
+	"github.com/tusk-app/tusk/backend/schema"
+	"github.com/tusk-app/tusk/backend/sshtunnel"
 	"github.com/tusk-app/tusk/backend/storage"
 )
 
@@ -25,15 +37,29 @@ type Options struct {
 	DataDir string
 	// Log receives lifecycle lines; nil discards them.
 	Log *logrus.Logger
+	// Emitter sends events to the frontend; nil drops them.
+	Emitter event.Emitter
+	// Keychain replaces the OS keychain (tests, platforms without one); nil
+	// uses the OS keychain.
+	Keychain credentials.Keychain
 }
 
 // State is the application state. Create it with New; Close it once.
 type State struct {
-	dataDir  string
-	store    *storage.Store
-	report   storage.Report
-	log      *logrus.Logger
-	initTime time.Duration
+	dataDir string
+	store   *storage.Store
+	report  storage.Report
+	creds   *credentials.Store
+	emit    event.Emitter
+	// poolEvents rate-limits pool:status per connection.
+	poolEvents *event.Coalescer
+	log        *logrus.Logger
+	initTime   time.Duration
+
+	pools   *registry[*connection.Pool]
+	tunnels *registry[*sshtunnel.Tunnel] // by connection ID, for tunnelled pools
+	caches  *registry[*schema.Cache]
+	queries *registry[Query]
 
 	ctx    context.Context // cancelled by Close; parent of background work
 	cancel context.CancelFunc
@@ -67,17 +93,36 @@ func New(ctx context.Context, opts Options) (*State, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open local store: %w", err)
 	}
+	emit := opts.Emitter
+	if emit == nil {
+		emit = event.EmitterFunc(func(string, any) {})
+	}
+	creds := credentials.New(ctx, credentials.Options{
+		Keychain:   opts.Keychain,
+		Log:        log,
+		OnFallback: func(st credentials.Status) { emit.Emit(event.KeychainStatus, st) },
+	})
 	bg, cancel := context.WithCancel(context.Background())
 	s := &State{
-		dataDir:  opts.DataDir,
-		store:    store,
-		report:   report,
-		log:      log,
-		ctx:      bg,
-		cancel:   cancel,
-		initTime: time.Since(start),
+		dataDir:    opts.DataDir,
+		store:      store,
+		report:     report,
+		creds:      creds,
+		emit:       emit,
+		poolEvents: event.NewCoalescer(emit, event.PoolStatus, PoolStatusInterval),
+		log:        log,
+		pools:      newRegistry[*connection.Pool](),
+		tunnels:    newRegistry[*sshtunnel.Tunnel](),
+		caches:     newRegistry[*schema.Cache](),
+		queries:    newRegistry[Query](),
+		ctx:        bg,
+		cancel:     cancel,
+		initTime:   time.Since(start),
 	}
-	log.WithFields(logrus.Fields{"data_dir": s.dataDir, "init_ms": float64(s.initTime.Microseconds()) / 1000}).Info("state initialised")
+	log.WithFields(logrus.Fields{
+		"data_dir": s.dataDir, "init_ms": float64(s.initTime.Microseconds()) / 1000,
+		"keychain": creds.Status().Available, "keychain_probe_ms": creds.Status().ProbeMs,
+	}).Info("state initialised")
 	return s, nil
 }
 
@@ -86,6 +131,12 @@ func (s *State) DataDir() string { return s.dataDir }
 
 // Store returns the local store.
 func (s *State) Store() *storage.Store { return s.store }
+
+// Credentials returns the keychain-backed credential store (T031).
+func (s *State) Credentials() *credentials.Store { return s.creds }
+
+// Emitter returns where the state sends events.
+func (s *State) Emitter() event.Emitter { return s.emit }
 
 // StoreReport describes what happened when the store was opened (recovered
 // from corruption, running in memory, …).
@@ -120,12 +171,46 @@ func (s *State) Close() error {
 		s.mu.Lock()
 		s.closed = true
 		s.mu.Unlock()
+		for _, q := range s.queries.drain() {
+			q.Cancel()
+		}
 		s.cancel()
-		s.wg.Wait()
+		for _, p := range s.pools.drain() {
+			p.Close()
+		}
+		for _, t := range s.tunnels.drain() {
+			t.Close()
+		}
+		s.poolEvents.Stop()
+		if !waitTimeout(&s.wg, ShutdownTimeout) {
+			s.log.WithField("timeout", ShutdownTimeout).Warn("background work did not stop in time; closing anyway")
+		}
+		s.caches.drain()
+		s.creds.ClearSession()
 		s.closeErr = s.store.Close()
 		s.log.Info("state closed")
 	})
 	return s.closeErr
+}
+
+// ShutdownTimeout bounds how long Close waits for background goroutines.
+const ShutdownTimeout = 5 * time.Second
+
+// waitTimeout waits for wg up to d and reports whether it finished.
+func waitTimeout(wg *sync.WaitGroup, d time.Duration) bool {
+	done := make(chan struct{})
+	go func() {
+		wg.Wait()
+		close(done)
+	}()
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-done:
+		return true
+	case <-t.C:
+		return false
+	}
 }
 
 type discard struct{}

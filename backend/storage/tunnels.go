@@ -34,9 +34,19 @@ type SSHTunnelRecord struct {
 	AuthMethod string `json:"authMethod"`
 	// KeyPath is the private key file for SSHAuthKey, "" otherwise.
 	KeyPath string `json:"keyPath,omitempty"`
-	// KnownHostsPath is the known_hosts file to verify the host against; ""
-	// means the user's default (~/.ssh/known_hosts).
+	// KnownHostsPath is an extra known_hosts file to verify the host
+	// against, besides the user's ~/.ssh/known_hosts and Tusk's own file;
+	// "" for none.
 	KnownHostsPath string `json:"knownHostsPath,omitempty"`
+	// JumpHost is an OpenSSH ProxyJump value: "[user@]host[:port]" or a
+	// ~/.ssh/config alias, several hops separated by commas; "" for none.
+	JumpHost string `json:"jumpHost,omitempty"`
+	// KeepAliveSeconds is the interval between SSH keepalives; 0 means
+	// Tusk's default.
+	KeepAliveSeconds int `json:"keepAliveSeconds"`
+	// HandshakeTimeoutSeconds bounds connecting and the SSH handshake to
+	// each hop; 0 means Tusk's default.
+	HandshakeTimeoutSeconds int `json:"handshakeTimeoutSeconds"`
 	// CreatedAt and UpdatedAt are set by the store (UTC, millisecond precision).
 	CreatedAt time.Time `json:"createdAt"`
 	UpdatedAt time.Time `json:"updatedAt"`
@@ -57,6 +67,13 @@ func (t SSHTunnelRecord) validate() (SSHTunnelRecord, error) {
 	}
 	if t.Port < 1 || t.Port > 65535 {
 		return t, invalid("port", "port must be between 1 and 65535, not %d", t.Port)
+	}
+	t.JumpHost = strings.TrimSpace(t.JumpHost)
+	if t.KeepAliveSeconds < 0 {
+		return t, invalid("keepAliveSeconds", "the keepalive interval cannot be negative")
+	}
+	if t.HandshakeTimeoutSeconds < 0 {
+		return t, invalid("handshakeTimeoutSeconds", "the handshake timeout cannot be negative")
 	}
 	switch t.AuthMethod {
 	case SSHAuthKey:
@@ -82,15 +99,19 @@ func (s *Store) SaveSSHTunnel(ctx context.Context, t SSHTunnelRecord) (SSHTunnel
 	at := ms(now())
 	var created int64
 	err = s.w.QueryRowContext(ctx, `
-INSERT INTO ssh_tunnels (id, name, host, port, username, auth_method, key_path, known_hosts_path, created_at, updated_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+INSERT INTO ssh_tunnels (id, name, host, port, username, auth_method, key_path, known_hosts_path,
+	jump_host, keepalive_interval_s, handshake_timeout_s, created_at, updated_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (id) DO UPDATE SET
 	name = excluded.name, host = excluded.host, port = excluded.port,
 	username = excluded.username, auth_method = excluded.auth_method,
 	key_path = excluded.key_path, known_hosts_path = excluded.known_hosts_path,
+	jump_host = excluded.jump_host, keepalive_interval_s = excluded.keepalive_interval_s,
+	handshake_timeout_s = excluded.handshake_timeout_s,
 	updated_at = excluded.updated_at
 RETURNING created_at`,
-		t.ID, t.Name, t.Host, t.Port, t.Username, t.AuthMethod, t.KeyPath, t.KnownHostsPath, at, at,
+		t.ID, t.Name, t.Host, t.Port, t.Username, t.AuthMethod, t.KeyPath, t.KnownHostsPath,
+		t.JumpHost, t.KeepAliveSeconds, t.HandshakeTimeoutSeconds, at, at,
 	).Scan(&created)
 	if err != nil {
 		return SSHTunnelRecord{}, fmt.Errorf("save ssh tunnel %s: %w", t.ID, err)
@@ -99,7 +120,8 @@ RETURNING created_at`,
 	return t, nil
 }
 
-const tunnelColumns = `id, name, host, port, username, auth_method, key_path, known_hosts_path, created_at, updated_at`
+const tunnelColumns = `id, name, host, port, username, auth_method, key_path, known_hosts_path,
+	jump_host, keepalive_interval_s, handshake_timeout_s, created_at, updated_at`
 
 func scanTunnel(row interface{ Scan(...any) error }) (SSHTunnelRecord, error) {
 	var (
@@ -107,7 +129,8 @@ func scanTunnel(row interface{ Scan(...any) error }) (SSHTunnelRecord, error) {
 		created, updated int64
 	)
 	err := row.Scan(&t.ID, &t.Name, &t.Host, &t.Port, &t.Username, &t.AuthMethod,
-		&t.KeyPath, &t.KnownHostsPath, &created, &updated)
+		&t.KeyPath, &t.KnownHostsPath, &t.JumpHost, &t.KeepAliveSeconds, &t.HandshakeTimeoutSeconds,
+		&created, &updated)
 	if err != nil {
 		return SSHTunnelRecord{}, err
 	}

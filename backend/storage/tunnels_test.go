@@ -16,6 +16,7 @@ func TestSSHTunnelRoundTrip(t *testing.T) {
 		Name: "bastion", Host: "bastion.example.com", Port: 22, Username: "ops",
 		AuthMethod: storage.SSHAuthKey, KeyPath: "/home/ops/.ssh/id_ed25519",
 		KnownHostsPath: "/home/ops/.ssh/known_hosts",
+		JumpHost:       "jump@gate.example.com:2222,bastion", KeepAliveSeconds: 20, HandshakeTimeoutSeconds: 7,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -62,6 +63,8 @@ func TestSSHTunnelValidation(t *testing.T) {
 		{"unknown auth", func(r *storage.SSHTunnelRecord) { r.AuthMethod = "kerberos" }, "authMethod"},
 		{"key without path", func(r *storage.SSHTunnelRecord) { r.AuthMethod = storage.SSHAuthKey }, "keyPath"},
 		{"bad id", func(r *storage.SSHTunnelRecord) { r.ID = "x" }, "id"},
+		{"negative keepalive", func(r *storage.SSHTunnelRecord) { r.KeepAliveSeconds = -1 }, "keepAliveSeconds"},
+		{"negative handshake timeout", func(r *storage.SSHTunnelRecord) { r.HandshakeTimeoutSeconds = -5 }, "handshakeTimeoutSeconds"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

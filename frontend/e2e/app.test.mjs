@@ -26,6 +26,7 @@ test('the start screen shows what the backend reports', async () => {
   assert.equal(await page.getByTestId('log-path').textContent(), join(dataDir, 'logs', 'tusk.log'));
   assert.match(await page.getByTestId('version').textContent(), /^v\d+\.\d+\.\d+/);
   assert.match(await page.getByTestId('startup').textContent(), /^\d+\.\d ms$/);
+  assert.match(await page.getByTestId('keychain').textContent(), /OS keychain \(answered in [\d.]+ ms\)/);
   await page.screenshot({ path: join(resultsDir, 'start-screen.png'), fullPage: true });
 });
 

@@ -1,7 +1,7 @@
 // Starts the real app with `wails dev` (under the Xvfb display the caller
 // provides) and a headless Debian Chromium driven by playwright-core.
 // Everything started here is stopped by stop(), also when a test fails.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync, createWriteStream, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -121,4 +121,25 @@ export async function startApp({ timeoutMs = 240_000 } = {}) {
     await stop();
     throw new Error(`${e.message}\n--- wails dev log (${logPath}) ---\n${readFileSync(logPath, 'utf8').slice(-4000)}`);
   }
+}
+
+/**
+ * startPostgres starts a throwaway PostgreSQL cluster with the Go test
+ * harness (backend/internal/pgtest, TLS + scram user) and returns its
+ * description (cluster.json) plus stop().
+ */
+export function startPostgres() {
+  const dir = mkdtempSync(join(tmpdir(), 'tusk-e2e-pg-'));
+  const pgtestd = (verb) =>
+    execFileSync('go', ['run', './backend/internal/pgtest/cmd/pgtestd', verb, dir], { cwd: repoRoot, stdio: 'pipe' });
+  pgtestd('start');
+  const cluster = JSON.parse(readFileSync(join(dir, 'cluster.json'), 'utf8'));
+  const stop = () => {
+    try {
+      pgtestd('stop');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+  return { cluster, stop };
 }

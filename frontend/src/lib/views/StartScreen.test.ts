@@ -23,7 +23,7 @@ const info = {
   storePath: '/home/ann/.local/share/tusk/tusk.db',
   storeInMemory: false,
   logPath: '/home/ann/.local/share/tusk/logs/tusk.log',
-  keychain: 'not checked yet',
+  keychain: { available: true, usingFallback: false, reason: '', probeMs: 2.25, sessionSecrets: 0 },
   startupMs: 12.5,
   notices: [{ severity: 'warning', error: { kind: 'storage', title: 'Local store recovered', message: 'moved aside', hint: '' } }],
 };
@@ -40,6 +40,7 @@ describe('StartScreen', () => {
     expect(screen.getByTestId('version')).toHaveTextContent('v1.2.3');
     expect(screen.getByTestId('log-path')).toHaveTextContent(info.logPath);
     expect(screen.getByTestId('startup')).toHaveTextContent('12.5 ms');
+    expect(screen.getByTestId('keychain')).toHaveTextContent('OS keychain (answered in 2.3 ms)');
     expect(screen.getByTestId('notice')).toHaveTextContent('Local store recovered');
   });
 

@@ -1,0 +1,236 @@
+package main
+
+import (
+	"github.com/tusk-app/tusk/backend/connection"
+	"github.com/tusk-app/tusk/backend/credentials"
+	"github.com/tusk-app/tusk/backend/secret"
+	"github.com/tusk-app/tusk/backend/sshtunnel"
+	"github.com/tusk-app/tusk/backend/state"
+)
+
+// SaveConnectionRequest saves a connection and, optionally, its password.
+type SaveConnectionRequest struct {
+	Config connection.Config `json:"config"`
+	// Password is stored in the keychain when Remember is set; it never
+	// reaches the local store.
+	Password string `json:"password"`
+	Remember bool   `json:"remember"`
+	// ForgetPassword deletes a stored password.
+	ForgetPassword bool `json:"forgetPassword"`
+}
+
+// ConnectRequest connects a saved connection.
+type ConnectRequest struct {
+	ID string `json:"id"`
+	// Password is used instead of the stored one when not empty.
+	Password string `json:"password"`
+	// Remember stores Password in the keychain once connected.
+	Remember bool `json:"remember"`
+}
+
+// TestConnectionRequest tries a configuration, saved or not.
+type TestConnectionRequest struct {
+	Config   connection.Config `json:"config"`
+	Password string            `json:"password"`
+}
+
+// SaveTunnelRequest saves an SSH tunnel and, optionally, its password or key
+// passphrase.
+type SaveTunnelRequest struct {
+	Tunnel   sshtunnel.Config `json:"tunnel"`
+	Secret   string           `json:"secret"`
+	Remember bool             `json:"remember"`
+}
+
+// ListConnections returns every saved connection, ordered by name.
+func (a *App) ListConnections() ([]connection.Config, error) {
+	st, err := a.state()
+	if err != nil {
+		return nil, err
+	}
+	recs, err := st.Store().LoadConnections(a.ctx0())
+	if err != nil {
+		return nil, err
+	}
+	out := make([]connection.Config, 0, len(recs))
+	for _, r := range recs {
+		out = append(out, connection.FromRecord(r))
+	}
+	return out, nil
+}
+
+// SaveConnection validates and saves a connection (a new one gets an ID),
+// and stores or forgets its password in the keychain.
+func (a *App) SaveConnection(req SaveConnectionRequest) (connection.Config, error) {
+	st, err := a.state()
+	if err != nil {
+		return connection.Config{}, err
+	}
+	if err := req.Config.Validate(); err != nil {
+		return connection.Config{}, err
+	}
+	ctx := a.ctx0()
+	rec, err := st.Store().SaveConnection(ctx, req.Config.Record())
+	if err != nil {
+		return connection.Config{}, err
+	}
+	saved := connection.FromRecord(rec)
+	switch {
+	case req.Remember && req.Password != "":
+		err = st.Credentials().StorePassword(ctx, saved.ID, secret.New(req.Password))
+	case req.ForgetPassword:
+		err = st.Credentials().DeletePassword(ctx, saved.ID)
+	}
+	return saved, err
+}
+
+// DeleteConnection disconnects, deletes the saved connection (and its
+// history) and removes its password from the keychain.
+func (a *App) DeleteConnection(id string) error {
+	st, err := a.state()
+	if err != nil {
+		return err
+	}
+	ctx := a.ctx0()
+	st.Disconnect(id)
+	if err := st.Store().DeleteConnection(ctx, id); err != nil {
+		return err
+	}
+	return st.Credentials().DeletePassword(ctx, id)
+}
+
+// ParseConnectionURL reads a pasted postgres:// URL or key=value string into
+// a form. The password comes back once so the form can offer to keep it in
+// the keychain; it is never saved anywhere else.
+func (a *App) ParseConnectionURL(text string) (connection.Imported, error) {
+	return connection.ParseURL(text)
+}
+
+// TestConnection tries cfg (tunnel, then database) and reports each step
+// with its timing. A failing step is in the report, not an error.
+func (a *App) TestConnection(req TestConnectionRequest) (state.TestReport, error) {
+	st, err := a.state()
+	if err != nil {
+		return state.TestReport{}, err
+	}
+	return st.TestConnection(a.ctx0(), req.Config, state.ConnectOptions{Password: secret.New(req.Password)})
+}
+
+// Connect opens a pool for a saved connection and returns its status.
+func (a *App) Connect(req ConnectRequest) (connection.PoolStatus, error) {
+	st, err := a.state()
+	if err != nil {
+		return connection.PoolStatus{}, err
+	}
+	return st.Connect(a.ctx0(), req.ID, state.ConnectOptions{Password: secret.New(req.Password), Remember: req.Remember})
+}
+
+// Disconnect closes a connection's pool; running queries are cancelled.
+func (a *App) Disconnect(id string) error {
+	st, err := a.state()
+	if err != nil {
+		return err
+	}
+	st.Disconnect(id)
+	return nil
+}
+
+// PoolStatuses returns the status of every connected pool.
+func (a *App) PoolStatuses() ([]connection.PoolStatus, error) {
+	st, err := a.state()
+	if err != nil {
+		return nil, err
+	}
+	return st.PoolStatuses(), nil
+}
+
+// StorePassword keeps a connection's password in the keychain (or, when the
+// keychain is unavailable, for this session only: see KeychainStatus).
+func (a *App) StorePassword(id, password string) error {
+	st, err := a.state()
+	if err != nil {
+		return err
+	}
+	return st.Credentials().StorePassword(a.ctx0(), id, secret.New(password))
+}
+
+// HasPassword reports whether a password is stored for a connection.
+func (a *App) HasPassword(id string) (bool, error) {
+	st, err := a.state()
+	if err != nil {
+		return false, err
+	}
+	return st.Credentials().HasPassword(a.ctx0(), id)
+}
+
+// DeletePassword removes a connection's stored password.
+func (a *App) DeletePassword(id string) error {
+	st, err := a.state()
+	if err != nil {
+		return err
+	}
+	return st.Credentials().DeletePassword(a.ctx0(), id)
+}
+
+// KeychainStatus tells whether passwords go to the OS keychain or, when it
+// is unavailable, are kept for this session only (and why).
+func (a *App) KeychainStatus() (credentials.Status, error) {
+	st, err := a.state()
+	if err != nil {
+		return credentials.Status{}, err
+	}
+	return st.Credentials().Status(), nil
+}
+
+// ListTunnels returns every saved SSH tunnel, ordered by name.
+func (a *App) ListTunnels() ([]sshtunnel.Config, error) {
+	st, err := a.state()
+	if err != nil {
+		return nil, err
+	}
+	recs, err := st.Store().LoadSSHTunnels(a.ctx0())
+	if err != nil {
+		return nil, err
+	}
+	out := make([]sshtunnel.Config, 0, len(recs))
+	for _, r := range recs {
+		out = append(out, sshtunnel.FromRecord(r))
+	}
+	return out, nil
+}
+
+// SaveTunnel validates and saves an SSH tunnel and, when asked, its password
+// or key passphrase in the keychain.
+func (a *App) SaveTunnel(req SaveTunnelRequest) (sshtunnel.Config, error) {
+	st, err := a.state()
+	if err != nil {
+		return sshtunnel.Config{}, err
+	}
+	if err := req.Tunnel.Validate(); err != nil {
+		return sshtunnel.Config{}, err
+	}
+	ctx := a.ctx0()
+	rec, err := st.Store().SaveSSHTunnel(ctx, req.Tunnel.Record())
+	if err != nil {
+		return sshtunnel.Config{}, err
+	}
+	saved := sshtunnel.FromRecord(rec)
+	if req.Remember && req.Secret != "" {
+		err = st.Credentials().StoreSSHSecret(ctx, saved.ID, secret.New(req.Secret))
+	}
+	return saved, err
+}
+
+// DeleteTunnel deletes a saved tunnel (its connections become direct) and
+// its stored secret.
+func (a *App) DeleteTunnel(id string) error {
+	st, err := a.state()
+	if err != nil {
+		return err
+	}
+	ctx := a.ctx0()
+	if err := st.Store().DeleteSSHTunnel(ctx, id); err != nil {
+		return err
+	}
+	return st.Credentials().DeleteSSHSecret(ctx, id)
+}
