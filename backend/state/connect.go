@@ -161,9 +161,13 @@ func (s *State) open(ctx context.Context, cfg connection.Config, opts *ConnectOp
 			s.log.WithError(err).Warn("keychain read failed; connecting without a stored password")
 		}
 	}
-	id := cfg.ID
 	popts.Log = s.log
-	popts.OnStatus = func(ps connection.PoolStatus) { s.poolEvents.Push(id, ps) }
+	if rep == nil {
+		// Only registered pools report; a test pool for the same saved
+		// connection must not overwrite (or close) the real one in the UI.
+		id := cfg.ID
+		popts.OnStatus = func(ps connection.PoolStatus) { s.poolEvents.Push(id, ps) }
+	}
 
 	start := time.Now()
 	pool, err := connection.NewPool(ctx, cfg, password, popts)
