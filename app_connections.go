@@ -234,3 +234,14 @@ func (a *App) DeleteTunnel(id string) error {
 	}
 	return st.Credentials().DeleteSSHSecret(ctx, id)
 }
+
+// AcceptHostKey trusts an unknown SSH host key after the user compared its
+// fingerprint (from ErrorInfo.hostKey of a failed connect); connect again
+// afterwards.
+func (a *App) AcceptHostKey(fingerprint string) error {
+	st, err := a.state()
+	if err != nil {
+		return err
+	}
+	return st.AcceptHostKey(fingerprint)
+}

@@ -172,7 +172,49 @@ func classifyCancel(err error) *Error {
 	return nil
 }
 
+// tunnelHop is implemented by the SSH tunnel's errors: the hop (SSH server)
+// that failed, so messages can say which one.
+type tunnelHop interface{ SSHHop() string }
+
+// credentialNeeder is implemented by the SSH tunnel's "secret needed" error.
+type credentialNeeder interface{ NeededCredential() string }
+
+// hostKeyer is implemented by the SSH tunnel's host-key error.
+type hostKeyer interface{ HostKeyInfo() HostKeyInfo }
+
+// classifySSH maps SSH failures and names the hop when the error came from
+// a tunnel; inside a tunnel, network failures are SSH failures too.
 func classifySSH(err error) *Error {
+	var hop tunnelHop
+	inTunnel := errors.As(err, &hop)
+	e := classifySSHCause(err)
+	if e == nil && inTunnel {
+		if errors.Is(err, context.Canceled) {
+			return nil // a cancel stays Cancelled
+		}
+		// A network failure on the way to an SSH server: keep the network
+		// message and hint, but report it as the SSH step's failure.
+		if e = classifyNet(err); e == nil {
+			e = &Error{Message: "the SSH connection failed", Hint: defaultHint(SSH), Detail: err.Error()}
+		}
+		e.Kind = SSH
+	}
+	if e != nil && inTunnel && hop.SSHHop() != "" {
+		e.Message += " (" + hop.SSHHop() + ")"
+	}
+	var hk hostKeyer
+	if e != nil && errors.As(err, &hk) {
+		info := hk.HostKeyInfo()
+		e.HostKey = &info
+	}
+	return e
+}
+
+func classifySSHCause(err error) *Error {
+	var need credentialNeeder
+	if errors.As(err, &need) && need.NeededCredential() == "password" {
+		return &Error{Kind: Authentication, Message: "an SSH password is needed", Hint: "Enter the SSH password (and choose whether the keychain should remember it)."}
+	}
 	var missing *ssh.PassphraseMissingError
 	if errors.As(err, &missing) {
 		msg := "the SSH private key is protected by a passphrase"

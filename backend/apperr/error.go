@@ -31,6 +31,17 @@ type PgFields struct {
 	Constraint       string `json:"constraint,omitempty"`
 }
 
+// HostKeyInfo describes an SSH host key the user must decide about: an
+// unknown host (show the fingerprint and offer to trust it) or a changed key
+// (Changed: refuse, and warn).
+type HostKeyInfo struct {
+	Host        string `json:"host"`
+	Port        int    `json:"port"`
+	KeyType     string `json:"keyType"`
+	Fingerprint string `json:"fingerprint"` // SHA256:…, as ssh-keygen -l shows it
+	Changed     bool   `json:"changed"`
+}
+
 // FieldError is one rejected input field of a Validation error; Field is the
 // JSON name of the field so the UI can show the message next to it.
 type FieldError struct {
@@ -52,6 +63,8 @@ type Error struct {
 	Pg *PgFields
 	// Fields lists the rejected inputs of a Validation error.
 	Fields []FieldError
+	// HostKey is set for SSH host-key errors.
+	HostKey *HostKeyInfo
 	// Err is the underlying cause, for the log; never shown as is.
 	Err error
 }

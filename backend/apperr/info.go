@@ -25,6 +25,8 @@ type ErrorInfo struct {
 	Pg *PgFields `json:"pg,omitempty"`
 	// Fields lists rejected inputs of a Validation error.
 	Fields []FieldError `json:"fields,omitempty"`
+	// HostKey is set when an SSH host key needs the user's decision.
+	HostKey *HostKeyInfo `json:"hostKey,omitempty"`
 }
 
 // Info classifies err and returns what the UI shows. A nil error gives the
@@ -41,6 +43,7 @@ func Info(err error) ErrorInfo {
 		Hint:    secret.Redact(e.Hint),
 		Detail:  secret.Redact(e.Detail),
 		Fields:  e.Fields,
+		HostKey: e.HostKey,
 	}
 	if e.Pg != nil {
 		pg := *e.Pg

@@ -111,13 +111,13 @@ func TestClassifyEveryFailure(t *testing.T) {
 			cfg.Port = refused
 			_, err := open(t, cfg, e.deps())
 			return err
-		}, apperr.Connection, "127.0.0.1:" + strconv.Itoa(refused)},
+		}, apperr.SSH, "127.0.0.1:" + strconv.Itoa(refused)},
 		{"silent server", func(t *testing.T) error {
 			cfg := e.config()
 			cfg.Host, cfg.Port, cfg.HandshakeTimeout = silentHost, silentPortN, 200*time.Millisecond
 			_, err := open(t, cfg, e.deps())
 			return err
-		}, apperr.Connection, silent},
+		}, apperr.SSH, silent},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

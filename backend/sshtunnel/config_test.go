@@ -3,6 +3,7 @@ package sshtunnel_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"reflect"
 	"sort"
@@ -135,5 +136,13 @@ func TestErrorTexts(t *testing.T) {
 		Kind: sshtunnel.CredentialPassword, Hop: "db:22", User: "ops"}}
 	if !strings.Contains(need.Error(), "password") || !strings.Contains(need.Error(), "ops on db:22") {
 		t.Errorf("%q", need.Error())
+	}
+	var iface interface{ NeededCredential() string }
+	if !errors.As(&sshtunnel.HopError{Hop: "db:22", Err: need}, &iface) || iface.NeededCredential() != "password" {
+		t.Error("NeededCredential not reachable through a HopError")
+	}
+	var hop interface{ SSHHop() string }
+	if !errors.As(fmt.Errorf("connect: %w", he), &hop) || hop.SSHHop() != "db:22" {
+		t.Error("SSHHop not reachable through wrapping")
 	}
 }

@@ -9,6 +9,8 @@ import (
 
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/knownhosts"
+
+	"github.com/tusk-app/tusk/backend/apperr"
 )
 
 // HopError is a failure of the SSH side of a tunnel, attributed to the hop
@@ -150,6 +152,11 @@ func (e *HostKeyError) Error() string {
 // Unwrap returns the *knownhosts.KeyError.
 func (e *HostKeyError) Unwrap() error { return e.Err }
 
+// HostKeyInfo describes the key for the UI (apperr.ErrorInfo.HostKey).
+func (e *HostKeyError) HostKeyInfo() apperr.HostKeyInfo {
+	return apperr.HostKeyInfo{Host: e.Host, Port: e.Port, KeyType: e.KeyType, Fingerprint: e.Fingerprint, Changed: e.Changed()}
+}
+
 // CredentialKind names the secret a CredentialRequest asks for.
 type CredentialKind string
 
@@ -206,3 +213,8 @@ func (e *CredentialNeededError) Error() string {
 
 // Unwrap returns the underlying error, if any.
 func (e *CredentialNeededError) Unwrap() error { return e.Err }
+
+// NeededCredential returns "passphrase" or "password". It lets packages
+// that cannot import sshtunnel (apperr) recognise the error with errors.As
+// on interface{ NeededCredential() string }.
+func (e *CredentialNeededError) NeededCredential() string { return string(e.Kind) }

@@ -149,8 +149,8 @@ func wantKind(t *testing.T, err error, kind apperr.Kind, hop string) *apperr.Err
 	if ae.Kind != kind {
 		t.Errorf("Classify(%v).Kind = %s (%q), want %s", err, ae.Kind, ae.Message, kind)
 	}
-	if hop != "" && !strings.Contains(ae.Error(), hop) {
-		t.Errorf("classified error %q does not name the hop %q", ae.Error(), hop)
+	if msg := apperr.Info(err).Message; hop != "" && !strings.Contains(msg, hop) {
+		t.Errorf("the message the user reads, %q, does not name the hop %q", msg, hop)
 	}
 	if !sshtunnel.IsTunnelError(err) {
 		t.Errorf("IsTunnelError(%v) = false", err)

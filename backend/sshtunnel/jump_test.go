@@ -129,7 +129,7 @@ func TestProxyJumpErrorsNameTheHop(t *testing.T) {
 		if !errors.As(err, &he) || he.Jump || he.Hop != e.srv.Addr || !errors.As(err, &hk) || hk.Port != e.srv.Port {
 			t.Fatalf("got %v, want an unknown host key on the target", err)
 		}
-		wantKind(t, err, apperr.SSH, "ssh to "+e.srv.Addr)
+		wantKind(t, err, apperr.SSH, e.srv.Addr)
 	})
 	t.Run("jump host cannot reach the target", func(t *testing.T) {
 		cfg := e.config()

@@ -54,7 +54,7 @@ func TestSilentServerHandshakeTimeout(t *testing.T) {
 	if !errors.As(err, &ne) || !ne.Timeout() || !strings.Contains(err.Error(), "did not finish within 300ms") {
 		t.Fatalf("got %v, want a handshake timeout", err)
 	}
-	wantKind(t, err, apperr.Connection, addr)
+	wantKind(t, err, apperr.SSH, addr)
 	t.Logf("silent server: %v after %s", err, elapsed.Round(time.Millisecond))
 
 	// ctx bounds the handshake too, and its cancellation is reported as such.
@@ -66,7 +66,7 @@ func TestSilentServerHandshakeTimeout(t *testing.T) {
 	if !errors.Is(err, context.Canceled) || time.Since(start) > 3*time.Second {
 		t.Fatalf("cancelled after %s: %v", time.Since(start), err)
 	}
-	wantKind(t, err, apperr.Cancelled, addr)
+	wantKind(t, err, apperr.Cancelled, "") // a cancel needs no hop
 }
 
 func TestConnectRefused(t *testing.T) {
@@ -75,7 +75,8 @@ func TestConnectRefused(t *testing.T) {
 	cfg := sshtunnel.Config{Host: "127.0.0.1", Port: port, AuthMethod: sshtunnel.AuthKey,
 		KeyPath: sshtest.NewKey(t, t.TempDir(), "id", sshtest.ED25519, "").Path}
 	_, err := open(t, cfg, sshtunnel.Deps{Home: t.TempDir()})
-	ae := wantKind(t, err, apperr.Connection, "127.0.0.1:"+strconv.Itoa(port))
+	// The SSH step failed: reported as SSH, with the network's own message.
+	ae := wantKind(t, err, apperr.SSH, "127.0.0.1:"+strconv.Itoa(port))
 	if !strings.Contains(ae.Message, "refused") {
 		t.Errorf("message %q", ae.Message)
 	}
@@ -111,7 +112,7 @@ func TestTunnelDeath(t *testing.T) {
 	if !errors.Is(err, sshtunnel.ErrTunnelDown) || !errors.Is(err, net.ErrClosed) || !strings.Contains(err.Error(), "forward to "+e.echo) {
 		t.Fatalf("DialContext on a dead tunnel: %v", err)
 	}
-	wantKind(t, err, apperr.Connection, e.srv.Addr)
+	wantKind(t, err, apperr.SSH, e.srv.Addr)
 	_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
 	if _, err := c.Read(make([]byte, 1)); err == nil || errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("a connection of the dead tunnel still reads: %v", err)

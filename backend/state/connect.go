@@ -201,7 +201,24 @@ func (s *State) openTunnel(ctx context.Context, tunnelID string, opts *ConnectOp
 	if deps.TuskKnownHosts == "" {
 		deps.TuskKnownHosts = filepath.Join(s.dataDir, KnownHostsFile)
 	}
-	return sshtunnel.Open(ctx, sshtunnel.FromRecord(rec), deps)
+	t, err := sshtunnel.Open(ctx, sshtunnel.FromRecord(rec), deps)
+	var hk *sshtunnel.HostKeyError
+	if errors.As(err, &hk) && !hk.Changed() {
+		s.hostKeys.put(hk.Fingerprint, hk) // the user may now accept it
+	}
+	return t, err
+}
+
+// AcceptHostKey trusts the SSH host key with this fingerprint, which a
+// failed Connect or TestConnection reported as unknown (ErrorInfo.HostKey),
+// by adding it to Tusk's known_hosts. A changed key is never accepted here.
+func (s *State) AcceptHostKey(fingerprint string) error {
+	hk, ok := s.hostKeys.take(fingerprint)
+	if !ok {
+		return apperr.New(apperr.SSH, "no unknown host key with this fingerprint is waiting for a decision").
+			WithHint("Connect again to see the host's fingerprint.")
+	}
+	return sshtunnel.AcceptHostKey(filepath.Join(s.dataDir, KnownHostsFile), hk.Host, hk.Port, hk.Key)
 }
 
 // watchTunnel disconnects a connection whose tunnel dies and tells the UI.

@@ -58,8 +58,11 @@ type State struct {
 
 	pools   *registry[*connection.Pool]
 	tunnels *registry[*sshtunnel.Tunnel] // by connection ID, for tunnelled pools
-	caches  *registry[*schema.Cache]
-	queries *registry[Query]
+	// hostKeys holds unknown SSH host keys by fingerprint until the user
+	// accepts one (AcceptHostKey).
+	hostKeys *registry[*sshtunnel.HostKeyError]
+	caches   *registry[*schema.Cache]
+	queries  *registry[Query]
 
 	ctx    context.Context // cancelled by Close; parent of background work
 	cancel context.CancelFunc
@@ -113,6 +116,7 @@ func New(ctx context.Context, opts Options) (*State, error) {
 		log:        log,
 		pools:      newRegistry[*connection.Pool](),
 		tunnels:    newRegistry[*sshtunnel.Tunnel](),
+		hostKeys:   newRegistry[*sshtunnel.HostKeyError](),
 		caches:     newRegistry[*schema.Cache](),
 		queries:    newRegistry[Query](),
 		ctx:        bg,
