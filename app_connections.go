@@ -17,6 +17,10 @@ type SaveConnectionRequest struct {
 	Remember bool   `json:"remember"`
 	// ForgetPassword deletes a stored password.
 	ForgetPassword bool `json:"forgetPassword"`
+	// PastedURL is the connection URL the form was filled from
+	// (ParseConnectionURL): when Password is empty and Remember is set, the
+	// URL's password goes to the keychain. The URL itself is not kept.
+	PastedURL string `json:"pastedUrl"`
 }
 
 // ConnectRequest connects a saved connection.
@@ -26,6 +30,12 @@ type ConnectRequest struct {
 	Password string `json:"password"`
 	// Remember stores Password in the keychain once connected.
 	Remember bool `json:"remember"`
+	// SSHSecret answers the tunnel's request for a password or key
+	// passphrase that is not stored (an "ssh" or "authentication" error
+	// asked for it); RememberSSHSecret keeps it in the keychain once
+	// connected.
+	SSHSecret         string `json:"sshSecret"`
+	RememberSSHSecret bool   `json:"rememberSshSecret"`
 }
 
 // TestConnectionRequest tries a configuration, saved or not.
@@ -75,9 +85,15 @@ func (a *App) SaveConnection(req SaveConnectionRequest) (connection.Config, erro
 		return connection.Config{}, err
 	}
 	saved := connection.FromRecord(rec)
+	password := secret.New(req.Password)
+	if password.IsZero() && req.PastedURL != "" {
+		if imp, err := connection.ParseURL(req.PastedURL); err == nil {
+			password = imp.Password
+		}
+	}
 	switch {
-	case req.Remember && req.Password != "":
-		err = st.Credentials().StorePassword(ctx, saved.ID, secret.New(req.Password))
+	case req.Remember && !password.IsZero():
+		err = st.Credentials().StorePassword(ctx, saved.ID, password)
 	case req.ForgetPassword:
 		err = st.Credentials().DeletePassword(ctx, saved.ID)
 	}
@@ -100,8 +116,8 @@ func (a *App) DeleteConnection(id string) error {
 }
 
 // ParseConnectionURL reads a pasted postgres:// URL or key=value string into
-// a form. The password comes back once so the form can offer to keep it in
-// the keychain; it is never saved anywhere else.
+// a form. The password never crosses back (Imported.HasPassword says there
+// is one); SaveConnection with PastedURL puts it in the keychain.
 func (a *App) ParseConnectionURL(text string) (connection.Imported, error) {
 	return connection.ParseURL(text)
 }
@@ -122,7 +138,10 @@ func (a *App) Connect(req ConnectRequest) (connection.PoolStatus, error) {
 	if err != nil {
 		return connection.PoolStatus{}, err
 	}
-	return st.Connect(a.ctx0(), req.ID, state.ConnectOptions{Password: secret.New(req.Password), Remember: req.Remember})
+	return st.Connect(a.ctx0(), req.ID, state.ConnectOptions{
+		Password: secret.New(req.Password), Remember: req.Remember,
+		SSHSecret: secret.New(req.SSHSecret), RememberSSHSecret: req.RememberSSHSecret,
+	})
 }
 
 // Disconnect closes a connection's pool; running queries are cancelled.

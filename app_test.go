@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/tusk-app/tusk/backend/apperr"
+	"github.com/tusk-app/tusk/backend/connection"
 	"github.com/tusk-app/tusk/backend/logging"
 	"github.com/tusk-app/tusk/backend/state"
 )
@@ -185,5 +186,52 @@ func TestChooseDataDirDeclinedQuits(t *testing.T) {
 	p := &fakePrompt{answers: []bool{false}}
 	if app.chooseDataDir(context.Background(), p) || !p.quit {
 		t.Fatalf("declining must quit (quit=%v)", p.quit)
+	}
+}
+
+func TestSaveConnectionKeepsPastedPasswordInKeychainOnly(t *testing.T) {
+	app, dir := newTestApp(t)
+	const pw = "Pasted-Secret-42"
+	url := "postgres://ann:" + pw + "@db.example.com:5433/sales?sslmode=require&application_name=x"
+	imp, err := app.ParseConnectionURL(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := json.Marshal(imp); strings.Contains(string(b), pw) || !imp.HasPassword {
+		t.Fatalf("the import sent to the UI carries the password (or lost it): %s", b)
+	}
+	saved, err := app.SaveConnection(SaveConnectionRequest{Config: imp.Config, Remember: true, PastedURL: url})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := app.HasPassword(saved.ID); err != nil || !ok {
+		t.Fatalf("HasPassword = %v, %v", ok, err)
+	}
+	list, err := app.ListConnections()
+	if err != nil || len(list) != 1 || list[0].Port != 5433 || list[0].SSLMode != "require" {
+		t.Fatalf("ListConnections = %+v, %v", list, err)
+	}
+	app.shutdown(context.Background())
+	err = filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		if strings.Contains(string(b), pw) {
+			t.Errorf("the pasted password reached %s", path)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestSaveConnectionRejectsInvalidConfigWithEveryField(t *testing.T) {
+	app, _ := newTestApp(t)
+	_, err := app.SaveConnection(SaveConnectionRequest{Config: connection.Config{Port: 70000, Color: "red"}})
+	info := apperr.Info(err)
+	if info.Kind != apperr.Validation || len(info.Fields) < 4 {
+		t.Fatalf("info = %+v", info)
 	}
 }

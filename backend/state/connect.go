@@ -29,8 +29,14 @@ type ConnectOptions struct {
 	Password secret.String
 	// Remember stores Password in the keychain once the connection works.
 	Remember bool
+	// SSHSecret answers the tunnel's first request for a password or key
+	// passphrase that is not stored; RememberSSHSecret stores it in the
+	// keychain once the connection works.
+	SSHSecret         secret.String
+	RememberSSHSecret bool
 	// SSHPrompt asks the user for an SSH password or key passphrase that is
-	// not stored; nil makes Connect fail with a *sshtunnel.CredentialNeededError.
+	// not stored and not in SSHSecret; nil makes Connect fail with a
+	// *sshtunnel.CredentialNeededError, which the UI answers with SSHSecret.
 	SSHPrompt sshtunnel.Prompt
 	// SSHDeps overrides where SSH looks for its files (tests); zero values
 	// mean the user's own.
@@ -81,6 +87,11 @@ func (s *State) Connect(ctx context.Context, id string, opts ConnectOptions) (co
 	}
 	s.RemovePool(id)
 	if tunnel != nil {
+		if opts.RememberSSHSecret && !opts.SSHSecret.IsZero() {
+			if err := s.creds.StoreSSHSecret(ctx, cfg.SSHTunnelID, opts.SSHSecret); err != nil {
+				s.log.WithError(err).Warn("connected, but the SSH secret could not be saved")
+			}
+		}
 		s.tunnels.put(id, tunnel)
 		s.watchTunnel(id, tunnel)
 	}
@@ -191,6 +202,19 @@ func (s *State) openTunnel(ctx context.Context, tunnelID string, opts *ConnectOp
 	}
 	deps := opts.SSHDeps
 	deps.Prompt = opts.SSHPrompt
+	if given := opts.SSHSecret; !given.IsZero() {
+		prompt, used := opts.SSHPrompt, false
+		deps.Prompt = func(ctx context.Context, req sshtunnel.CredentialRequest) (secret.String, error) {
+			if !used && !req.Jump {
+				used = true // Open calls Prompt from one goroutine
+				return given, nil
+			}
+			if prompt != nil {
+				return prompt(ctx, req)
+			}
+			return secret.String{}, nil
+		}
+	}
 	deps.Secrets = sshtunnel.SecretsFunc(func(ctx context.Context, id string) (secret.String, error) {
 		v, err := s.creds.SSHSecret(ctx, id)
 		if credentials.IsNotFound(err) {

@@ -2,6 +2,8 @@ package state_test
 
 import (
 	"context"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -116,4 +118,46 @@ func TestConnectThroughSSHTunnel(t *testing.T) {
 		t.Fatal("the pool of a dead tunnel is still registered")
 	}
 	t.Logf("connection lost: %s", lost.Error.Message)
+}
+
+// TestSSHPassphraseAskedOnceThenRemembered: an encrypted key with no stored
+// passphrase fails with a request for it; connecting with the answer (and
+// "remember") works and keeps it in the keychain for the next connect.
+func TestSSHPassphraseAskedOnceThenRemembered(t *testing.T) {
+	ctx := context.Background()
+	st := newStateWith(t, nil)
+	key := sshtest.NewKey(t, t.TempDir(), "id_enc", sshtest.ED25519, "key-passphrase")
+	srv := sshtest.Start(t, sshtest.Options{AuthorizedKeys: []ssh.PublicKey{key.PublicKey()}})
+	sshtest.WriteKnownHosts(t, filepath.Join(st.DataDir(), state.KnownHostsFile), srv.KnownHosts()...)
+
+	tun, err := st.Store().SaveSSHTunnel(ctx, storage.SSHTunnelRecord{
+		Name: "enc", Host: srv.Host, Port: srv.Port, Username: srv.User, AuthMethod: storage.SSHAuthKey, KeyPath: key.Path,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := connection.NewConfig("enc", "127.0.0.1", cluster.Port, cluster.Database, cluster.TrustUser)
+	cfg.SSLMode = connection.SSLDisable
+	cfg.SSHTunnelID = tun.ID
+	rec, err := st.Store().SaveConnection(ctx, cfg.Record())
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := state.ConnectOptions{SSHDeps: sshtunnelDeps(t)}
+
+	_, err = st.Connect(ctx, rec.ID, opts)
+	if info := apperr.Info(err); info.Kind != apperr.Authentication || !strings.Contains(info.Message, "passphrase") {
+		t.Fatalf("without a passphrase: %+v", info)
+	}
+	opts.SSHSecret, opts.RememberSSHSecret = secret.New("key-passphrase"), true
+	if _, err := st.Connect(ctx, rec.ID, opts); err != nil {
+		t.Fatalf("with the passphrase: %v", err)
+	}
+	if ok, err := st.Credentials().HasSSHSecret(ctx, tun.ID); err != nil || !ok {
+		t.Fatalf("passphrase not remembered: %v %v", ok, err)
+	}
+	st.Disconnect(rec.ID)
+	if _, err := st.Connect(ctx, rec.ID, state.ConnectOptions{SSHDeps: sshtunnelDeps(t)}); err != nil {
+		t.Fatalf("with the remembered passphrase: %v", err)
+	}
 }
