@@ -1,7 +1,7 @@
 // The only module that imports the generated Wails bindings. Components call
 // `api.*`; unit tests stub this module (vi.mock('$lib/api')).
 import * as App from '../../../wailsjs/go/main/App';
-import type { connection, credentials, main, sshtunnel, state } from '../../../wailsjs/go/models';
+import type { connection, credentials, main, sshtunnel, state, storage } from '../../../wailsjs/go/models';
 import { call } from './errors';
 
 export { AppError, toAppError, Kind, type ErrorInfo } from './errors';
@@ -13,6 +13,8 @@ export type PoolStatus = connection.PoolStatus;
 export type KeychainStatus = credentials.Status;
 export type TunnelConfig = sshtunnel.Config;
 export type TestReport = state.TestReport;
+export type HistoryEntry = storage.HistoryEntry;
+export type SavedQuery = storage.SavedQuery;
 
 export const api = {
   /** Version, data directory, log file and startup notices. */
@@ -45,4 +47,13 @@ export const api = {
   listTunnels: (): Promise<TunnelConfig[]> => call(() => App.ListTunnels()),
   saveTunnel: (req: main.SaveTunnelRequest): Promise<TunnelConfig> => call(() => App.SaveTunnel(req)),
   deleteTunnel: (id: string): Promise<void> => call(() => App.DeleteTunnel(id)),
+  acceptHostKey: (fingerprint: string): Promise<void> => call(() => App.AcceptHostKey(fingerprint)),
+
+  history: (req: main.HistoryRequest): Promise<HistoryEntry[]> => call(() => App.History(req)),
+  clearHistory: (connectionId = ''): Promise<number> => call(() => App.ClearHistory(connectionId)),
+  savedQueries: (folder = '/'): Promise<SavedQuery[]> => call(() => App.SavedQueries(folder)),
+  savedQueryFolders: (): Promise<string[]> => call(() => App.SavedQueryFolders()),
+  saveQuery: (q: SavedQuery): Promise<SavedQuery> => call(() => App.SaveQuery(q)),
+  moveSavedQuery: (id: string, folder: string): Promise<SavedQuery> => call(() => App.MoveSavedQuery(id, folder)),
+  deleteSavedQuery: (id: string): Promise<void> => call(() => App.DeleteSavedQuery(id)),
 };
