@@ -82,6 +82,9 @@ func pgxPoolConfig(cfg Config, password secret.String, opts PoolOptions) (*pgxpo
 	}
 
 	cc.RuntimeParams = runtimeParams(cfg.Options)
+	if opts.OnNotice != nil {
+		cc.OnNotice = opts.OnNotice
+	}
 	cc.BuildContextWatcherHandler = func(c *pgconn.PgConn) ctxwatch.Handler {
 		return &pgconn.CancelRequestContextWatcherHandler{
 			Conn:               c,

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/sirupsen/logrus"
 
@@ -63,6 +64,10 @@ type PoolOptions struct {
 	// not block for long (a slow callback delays later statuses, never the
 	// pool), and must not call Close.
 	OnStatus func(PoolStatus)
+	// OnNotice receives the server's notices (RAISE NOTICE, warnings) with
+	// the connection that got them; nil drops them. It runs on the goroutine
+	// reading that connection and must not block.
+	OnNotice func(*pgconn.PgConn, *pgconn.Notice)
 	// Log receives pool life-cycle lines (open, failure, close) without
 	// secrets; nil discards them.
 	Log *logrus.Logger

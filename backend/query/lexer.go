@@ -10,42 +10,42 @@ type TokenKind uint8
 
 // Token kinds.
 const (
-	// EOF marks the end of the input; its Start and End are len(src).
-	EOF TokenKind = iota
-	// Space is a run of whitespace (space, tab, newline, CR, form feed, VT).
-	Space
-	// LineComment is "--" up to, not including, the next newline.
-	LineComment
-	// BlockComment is "/* … */", nested as PostgreSQL nests them.
-	BlockComment
-	// String is a string constant: '…', E'…', U&'…', B'…', X'…', N'…'.
-	String
-	// DollarString is a dollar-quoted string: $$…$$ or $tag$…$tag$.
-	DollarString
-	// Ident is an unquoted identifier or keyword; compare it case-insensitively.
-	Ident
-	// QuotedIdent is a quoted identifier: "…" or U&"…". It is never a keyword.
-	QuotedIdent
-	// Number is a numeric constant: 42, 3.14, .5, 1e-9, 0x1F, 1_000.
-	Number
-	// Param is a positional parameter: $1.
-	Param
-	// Operator is a run of operator characters (+ - * / < > = ~ ! @ # % ^ & | ` ?)
+	// TokenEOF marks the end of the input; its Start and End are len(src).
+	TokenEOF TokenKind = iota
+	// TokenSpace is a run of whitespace (space, tab, newline, CR, form feed, VT).
+	TokenSpace
+	// TokenLineComment is "--" up to, not including, the next newline.
+	TokenLineComment
+	// TokenBlockComment is "/* … */", nested as PostgreSQL nests them.
+	TokenBlockComment
+	// TokenString is a string constant: '…', E'…', U&'…', B'…', X'…', N'…'.
+	TokenString
+	// TokenDollarString is a dollar-quoted string: $$…$$ or $tag$…$tag$.
+	TokenDollarString
+	// TokenIdent is an unquoted identifier or keyword; compare it case-insensitively.
+	TokenIdent
+	// TokenQuotedIdent is a quoted identifier: "…" or U&"…". It is never a keyword.
+	TokenQuotedIdent
+	// TokenNumber is a numeric constant: 42, 3.14, .5, 1e-9, 0x1F, 1_000.
+	TokenNumber
+	// TokenParam is a positional parameter: $1.
+	TokenParam
+	// TokenOperator is a run of operator characters (+ - * / < > = ~ ! @ # % ^ & | ` ?)
 	// or ":=".
-	Operator
-	// Punct is one of ( ) [ ] , ; . : or the typecast "::".
-	Punct
-	// Other is any other single byte (a stray backslash or brace).
-	Other
+	TokenOperator
+	// TokenPunct is one of ( ) [ ] , ; . : or the typecast "::".
+	TokenPunct
+	// TokenOther is any other single byte (a stray backslash or brace).
+	TokenOther
 )
 
 var tokenKindNames = [...]string{
-	EOF: "EOF", Space: "Space", LineComment: "LineComment", BlockComment: "BlockComment",
-	String: "String", DollarString: "DollarString", Ident: "Ident", QuotedIdent: "QuotedIdent",
-	Number: "Number", Param: "Param", Operator: "Operator", Punct: "Punct", Other: "Other",
+	TokenEOF: "EOF", TokenSpace: "Space", TokenLineComment: "LineComment", TokenBlockComment: "BlockComment",
+	TokenString: "String", TokenDollarString: "DollarString", TokenIdent: "Ident", TokenQuotedIdent: "QuotedIdent",
+	TokenNumber: "Number", TokenParam: "Param", TokenOperator: "Operator", TokenPunct: "Punct", TokenOther: "Other",
 }
 
-// String returns the constant's name, "Ident" for Ident.
+// String returns the constant's name without its prefix: "Ident" for TokenIdent.
 func (k TokenKind) String() string {
 	if int(k) < len(tokenKindNames) {
 		return tokenKindNames[k]
@@ -65,18 +65,18 @@ type Token struct {
 // IsTrivia reports whether the token is whitespace or a comment, which the
 // server ignores.
 func (t Token) IsTrivia() bool {
-	return t.Kind == Space || t.Kind == LineComment || t.Kind == BlockComment
+	return t.Kind == TokenSpace || t.Kind == TokenLineComment || t.Kind == TokenBlockComment
 }
 
 // IsKeyword reports whether t is the unquoted identifier kw, compared
 // case-insensitively. kw must be ASCII.
 func (t Token) IsKeyword(kw string) bool {
-	return t.Kind == Ident && strings.EqualFold(t.Text, kw)
+	return t.Kind == TokenIdent && strings.EqualFold(t.Text, kw)
 }
 
 // IsPunct reports whether t is the punctuation p, such as "(" or ";".
 func (t Token) IsPunct(p string) bool {
-	return t.Kind == Punct && t.Text == p
+	return t.Kind == TokenPunct && t.Text == p
 }
 
 // Lexer splits PostgreSQL SQL into tokens. It assumes
@@ -96,22 +96,22 @@ func NewLexer(src string) *Lexer {
 	return &Lexer{src: src}
 }
 
-// Tokens returns all tokens of src, trivia included, without the final EOF.
+// Tokens returns all tokens of src, trivia included, without the final TokenEOF.
 // Concatenating their Text gives back src.
 func Tokens(src string) []Token {
 	var toks []Token
 	lx := NewLexer(src)
 	for {
 		t := lx.Next()
-		if t.Kind == EOF {
+		if t.Kind == TokenEOF {
 			return toks
 		}
 		toks = append(toks, t)
 	}
 }
 
-// Next returns the next token, or an EOF token at the end of the input (and
-// on every call after it). Every non-EOF token is at least one byte long.
+// Next returns the next token, or a TokenEOF token at the end of the input (and
+// on every call after it). Every other token is at least one byte long.
 func (lx *Lexer) Next() Token {
 	start := lx.pos
 	kind := lx.scan()
@@ -121,7 +121,7 @@ func (lx *Lexer) Next() Token {
 func (lx *Lexer) scan() TokenKind {
 	s, i := lx.src, lx.pos
 	if i >= len(s) {
-		return EOF
+		return TokenEOF
 	}
 	c := s[i]
 	switch {
@@ -130,44 +130,44 @@ func (lx *Lexer) scan() TokenKind {
 			i++
 		}
 		lx.pos = i
-		return Space
+		return TokenSpace
 	case c == '-' && i+1 < len(s) && s[i+1] == '-':
 		if j := strings.IndexByte(s[i:], '\n'); j >= 0 {
 			lx.pos = i + j
 		} else {
 			lx.pos = len(s)
 		}
-		return LineComment
+		return TokenLineComment
 	case c == '/' && i+1 < len(s) && s[i+1] == '*':
 		lx.pos = blockCommentEnd(s, i)
-		return BlockComment
+		return TokenBlockComment
 	case c == '\'':
 		lx.pos = quotedEnd(s, i+1, '\'', false)
-		return String
+		return TokenString
 	case c == '"':
 		lx.pos = quotedEnd(s, i+1, '"', false)
-		return QuotedIdent
+		return TokenQuotedIdent
 	case c == '$':
 		return lx.scanDollar()
 	case isDigit(c) || (c == '.' && i+1 < len(s) && isDigit(s[i+1])):
 		lx.pos = numberEnd(s, i)
-		return Number
+		return TokenNumber
 	case isIdentStart(c):
 		return lx.scanWord()
 	case c == ':':
 		if i+1 < len(s) && s[i+1] == ':' {
 			lx.pos = i + 2
-			return Punct
+			return TokenPunct
 		}
 		if i+1 < len(s) && s[i+1] == '=' {
 			lx.pos = i + 2
-			return Operator
+			return TokenOperator
 		}
 		lx.pos = i + 1
-		return Punct
+		return TokenPunct
 	case strings.IndexByte("()[],;.", c) >= 0:
 		lx.pos = i + 1
-		return Punct
+		return TokenPunct
 	case isOpChar(c):
 		i++
 		// An operator stops where a comment starts.
@@ -175,11 +175,18 @@ func (lx *Lexer) scan() TokenKind {
 			!(i+1 < len(s) && (s[i] == '-' && s[i+1] == '-' || s[i] == '/' && s[i+1] == '*')) {
 			i++
 		}
+		// As in PostgreSQL, "+" and "-" cannot end a longer operator
+		// unless it has one of ~ ! @ # % ^ & | ` ?: "a>=-1" is a >= -1.
+		if op := s[lx.pos:i]; len(op) > 1 && !strings.ContainsAny(op, "~!@#%^&|`?") {
+			for i-lx.pos > 1 && (s[i-1] == '+' || s[i-1] == '-') {
+				i--
+			}
+		}
 		lx.pos = i
-		return Operator
+		return TokenOperator
 	default:
 		lx.pos = i + 1
-		return Other
+		return TokenOther
 	}
 }
 
@@ -191,20 +198,20 @@ func (lx *Lexer) scanWord() TokenKind {
 		switch s[i] | 0x20 {
 		case 'e':
 			lx.pos = quotedEnd(s, i+2, '\'', true)
-			return String
+			return TokenString
 		case 'b', 'x', 'n':
 			lx.pos = quotedEnd(s, i+2, '\'', false)
-			return String
+			return TokenString
 		}
 	}
 	if s[i]|0x20 == 'u' && i+2 < len(s) && s[i+1] == '&' {
 		switch s[i+2] {
 		case '\'':
 			lx.pos = quotedEnd(s, i+3, '\'', false)
-			return String
+			return TokenString
 		case '"':
 			lx.pos = quotedEnd(s, i+3, '"', false)
-			return QuotedIdent
+			return TokenQuotedIdent
 		}
 	}
 	i++
@@ -212,7 +219,7 @@ func (lx *Lexer) scanWord() TokenKind {
 		i++
 	}
 	lx.pos = i
-	return Ident
+	return TokenIdent
 }
 
 // scanDollar lexes a parameter ($1), a dollar-quoted string or a lone "$".
@@ -224,7 +231,7 @@ func (lx *Lexer) scanDollar() TokenKind {
 			j++
 		}
 		lx.pos = j
-		return Param
+		return TokenParam
 	}
 	// A tag is an identifier without "$": $$ or $tag$.
 	if j < len(s) && isIdentStart(s[j]) {
@@ -239,10 +246,10 @@ func (lx *Lexer) scanDollar() TokenKind {
 		} else {
 			lx.pos = len(s)
 		}
-		return DollarString
+		return TokenDollarString
 	}
 	lx.pos = i + 1
-	return Other
+	return TokenOther
 }
 
 // quotedEnd returns the offset just past the closing quote q of a quoted
@@ -315,7 +322,7 @@ func numberEnd(s string, i int) int {
 		}
 	}
 	i = digits(i, isDigit)
-	// "1..5" is 1 followed by "..", as in array slices.
+	// "1..5" is 1 followed by ".", ".5", as in PostgreSQL.
 	if i < len(s) && s[i] == '.' && !(i+1 < len(s) && s[i+1] == '.') {
 		i = digits(i+1, isDigit)
 	}

@@ -80,15 +80,19 @@ type chunk struct {
 // Set stores the rows of one query compactly, in chunks kept in RAM up to a
 // budget and in an append-only temporary file beyond it.
 //
-// A Set is safe for one writer (Append, Done) and any number of concurrent
+// A Set is safe for concurrent use. It is meant for one writer (Append,
+// Done; concurrent Appends are serialized) and any number of concurrent
 // readers (Len, Page, Value, exports): a reader sees a consistent prefix of
-// the rows, never a partly appended row. Close may be called from any
-// goroutine, any number of times.
+// the rows, never a partly appended row, and is not blocked while the
+// writer writes to the spill file. Close may be called from any goroutine,
+// any number of times.
 type Set struct {
 	columns   []Column
 	budget    int64
 	chunkSize int
 	tempDir   string
+
+	wmu sync.Mutex // serializes Append, so that it may release mu while writing the spill file
 
 	mu       sync.RWMutex // guards the fields below
 	chunks   []*chunk     // the last one is being filled unless it is spilled
@@ -148,6 +152,8 @@ func (s *Set) Append(raw [][]byte) error {
 		n += uvarintLen(uint64(len(v))+1) + len(v)
 	}
 
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
@@ -155,8 +161,10 @@ func (s *Set) Append(raw [][]byte) error {
 	}
 	c := s.active()
 	if c == nil || len(c.data)+n > cap(c.data) {
-		if err := s.seal(c); err != nil {
-			return err
+		if c != nil && s.overBudget() {
+			if err := s.spill(c); err != nil {
+				return err
+			}
 		}
 		c = &chunk{first: s.rows, data: make([]byte, 0, max(s.chunkSize, n))}
 		s.chunks = append(s.chunks, c)
@@ -168,6 +176,8 @@ func (s *Set) Append(raw [][]byte) error {
 		c.cps = append(c.cps, uint32(len(c.data)))
 		s.index += int64(cap(c.cps)-old) * 4
 	}
+	// Readers only look at c.data[:len] of their snapshot, so writing past
+	// it does not disturb them.
 	buf := c.data
 	for _, v := range raw {
 		if v == nil {
@@ -196,16 +206,18 @@ func (s *Set) active() *chunk {
 	return c
 }
 
-// seal finishes the chunk being filled (nil: none) and moves it to the
-// spill file when keeping it and a fresh chunk would exceed the budget.
-// Once a chunk has spilled, all later ones do: the file is append-only.
-func (s *Set) seal(c *chunk) error {
-	if c == nil {
-		return nil
-	}
-	if s.spilled == 0 && s.resident+int64(s.chunkSize) <= s.budget {
-		return nil
-	}
+// overBudget reports whether a full chunk must go to the spill file:
+// keeping it and starting a fresh one would exceed the budget. Once a chunk
+// has spilled, all later ones do, as the file is append-only.
+func (s *Set) overBudget() bool {
+	return s.spilled > 0 || s.resident+int64(s.chunkSize) > s.budget
+}
+
+// spill moves the full chunk c to the end of the spill file. The caller
+// holds s.wmu and s.mu; spill releases s.mu while it writes, so readers are
+// not blocked by the disk (c is immutable by now and stays readable from
+// memory until it is switched over).
+func (s *Set) spill(c *chunk) error {
 	if s.file == nil {
 		f, err := os.CreateTemp(s.tempDir, "tusk-resultset-*.bin")
 		if err != nil {
@@ -213,10 +225,17 @@ func (s *Set) seal(c *chunk) error {
 		}
 		s.file = f
 	}
-	if _, err := s.file.WriteAt(c.data, s.fileSize); err != nil {
+	f, data, off := s.file, c.data, s.fileSize
+	s.mu.Unlock()
+	_, err := f.WriteAt(data, off)
+	s.mu.Lock()
+	if s.closed {
+		return ErrClosed
+	}
+	if err != nil {
 		return fmt.Errorf("resultset: write spill file: %w", err)
 	}
-	c.fileOff = s.fileSize
+	c.fileOff = off
 	s.fileSize += c.size
 	s.resident -= int64(cap(c.data))
 	c.data = nil // readers may still hold the buffer; the GC frees it after them
@@ -287,7 +306,7 @@ func (s *Set) Close() error {
 	}
 	s.closed = true
 	s.chunks = nil
-	s.resident, s.index = 0, 0
+	s.resident, s.index, s.fileSize = 0, 0, 0
 	if !s.done {
 		s.done = true
 	}

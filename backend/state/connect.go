@@ -173,6 +173,7 @@ func (s *State) open(ctx context.Context, cfg connection.Config, opts *ConnectOp
 		}
 	}
 	popts.Log = s.log
+	popts.OnNotice = s.notice
 	if rep == nil {
 		// Only registered pools report; a test pool for the same saved
 		// connection must not overwrite (or close) the real one in the UI.

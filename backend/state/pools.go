@@ -18,6 +18,7 @@ type Query interface {
 // registered for that connection is closed and replaced.
 func (s *State) AddPool(p *connection.Pool) {
 	if old, ok := s.pools.put(p.ID(), p); ok && old != p {
+		s.disconnecting(p.ID())
 		old.Close()
 	}
 }
@@ -37,6 +38,7 @@ func (s *State) RemovePool(connectionID string) bool {
 	s.caches.take(connectionID)
 	p, ok := s.pools.take(connectionID)
 	if ok {
+		s.disconnecting(connectionID)
 		p.Close()
 	}
 	if t, had := s.tunnels.take(connectionID); had {

@@ -21,11 +21,13 @@ import (
 	"sync"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/sirupsen/logrus"
 
 	"github.com/tusk-app/tusk/backend/connection"
 	"github.com/tusk-app/tusk/backend/credentials"
 	"github.com/tusk-app/tusk/backend/event"
+	"github.com/tusk-app/tusk/backend/query"
 	"github.com/tusk-app/tusk/backend/schema"
 	"github.com/tusk-app/tusk/backend/sshtunnel"
 	"github.com/tusk-app/tusk/backend/storage"
@@ -50,6 +52,7 @@ type State struct {
 	store   *storage.Store
 	report  storage.Report
 	creds   *credentials.Store
+	engine  *query.Engine
 	emit    event.Emitter
 	// poolEvents rate-limits pool:status per connection.
 	poolEvents *event.Coalescer
@@ -67,6 +70,10 @@ type State struct {
 	ctx    context.Context // cancelled by Close; parent of background work
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
+
+	hooksMu      sync.Mutex // guards the hooks below
+	onNotice     func(*pgconn.PgConn, *pgconn.Notice)
+	onDisconnect []func(connectionID string)
 
 	mu     sync.Mutex // guards closed (so wg.Add never races wg.Wait)
 	closed bool
@@ -123,6 +130,20 @@ func New(ctx context.Context, opts Options) (*State, error) {
 		cancel:     cancel,
 		initTime:   time.Since(start),
 	}
+	s.engine = query.New(query.Deps{
+		Pool:       s.Pool,
+		Register:   func(h *query.Handle) { s.RegisterQuery(h) },
+		Unregister: s.UnregisterQuery,
+		Go:         s.Go,
+		Emit:       emit,
+		History: func(ctx context.Context, e storage.HistoryEntry) error {
+			_, err := s.store.AddHistory(ctx, e)
+			return err
+		},
+		Log: log,
+	})
+	s.SetNoticeHandler(s.engine.Notice)
+	s.OnDisconnect(s.engine.Disconnected)
 	log.WithFields(logrus.Fields{
 		"data_dir": s.dataDir, "init_ms": float64(s.initTime.Microseconds()) / 1000,
 		"keychain": creds.Status().Available, "keychain_probe_ms": creds.Status().ProbeMs,
@@ -138,6 +159,10 @@ func (s *State) Store() *storage.Store { return s.store }
 
 // Credentials returns the keychain-backed credential store (T031).
 func (s *State) Credentials() *credentials.Store { return s.creds }
+
+// Queries returns the query engine (T059): execution, cancellation, result
+// pages and sessions.
+func (s *State) Queries() *query.Engine { return s.engine }
 
 // Emitter returns where the state sends events.
 func (s *State) Emitter() event.Emitter { return s.emit }
@@ -180,6 +205,7 @@ func (s *State) Close() error {
 		}
 		s.cancel()
 		for _, p := range s.pools.drain() {
+			s.disconnecting(p.ID())
 			p.Close()
 		}
 		for _, t := range s.tunnels.drain() {

@@ -99,3 +99,57 @@ test('a wrong password is reported as an authentication error with a hint', asyn
   assert.equal(info.code, '28P01');
   assert.ok(info.hint);
 });
+
+test('a script runs in a tab session, streams pages, exports and lands in the history', async () => {
+  const { page, url, dataDir } = app;
+  const { cluster } = pg;
+  await page.goto(url);
+  await page.getByTestId('data-dir').waitFor();
+  const out = await page.evaluate(
+    async ({ c, exportPath }) => {
+      const App = window.go.main.App;
+      const saved = await App.SaveConnection({
+        config: {
+          name: 'e2e queries', host: c.host, port: c.port, database: c.database, user: c.trustUser,
+          sslMode: 'disable', options: { connectTimeoutMs: 10000, applicationName: 'Tusk e2e' },
+        },
+        password: '', remember: false,
+      });
+      await App.Connect({ id: saved.id });
+      const run = (sql) =>
+        new Promise((resolve, reject) => {
+          let queryId = null;
+          const early = [];
+          const off = window.runtime.EventsOn('query:done', (s) => (queryId ? s.queryId === queryId && (off(), resolve(s)) : early.push(s)));
+          const offErr = window.runtime.EventsOn('query:error', (s) => s.queryId === queryId && (offErr(), resolve(s)));
+          App.Execute({ sessionId: 'tab-1', connectionId: saved.id, sql })
+            .then((st) => {
+              queryId = st.queryId;
+              const hit = early.find((s) => s.queryId === queryId);
+              if (hit) (off(), resolve(hit));
+            })
+            .catch(reject);
+        });
+      const script = await run("create temp table t as select g, 'row ' || g as label from generate_series(1, 5000) g;\nselect * from t order by g;\nselect nope;");
+      const rows = await App.ResultPage({ queryId: script.queryId, statement: 1, offset: 4990, limit: 100 });
+      const exported = await App.ExportResultToFile({ queryId: script.queryId, statement: 1, format: 'csv', path: exportPath });
+      const again = await run('select count(*) from t'); // same tab: the temp table is still there
+      const count = await App.ResultPage({ queryId: again.queryId, statement: 0, offset: 0, limit: 1 });
+      const history = await App.History({ search: 'generate_series', filter: {} });
+      return { script, rows, exported, count, historyLength: history.length };
+    },
+    { c: cluster, exportPath: join(dataDir, 'export.csv') },
+  );
+  assert.equal(out.script.status, 'error');
+  assert.deepEqual(out.script.statements.map((s) => s.status), ['done', 'done', 'error']);
+  assert.equal(out.script.statements[1].rows, 5000);
+  assert.equal(out.script.statements[2].error.code, '42703');
+  assert.equal(out.rows.rows.length, 10);
+  assert.deepEqual(out.rows.rows[9], ['5000', 'row 5000']);
+  assert.equal(out.exported.rows, 5000);
+  const csv = readFileSync(join(dataDir, 'export.csv'), 'utf8').trim().split('\n');
+  assert.equal(csv.length, 5001);
+  assert.equal(csv[0], 'g,label');
+  assert.deepEqual(out.count.rows[0], ['5000']);
+  assert.equal(out.historyLength, 1);
+});

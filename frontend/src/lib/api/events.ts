@@ -2,17 +2,16 @@
 // emits, with its payload type. Subscribe through `on`, which returns the
 // unsubscribe function for an $effect cleanup.
 import { EventsOn } from '../../../wailsjs/runtime/runtime';
-import type { apperr, connection, credentials } from '../../../wailsjs/go/models';
-
-export interface ConnectionLost {
-  connectionId: string;
-  error: apperr.ErrorInfo;
-}
+import type { connection, credentials, query, state } from '../../../wailsjs/go/models';
 
 export interface EventMap {
   'pool:status': connection.PoolStatus;
-  'connection:lost': ConnectionLost;
+  'connection:lost': state.ConnectionLost;
   'keychain:status': credentials.Status;
+  'query:progress': query.Progress;
+  'query:done': query.Summary;
+  'query:error': query.Summary;
+  'query:stuck': query.Stuck;
 }
 
 export type EventName = keyof EventMap;

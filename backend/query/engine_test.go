@@ -1,0 +1,391 @@
+package query_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/tusk-app/tusk/backend/apperr"
+	"github.com/tusk-app/tusk/backend/connection"
+	"github.com/tusk-app/tusk/backend/event"
+	"github.com/tusk-app/tusk/backend/internal/pgtest"
+	"github.com/tusk-app/tusk/backend/query"
+	"github.com/tusk-app/tusk/backend/resultset"
+	"github.com/tusk-app/tusk/backend/state"
+	"github.com/tusk-app/tusk/backend/storage"
+)
+
+var cluster *pgtest.Cluster
+
+func TestMain(m *testing.M) {
+	pgtest.Main(m, func(c *pgtest.Cluster) error {
+		cluster = c
+		return nil
+	})
+}
+
+// env is an engine over a real state with one connected pool.
+type env struct {
+	st     *state.State
+	eng    *query.Engine
+	events *event.Recorder
+	connID string
+}
+
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	ctx := context.Background()
+	events := &event.Recorder{}
+	st, err := state.New(ctx, state.Options{DataDir: t.TempDir(), Emitter: events})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng := query.New(query.Deps{
+		Pool:       st.Pool,
+		Register:   func(h *query.Handle) { st.RegisterQuery(h) },
+		Unregister: st.UnregisterQuery,
+		Go:         st.Go,
+		Emit:       events,
+		History: func(ctx context.Context, e storage.HistoryEntry) error {
+			_, err := st.Store().AddHistory(ctx, e)
+			return err
+		},
+		Results: resultset.Options{TempDir: t.TempDir()},
+	})
+	st.SetNoticeHandler(eng.Notice)
+	st.OnDisconnect(eng.Disconnected)
+	t.Cleanup(func() { st.Close() })
+
+	cfg := connection.NewConfig("engine", cluster.Host, cluster.Port, cluster.Database, cluster.TrustUser)
+	cfg.SSLMode = connection.SSLDisable
+	rec, err := st.Store().SaveConnection(ctx, cfg.Record())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Connect(ctx, rec.ID, state.ConnectOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	return &env{st: st, eng: eng, events: events, connID: rec.ID}
+}
+
+func (e *env) run(t *testing.T, session, sql string, params ...*string) query.Summary {
+	t.Helper()
+	started, err := e.eng.Execute(query.Request{SessionID: session, ConnectionID: e.connID, SQL: sql, Params: params})
+	if err != nil {
+		t.Fatalf("Execute(%q): %v", sql, err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	sum, err := e.eng.Wait(ctx, started.QueryID)
+	if err != nil {
+		t.Fatalf("Wait(%q): %v", sql, err)
+	}
+	return sum
+}
+
+func page(t *testing.T, e *env, sum query.Summary, stmt int) resultset.Page {
+	t.Helper()
+	p, err := e.eng.Page(sum.QueryID, stmt, 0, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func str(s string) *string { return &s }
+
+func TestSelectKeepsNullDistinct(t *testing.T) {
+	e := newEnv(t)
+	sum := e.run(t, "s", "select 1::int as a, 'x'::text as b, null::text as c, 'NULL' as d, ''::text as e")
+	if sum.Status != query.StatusDone || len(sum.Statements) != 1 {
+		t.Fatalf("summary = %+v", sum)
+	}
+	st := sum.Statements[0]
+	if st.Kind != query.Select || st.Rows != 1 || len(st.Columns) != 5 || st.Columns[0].TypeName != "integer" || st.CommandTag != "SELECT 1" {
+		t.Fatalf("statement = %+v", st)
+	}
+	row := page(t, e, sum, 0).Rows[0]
+	if *row[0] != "1" || *row[1] != "x" || row[2] != nil || *row[3] != "NULL" || *row[4] != "" {
+		t.Fatalf("row = %v", row)
+	}
+}
+
+func TestScriptStopsAtTheErrorAndPointsAtIt(t *testing.T) {
+	e := newEnv(t)
+	script := "create temp table t (id int primary key);\ninsert into t values (1), (2), (3);\nselect * form t;\nselect 1;"
+	sum := e.run(t, "s", script)
+	if sum.Status != query.StatusError || len(sum.Statements) != 4 {
+		t.Fatalf("summary = %+v", sum)
+	}
+	st := sum.Statements
+	if st[0].Status != query.StatusDone || st[0].Kind != query.DDL {
+		t.Errorf("statement 1 = %+v", st[0])
+	}
+	if st[1].Status != query.StatusDone || st[1].Rows != 3 || st[1].CommandTag != "INSERT 0 3" {
+		t.Errorf("statement 2 = %+v", st[1])
+	}
+	if st[2].Status != query.StatusError || st[2].Error == nil || st[2].Error.Code != "42601" {
+		t.Fatalf("statement 3 = %+v", st[2])
+	}
+	if got := script[st[2].ErrorOffset:]; !strings.HasPrefix(got, "form t") {
+		t.Errorf("error offset %d points at %q, want the bad token", st[2].ErrorOffset, got)
+	}
+	if script[st[2].Start:st[2].End] != "select * form t" {
+		t.Errorf("statement 3 range = %q", script[st[2].Start:st[2].End])
+	}
+	if st[3].Status != query.StatusSkipped {
+		t.Errorf("statement 4 = %+v", st[3])
+	}
+	hist, err := e.st.Store().LoadHistory(context.Background(), storage.HistoryFilter{})
+	if err != nil || len(hist) != 1 || hist[0].ErrorCode != "42601" || hist[0].SQL != script {
+		t.Fatalf("history = %+v, %v", hist, err)
+	}
+}
+
+func TestErrorOffsetCountsUTF16(t *testing.T) {
+	e := newEnv(t)
+	// "é" is one UTF-16 unit, "𝄞" two: the offset must count as the editor does.
+	script := "select 'é𝄞' as a;\nselect nope;"
+	started, err := e.eng.Execute(query.Request{SessionID: "s", ConnectionID: e.connID, SQL: script, Offset: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, _ := e.eng.Wait(context.Background(), started.QueryID)
+	st := sum.Statements[1]
+	want := 10 + len([]rune("select 'é𝄞' as a;\nselect ")) + 1 // 𝄞 is a surrogate pair
+	if st.Error == nil || st.ErrorOffset != want {
+		t.Fatalf("error offset = %d, want %d (%+v)", st.ErrorOffset, want, st.Error)
+	}
+}
+
+func TestNoticesAndParams(t *testing.T) {
+	e := newEnv(t)
+	sum := e.run(t, "s", "do $$ begin raise notice 'hello %', 42; end $$")
+	if n := sum.Statements[0].Notices; len(n) != 1 || n[0].Message != "hello 42" || n[0].Severity != "NOTICE" {
+		t.Fatalf("notices = %+v", n)
+	}
+	sum = e.run(t, "s", "select $1::int + 1, $2::text is null", str("41"), nil)
+	row := page(t, e, sum, 0).Rows[0]
+	if *row[0] != "42" || *row[1] != "t" {
+		t.Fatalf("row = %v", row)
+	}
+	if _, err := e.eng.Execute(query.Request{SessionID: "s", ConnectionID: e.connID, SQL: "select $1; select 2", Params: []*string{str("1")}}); apperr.KindOf(err) != apperr.Validation {
+		t.Fatalf("params with a script: %v", err)
+	}
+}
+
+func TestSessionKeepsTransactionSetAndTempTables(t *testing.T) {
+	e := newEnv(t)
+	e.run(t, "tab1", "begin; create temp table scratch (x int); insert into scratch values (7); set my.flag = 'on'")
+	sum := e.run(t, "tab1", "select x, current_setting('my.flag') from scratch")
+	if sum.Status != query.StatusDone {
+		t.Fatalf("second run in the session: %+v", sum)
+	}
+	if row := page(t, e, sum, 0).Rows[0]; *row[0] != "7" || *row[1] != "on" {
+		t.Fatalf("row = %v", row)
+	}
+	// Another tab is another session: it does not see the temp table.
+	if sum := e.run(t, "tab2", "select * from scratch"); sum.Status != query.StatusError || sum.Statements[0].Error.Code != "42P01" {
+		t.Fatalf("other tab: %+v", sum)
+	}
+	e.run(t, "tab1", "rollback")
+	e.eng.CloseSession("tab1")
+	e.eng.CloseSession("tab2")
+	p, _ := e.st.Pool(e.connID)
+	if s := p.Status(); s.Size != s.Available {
+		t.Fatalf("sessions closed but connections still held: %+v", s)
+	}
+}
+
+func TestStatementTimeoutIsNotACancel(t *testing.T) {
+	e := newEnv(t)
+	sum := e.run(t, "s", "set statement_timeout = 50; select pg_sleep(2)")
+	st := sum.Statements[1]
+	if st.Status != query.StatusError || st.Error.Code != "57014" || st.Error.Kind != apperr.Query || !strings.Contains(st.Error.Hint, "statement_timeout") {
+		t.Fatalf("statement = %+v (%+v)", st, st.Error)
+	}
+}
+
+// cancelAfter starts sql, cancels it after d and returns the summary and how
+// long Execute took to return after the cancel.
+func cancelAfter(t *testing.T, e *env, session, sql string, d time.Duration) (query.Summary, time.Duration) {
+	t.Helper()
+	started, err := e.eng.Execute(query.Request{SessionID: session, ConnectionID: e.connID, SQL: sql})
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(d)
+	at := time.Now()
+	e.eng.Cancel(started.QueryID)
+	sum, err := e.eng.Wait(context.Background(), started.QueryID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sum, time.Since(at)
+}
+
+func TestCancelKeepsTheSessionAndNeverHitsTheNextStatement(t *testing.T) {
+	e := newEnv(t)
+	first := e.run(t, "s", "set my.marker = 'kept'; select pg_backend_pid()")
+	pid := *page(t, e, first, 1).Rows[0][0]
+	var worst time.Duration
+	for i := range 20 {
+		sum, took := cancelAfter(t, e, "s", "select pg_sleep(30)", 30*time.Millisecond)
+		if sum.Status != query.StatusCancelled || sum.Statements[0].Error.Kind != apperr.Cancelled {
+			t.Fatalf("run %d: %+v", i, sum)
+		}
+		worst = max(worst, took)
+		// The very next statement on the same connection must not be hit.
+		after := e.run(t, "s", "select pg_backend_pid(), current_setting('my.marker')")
+		if after.Status != query.StatusDone {
+			t.Fatalf("run %d: the statement after a cancel failed: %+v", i, after.Statements[0].Error)
+		}
+		row := page(t, e, after, 0).Rows[0]
+		if *row[0] != pid || *row[1] != "kept" {
+			t.Fatalf("run %d: session lost: pid %s (was %s), marker %v", i, *row[0], pid, *row[1])
+		}
+	}
+	t.Logf("cancel → Execute returned: worst %v over 20 runs", worst)
+	if worst > 2*time.Second {
+		t.Fatalf("a cancel took %v", worst)
+	}
+}
+
+func TestCancelWhileStreamingKeepsReceivedRows(t *testing.T) {
+	e := newEnv(t)
+	started, err := e.eng.Execute(query.Request{SessionID: "s", ConnectionID: e.connID, SQL: "select g, md5(g::text) from generate_series(1, 10000000) g"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Wait for the first page, then cancel.
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		if p, err := e.eng.Page(started.QueryID, 0, 0, 10); err == nil && p.Total >= 10 {
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	e.eng.Cancel(started.QueryID)
+	sum, _ := e.eng.Wait(context.Background(), started.QueryID)
+	st := sum.Statements[0]
+	if st.Status != query.StatusCancelled || st.Rows == 0 {
+		t.Fatalf("statement = %+v", st)
+	}
+	p, err := e.eng.Page(started.QueryID, 0, st.Rows-1, 10)
+	if err != nil || len(p.Rows) != 1 || p.Total != st.Rows {
+		t.Fatalf("last received row: %+v, %v", p, err)
+	}
+	var progressed bool
+	for _, ev := range e.events.Events() {
+		if pr, ok := ev.Payload.(query.Progress); ok && pr.QueryID == started.QueryID && pr.FirstPage != nil {
+			progressed = len(pr.FirstPage.Rows) > 0
+		}
+	}
+	if !progressed {
+		t.Fatal("no query:progress with a first page")
+	}
+	t.Logf("%d rows kept after the cancel", st.Rows)
+}
+
+func TestCancelAfterCompletionKeepsResults(t *testing.T) {
+	e := newEnv(t)
+	sum := e.run(t, "s", "select 42")
+	if e.eng.Cancel(sum.QueryID) {
+		t.Fatal("Cancel of a finished query reported true")
+	}
+	if row := page(t, e, sum, 0).Rows[0]; *row[0] != "42" {
+		t.Fatalf("row = %v", row)
+	}
+	// Cancelled twice, and inside a transaction: the transaction stays usable
+	// after a rollback to the savepoint the user made.
+	sum, _ = cancelAfter(t, e, "s", "begin; savepoint a; select pg_sleep(30)", 50*time.Millisecond)
+	if sum.Status != query.StatusCancelled {
+		t.Fatalf("%+v", sum)
+	}
+	e.eng.Cancel(sum.QueryID)
+	if after := e.run(t, "s", "rollback to savepoint a; select 1; commit"); after.Status != query.StatusDone {
+		t.Fatalf("transaction after cancel: %+v", after)
+	}
+}
+
+func TestConcurrentQueriesWithCancels(t *testing.T) {
+	e := newEnv(t)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	statuses := map[string]int{}
+	for s := range 10 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := rand.New(rand.NewPCG(uint64(s), 1))
+			session := fmt.Sprintf("tab-%d", s)
+			for i := range 10 {
+				sql := fmt.Sprintf("select g from generate_series(1, %d) g", 1000*(i+1))
+				if r.IntN(3) == 0 {
+					sql = "select pg_sleep(0.5)"
+				}
+				started, err := e.eng.Execute(query.Request{SessionID: session, ConnectionID: e.connID, SQL: sql})
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if r.IntN(2) == 0 {
+					time.Sleep(time.Duration(r.IntN(20)) * time.Millisecond)
+					e.eng.Cancel(started.QueryID)
+				}
+				sum, err := e.eng.Wait(context.Background(), started.QueryID)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if sum.Status == query.StatusError {
+					t.Errorf("%s: %+v", sql, sum.Statements[0].Error)
+				}
+				mu.Lock()
+				statuses[sum.Status]++
+				mu.Unlock()
+			}
+			e.eng.CloseSession(session)
+		}()
+	}
+	wg.Wait()
+	if ids := e.st.QueryIDs(); len(ids) != 0 {
+		t.Fatalf("%d queries still registered", len(ids))
+	}
+	p, _ := e.st.Pool(e.connID)
+	if s := p.Status(); s.Size != s.Available || s.Waiting != 0 {
+		t.Fatalf("pool not idle: %+v", s)
+	}
+	t.Logf("outcomes: %v", statuses)
+}
+
+func TestDisconnectReleasesPinnedSessions(t *testing.T) {
+	e := newEnv(t)
+	e.run(t, "a", "begin; select 1")
+	started, err := e.eng.Execute(query.Request{SessionID: "b", ConnectionID: e.connID, SQL: "select pg_sleep(30)"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(50 * time.Millisecond)
+	done := make(chan struct{})
+	go func() {
+		e.st.Disconnect(e.connID)
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Disconnect hung on pinned sessions")
+	}
+	sum, err := e.eng.Wait(context.Background(), started.QueryID)
+	if err == nil && sum.Status == query.StatusDone {
+		t.Fatalf("the running query was not stopped: %+v", sum)
+	}
+	if _, err := e.eng.Execute(query.Request{SessionID: "a", ConnectionID: e.connID, SQL: "select 1"}); apperr.KindOf(err) != apperr.Connection {
+		t.Fatalf("Execute after disconnect: %v", err)
+	}
+}

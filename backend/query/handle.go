@@ -1,0 +1,138 @@
+package query
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+// CancelRequestTimeout bounds the CancelRequest a Cancel sends.
+const CancelRequestTimeout = 5 * time.Second
+
+// Handle is a running query (T053, T057): created by Engine.Execute with a
+// backend-issued ID, registered in the state while it runs, and unregistered
+// when it completes, fails or is cancelled. Safe for concurrent use.
+type Handle struct {
+	id           string
+	connectionID string
+	sessionID    string
+	sql          string
+	startedAt    time.Time
+
+	cancelled atomic.Bool
+	done      chan struct{} // closed when the query has finished
+
+	mu         sync.Mutex // guards the fields below
+	conn       *pgconn.PgConn
+	running    bool            // a statement is on the wire
+	cancelDone chan struct{}   // closed when the CancelRequest returned; nil if none was sent
+	fences     []chan struct{} // other cancel signals in flight (escalation)
+}
+
+func newHandle(id, connectionID, sessionID, sql string) *Handle {
+	return &Handle{id: id, connectionID: connectionID, sessionID: sessionID, sql: sql, startedAt: time.Now(), done: make(chan struct{})}
+}
+
+// ID is the query's backend-issued identifier.
+func (h *Handle) ID() string { return h.id }
+
+// ConnectionID is the saved connection the query runs on.
+func (h *Handle) ConnectionID() string { return h.connectionID }
+
+// SessionID is the editor tab the query runs in.
+func (h *Handle) SessionID() string { return h.sessionID }
+
+// SQL is the text the query runs.
+func (h *Handle) SQL() string { return h.sql }
+
+// StartedAt is when Execute accepted the query.
+func (h *Handle) StartedAt() time.Time { return h.startedAt }
+
+// Elapsed is the time since StartedAt.
+func (h *Handle) Elapsed() time.Duration { return time.Since(h.startedAt) }
+
+// IsCancelled reports whether Cancel was called.
+func (h *Handle) IsCancelled() bool { return h.cancelled.Load() }
+
+// Done is closed when the query has finished (in any way).
+func (h *Handle) Done() <-chan struct{} { return h.done }
+
+// Cancel asks the server to stop the query: a PostgreSQL CancelRequest for
+// the statement on the wire (SC-004), and no further statements of a
+// script. The connection and its session survive. Calling it again, or after
+// the query finished, does nothing.
+func (h *Handle) Cancel() {
+	if !h.cancelled.CompareAndSwap(false, true) {
+		return
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if !h.running || h.conn == nil {
+		return
+	}
+	ch := make(chan struct{})
+	h.cancelDone = ch
+	conn := h.conn
+	go func() {
+		defer close(ch)
+		ctx, cancel := context.WithTimeout(context.Background(), CancelRequestTimeout)
+		defer cancel()
+		_ = conn.CancelRequest(ctx) // a failure shows as a query that does not stop: escalation
+	}()
+}
+
+// begin marks a statement as on the wire on conn; it reports false when the
+// query was cancelled before it could start.
+func (h *Handle) begin(conn *pgconn.PgConn) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.cancelled.Load() {
+		return false
+	}
+	h.conn, h.running = conn, true
+	return true
+}
+
+// end marks the statement as finished and waits until a CancelRequest (or
+// an escalation signal) sent for it has returned, so that the server's
+// cancel signal can never hit the next statement on this connection
+// (RECIPES: the stray 57014).
+func (h *Handle) end() {
+	h.mu.Lock()
+	h.running = false
+	waits := append([]chan struct{}{h.cancelDone}, h.fences...)
+	h.fences = nil
+	h.mu.Unlock()
+	for _, ch := range waits {
+		if ch != nil {
+			<-ch
+		}
+	}
+}
+
+// fence returns a channel the caller closes once it has delivered a signal
+// to the backend, or false when no statement is on the wire (then no signal
+// may be sent: it could hit whatever runs next).
+func (h *Handle) fence() (chan struct{}, bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if !h.running {
+		return nil, false
+	}
+	ch := make(chan struct{})
+	h.fences = append(h.fences, ch)
+	return ch, true
+}
+
+// pid is the server process of the connection, 0 before the first statement.
+func (h *Handle) pid() uint32 {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.conn == nil {
+		return 0
+	}
+	return h.conn.PID()
+}

@@ -1,0 +1,94 @@
+package query
+
+import (
+	"github.com/tusk-app/tusk/backend/apperr"
+	"github.com/tusk-app/tusk/backend/resultset"
+)
+
+// Statuses of a statement and of a whole query.
+const (
+	StatusRunning   = "running"
+	StatusDone      = "done"
+	StatusError     = "error"
+	StatusCancelled = "cancelled"
+	// StatusSkipped: a script statement after an error or a cancel.
+	StatusSkipped = "skipped"
+)
+
+// Notice is a message the server sent while a statement ran (RAISE NOTICE,
+// warnings).
+type Notice struct {
+	Severity string `json:"severity"`
+	Code     string `json:"code"`
+	Message  string `json:"message"`
+	Detail   string `json:"detail,omitempty"`
+	Hint     string `json:"hint,omitempty"`
+}
+
+// StatementResult is what one statement of a query did (T056).
+type StatementResult struct {
+	Index int `json:"index"`
+	// Start and End locate the statement in the editor text, in UTF-16 code
+	// units (what the editor counts), including Request.Offset.
+	Start int    `json:"start"`
+	End   int    `json:"end"`
+	Kind  Kind   `json:"kind"`
+	SQL   string `json:"sql"`
+	// Columns is empty for statements that return no rows (T055).
+	Columns []resultset.Column `json:"columns"`
+	// Rows is the number of rows returned (statements with columns) or
+	// affected (INSERT/UPDATE/DELETE/MERGE/COPY …, from the command tag).
+	Rows       int64    `json:"rows"`
+	CommandTag string   `json:"commandTag"`
+	Notices    []Notice `json:"notices"`
+	DurationMs float64  `json:"durationMs"`
+	Status     string   `json:"status"`
+	// Error is set for StatusError and StatusCancelled.
+	Error *apperr.ErrorInfo `json:"error,omitempty"`
+	// ErrorOffset is where the error points in the editor text (UTF-16 code
+	// units), -1 when the server gave no position.
+	ErrorOffset int `json:"errorOffset"`
+}
+
+// Summary is a whole query's outcome: the payload of query:done and
+// query:error.
+type Summary struct {
+	QueryID      string            `json:"queryId"`
+	SessionID    string            `json:"sessionId"`
+	ConnectionID string            `json:"connectionId"`
+	Status       string            `json:"status"`
+	DurationMs   float64           `json:"durationMs"`
+	Statements   []StatementResult `json:"statements"`
+	// Error is set when the query could not run at all (no connection, the
+	// session is busy) or failed.
+	Error *apperr.ErrorInfo `json:"error,omitempty"`
+}
+
+// Progress is the payload of query:progress: sent when a statement's first
+// page exists, then at most every ProgressInterval while rows arrive.
+type Progress struct {
+	QueryID   string             `json:"queryId"`
+	Statement int                `json:"statement"`
+	Columns   []resultset.Column `json:"columns"`
+	Rows      int64              `json:"rows"`
+	ElapsedMs float64            `json:"elapsedMs"`
+	// FirstPage is the statement's first rows, sent once (in the first
+	// progress event of a statement that returns rows).
+	FirstPage *resultset.Page `json:"firstPage,omitempty"`
+}
+
+// Started is what Execute returns at once.
+type Started struct {
+	QueryID string `json:"queryId"`
+	// Statements is how many statements the script holds.
+	Statements int `json:"statements"`
+}
+
+// Stuck is the payload of query:stuck: the server did not stop the query
+// after a CancelRequest and pg_cancel_backend; the UI offers to terminate
+// the backend or drop the connection.
+type Stuck struct {
+	QueryID   string  `json:"queryId"`
+	PID       uint32  `json:"pid"`
+	ElapsedMs float64 `json:"elapsedMs"`
+}

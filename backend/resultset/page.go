@@ -1,0 +1,164 @@
+package resultset
+
+import (
+	"fmt"
+	"unicode/utf8"
+)
+
+// DefaultMaxCellBytes is the cell cap of a Page when PageOptions.MaxCellBytes is 0.
+const DefaultMaxCellBytes = 16 << 10
+
+// pageBlockSize is the size of the blocks holding a page's text.
+const pageBlockSize = 64 << 10
+
+// PageOptions tunes PageWith. The zero value is what Page uses.
+type PageOptions struct {
+	// MaxCellBytes caps the text of a cell: a longer value is cut at a UTF-8
+	// boundary at most this many bytes in and listed in Page.Truncated. 0
+	// means DefaultMaxCellBytes; a negative value means no cap.
+	MaxCellBytes int
+}
+
+// Page is a window of rows decoded for display.
+type Page struct {
+	// Offset is the number of the first row of Rows.
+	Offset int64 `json:"offset"`
+	// Rows holds one slice per row with one cell per column: the value in
+	// PostgreSQL text format (what psql shows), or nil for SQL NULL, so it
+	// encodes to JSON as a string or null.
+	Rows [][]*string `json:"rows"`
+	// Truncated lists the cells cut to PageOptions.MaxCellBytes.
+	Truncated []Truncation `json:"truncated,omitempty"`
+	// Total is the number of rows in the set when the page was read.
+	Total int64 `json:"total"`
+	// Done reports whether the set was complete when the page was read:
+	// then Total is final.
+	Done bool `json:"done"`
+}
+
+// Truncation marks a cell of a Page whose text was cut.
+type Truncation struct {
+	// Row is the row's index in Page.Rows; Col the column's index.
+	Row int `json:"row"`
+	Col int `json:"col"`
+	// Bytes is the full length of the value in bytes.
+	Bytes int `json:"bytes"`
+}
+
+// Page returns up to limit rows from offset, cells capped at
+// DefaultMaxCellBytes. See PageWith.
+func (s *Set) Page(offset, limit int64) (Page, error) {
+	return s.PageWith(offset, limit, PageOptions{})
+}
+
+// PageWith returns up to limit rows starting at row offset (0-based). An
+// offset at or past the end gives an empty page (a running query may not
+// have produced the rows yet); a negative offset or limit is an error.
+// Rows are decoded only for the page; the store is not locked while it is
+// decoded, so the writer keeps appending.
+func (s *Set) PageWith(offset, limit int64, opts PageOptions) (Page, error) {
+	if offset < 0 || limit < 0 {
+		return Page{}, fmt.Errorf("resultset: invalid page offset %d limit %d", offset, limit)
+	}
+	maxCell := opts.MaxCellBytes
+	if maxCell == 0 {
+		maxCell = DefaultMaxCellBytes
+	}
+	done := s.IsDone() // before reading the rows: Done then implies Total is final
+	_, total, err := s.snapshot(0, 0)
+	if err != nil {
+		return Page{}, err
+	}
+	p := Page{Offset: offset, Rows: [][]*string{}, Total: total, Done: done}
+	end := min(offset+limit, total)
+	if offset >= end {
+		return p, nil
+	}
+	// The page's text is packed into blocks of about 64 KiB, each converted
+	// to one string that the cells slice: a few allocations per page.
+	ncells := (end - offset) * int64(len(s.columns))
+	strs := make([]string, ncells)
+	cells := make([]*string, ncells)
+	var block []byte
+	type span struct{ cell, start, end int }
+	var pending []span // cells whose text is in block
+	flush := func() {
+		all := string(block)
+		for _, sp := range pending {
+			strs[sp.cell] = all[sp.start:sp.end]
+			cells[sp.cell] = &strs[sp.cell]
+		}
+		pending, block = pending[:0], block[:0]
+	}
+	cell := 0
+	err = s.scan(offset, end, nil, func(row int64, vals [][]byte) error {
+		for col, v := range vals {
+			if v != nil {
+				if maxCell > 0 && len(v) > maxCell {
+					p.Truncated = append(p.Truncated, Truncation{Row: int(row - offset), Col: col, Bytes: len(v)})
+					v = cutUTF8(v, maxCell)
+				}
+				if len(block)+len(v) > cap(block) {
+					flush()
+					if cap(block) < len(v) {
+						block = make([]byte, 0, max(len(v), pageBlockSize))
+					}
+				}
+				pending = append(pending, span{cell, len(block), len(block) + len(v)})
+				block = append(block, v...)
+			}
+			cell++
+		}
+		return nil
+	})
+	if err != nil {
+		return Page{}, err
+	}
+	flush()
+	ncols := len(s.columns)
+	p.Rows = make([][]*string, end-offset)
+	for i := range p.Rows {
+		p.Rows[i] = cells[i*ncols : (i+1)*ncols : (i+1)*ncols]
+	}
+	return p, nil
+}
+
+// Value returns the whole value of one cell (nil for SQL NULL), e.g. to show
+// a cell that a Page truncated.
+func (s *Set) Value(row int64, col int) (*string, error) {
+	if col < 0 || col >= len(s.columns) || row < 0 {
+		return nil, fmt.Errorf("resultset: no cell at row %d column %d", row, col)
+	}
+	var out *string
+	found := false
+	err := s.scan(row, row+1, nil, func(_ int64, vals [][]byte) error {
+		found = true
+		if vals[col] != nil {
+			v := string(vals[col])
+			out = &v
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if !found {
+		return nil, fmt.Errorf("resultset: no cell at row %d column %d", row, col)
+	}
+	return out, nil
+}
+
+// cutUTF8 returns the longest prefix of v of at most n bytes that does not
+// split a UTF-8 sequence.
+func cutUTF8(v []byte, n int) []byte {
+	v = v[:n]
+	for i := len(v) - 1; i >= 0 && i >= len(v)-utf8.UTFMax; i-- {
+		if utf8.RuneStart(v[i]) {
+			if !utf8.FullRune(v[i:]) {
+				return v[:i]
+			}
+			break
+		}
+	}
+	return v
+}
