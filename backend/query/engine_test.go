@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"os/exec"
 	"strings"
 	"sync"
 	"testing"
@@ -387,5 +388,59 @@ func TestDisconnectReleasesPinnedSessions(t *testing.T) {
 	}
 	if _, err := e.eng.Execute(query.Request{SessionID: "a", ConnectionID: e.connID, SQL: "select 1"}); apperr.KindOf(err) != apperr.Connection {
 		t.Fatalf("Execute after disconnect: %v", err)
+	}
+}
+
+// TestValuesMatchPsql runs one row of every common type through the engine
+// and through psql, in the same time zone, and compares the text cell by
+// cell: what the grid shows is what a psql user expects.
+func TestValuesMatchPsql(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	if err := cluster.ExecIn(ctx, cluster.Database, `
+		do $$ begin
+			create type mood as enum ('sad', 'ok', 'happy');
+			create domain pos_int as int check (value > 0);
+		exception when duplicate_object then null; end $$`); err != nil {
+		t.Fatal(err)
+	}
+	const sel = `select 1.00000000000000000001::numeric, 12345678901234567890::numeric(30,2), 1.0::float8/3,
+		2.5::real, 42::int2, 9007199254740993::int8, true, false,
+		'2024-02-29 13:45:06.123456+00'::timestamptz, '2024-02-29 13:45:06'::timestamp, '2024-02-29'::date,
+		'13:45:06.5'::time, '1 year 2 mons 3 days 04:05:06.789'::interval, '-1 day'::interval,
+		array[1, null, 3]::int[], array['a"b', 'c,d', null, '']::text[], array[[1,2],[3,4]],
+		'{"b": 1, "a": [true, null]}'::json, '{"b": 1, "a": [true, null]}'::jsonb,
+		'\xdeadbeef'::bytea, 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'::uuid,
+		'192.168.0.1/24'::inet, '10.0.0.0/8'::cidr, '[1,10)'::int4range, '(,5]'::int8range, 'empty'::numrange,
+		'[2024-01-01 00:00+00, 2024-01-02 00:00+00)'::tstzrange, 'happy'::mood, 7::pos_int,
+		point(1.5, -2), row(1, 'x y', null), 'a fat cat'::tsvector, B'1011'::bit(4),
+		null::text, 'NULL', '', 'tab	and ünïcödé 𝄞', 'Infinity'::float8, 'NaN'::numeric, '-infinity'::timestamptz`
+
+	sum := e.run(t, "s", "set timezone to 'Asia/Kathmandu'; "+sel)
+	if sum.Status != query.StatusDone {
+		t.Fatalf("%+v", sum.Statements[len(sum.Statements)-1].Error)
+	}
+	got := page(t, e, sum, 1).Rows[0]
+
+	psql := cluster.BinDir + "/psql"
+	out, err := exec.Command(psql, "-X", "-A", "-t", "-F", "\x1f", "-P", "null=\u241fNULL\u241f",
+		"-d", cluster.SuperConnString(cluster.Database),
+		"-c", "set timezone to 'Asia/Kathmandu'", "-c", sel).CombinedOutput()
+	if err != nil {
+		t.Fatalf("psql: %v\n%s", err, out)
+	}
+	lines := strings.Split(strings.TrimSuffix(string(out), "\n"), "\n")
+	want := strings.Split(lines[len(lines)-1], "\x1f") // the first line is SET's output
+	if len(want) != len(got) {
+		t.Fatalf("psql gave %d cells, the engine %d:\n%q", len(want), len(got), want)
+	}
+	for i := range want {
+		g := "\u241fNULL\u241f"
+		if got[i] != nil {
+			g = *got[i]
+		}
+		if g != want[i] {
+			t.Errorf("column %d (%s): engine %q, psql %q", i+1, sum.Statements[1].Columns[i].TypeName, g, want[i])
+		}
 	}
 }
