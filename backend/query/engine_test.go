@@ -444,3 +444,29 @@ func TestValuesMatchPsql(t *testing.T) {
 		}
 	}
 }
+
+// TestCancelRacesCompletion cancels right around the moment a statement
+// ends: whichever wins, the outcome is consistent (a finished statement keeps
+// its result, T063) and the next statement is never hit by the cancel.
+func TestCancelRacesCompletion(t *testing.T) {
+	e := newEnv(t)
+	outcomes := map[string]int{}
+	for i := range 30 {
+		d := time.Duration(40+i%20) * time.Millisecond
+		sum, _ := cancelAfter(t, e, "s", "select 'finished' from pg_sleep(0.05)", d)
+		outcomes[sum.Status]++
+		switch sum.Status {
+		case query.StatusDone:
+			if row := page(t, e, sum, 0).Rows[0]; *row[0] != "finished" {
+				t.Fatalf("run %d: done without its row: %v", i, row)
+			}
+		case query.StatusCancelled:
+		default:
+			t.Fatalf("run %d: %+v", i, sum.Statements[0].Error)
+		}
+		if next := e.run(t, "s", "select 1"); next.Status != query.StatusDone {
+			t.Fatalf("run %d: the next statement was hit: %+v", i, next.Statements[0].Error)
+		}
+	}
+	t.Logf("outcomes: %v", outcomes)
+}
