@@ -72,8 +72,12 @@ e2e: bindings
 	@echo '--- e2e'
 	scripts/with-keyring.sh xvfb-run -a -s '-screen 0 1280x800x24' node --test --test-concurrency=1 frontend/e2e/
 
-## bench: benchmark figures (not part of make test)
+## bench: benchmark figures (not part of make test): end-to-end figures
+## against a throwaway PostgreSQL (also written to docs/benchmarks.md; flags
+## via BENCHFLAGS, e.g. BENCHFLAGS=-sleep-trials=200), then the package
+## micro-benchmarks
 bench:
+	go run $(GOTAGS) ./backend/internal/benchcmd $(BENCHFLAGS)
 	go test -run '^$$' -bench . -benchmem $(GOTAGS) ./backend/...
 
 clean:

@@ -61,6 +61,10 @@ type Request struct {
 	// FirstPage is how many rows the first query:progress carries; 0 means
 	// DefaultFirstPage.
 	FirstPage int `json:"firstPage"`
+	// Cursor, when set, runs only the statement at this UTF-16 offset of SQL
+	// (the one under the editor's cursor, or the nearest before it) instead
+	// of the whole script.
+	Cursor *int `json:"cursor"`
 }
 
 // Deps are the engine's links to the rest of the app.
@@ -141,6 +145,11 @@ func (e *Engine) Notice(c *pgconn.PgConn, n *pgconn.Notice) {
 // query:done / query:error. A session runs one query at a time.
 func (e *Engine) Execute(req Request) (Started, error) {
 	stmts := Split(req.SQL)
+	if req.Cursor != nil {
+		if st, ok := StatementAt(req.SQL, byteOffsetOfUTF16(req.SQL, *req.Cursor)); ok {
+			stmts = []Statement{st}
+		}
+	}
 	switch {
 	case req.SessionID == "" || req.ConnectionID == "":
 		return Started{}, apperr.ValidationError(apperr.FieldError{Field: "sessionId", Message: "a session and a connection are required"})
@@ -214,6 +223,8 @@ func (e *Engine) run(ctx context.Context, pool *connection.Pool, sess *session, 
 			break
 		}
 	}
+	sum.BackendPID, sum.ServerVersion = pg.PID(), pg.ParameterStatus("server_version")
+	sum.Transaction = txState(pg)
 	if pg.IsClosed() { // terminated or dropped: the session must start afresh
 		e.dropSessionConn(sess)
 	}
@@ -648,12 +659,43 @@ func (e *Engine) dropSessionConn(s *session) {
 	c.Release()
 }
 
+// txState names the connection's transaction status for the status bar.
+func txState(pg *pgconn.PgConn) string {
+	switch {
+	case pg.IsClosed():
+		return "closed"
+	case pg.TxStatus() == 'T':
+		return "in transaction"
+	case pg.TxStatus() == 'E':
+		return "failed transaction"
+	default:
+		return "idle"
+	}
+}
+
 func isQueryCanceled(err error) bool {
 	var pe *pgconn.PgError
 	return errors.As(err, &pe) && pe.Code == "57014"
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// byteOffsetOfUTF16 converts an offset in UTF-16 code units to a byte
+// offset into s (clamped to its length).
+func byteOffsetOfUTF16(s string, units int) int {
+	n := 0
+	for i, r := range s {
+		if n >= units {
+			return i
+		}
+		if l := utf16.RuneLen(r); l > 0 {
+			n += l
+		} else {
+			n++
+		}
+	}
+	return len(s)
+}
 
 // utf16Len is the length of s in UTF-16 code units (how the editor counts).
 func utf16Len(s string) int {

@@ -470,3 +470,32 @@ func TestCancelRacesCompletion(t *testing.T) {
 	}
 	t.Logf("outcomes: %v", outcomes)
 }
+
+func TestCursorRunsTheStatementUnderIt(t *testing.T) {
+	e := newEnv(t)
+	script := "select 'ünï' as a;\nselect 'second' as b;\nselect 'third' as c;"
+	cursor := len([]rune("select 'ünï' as a;\nselect 'sec")) // inside the second statement (all BMP: runes = UTF-16 units)
+	started, err := e.eng.Execute(query.Request{SessionID: "s", ConnectionID: e.connID, SQL: script, Cursor: &cursor})
+	if err != nil || started.Statements != 1 {
+		t.Fatalf("started = %+v, %v", started, err)
+	}
+	sum, _ := e.eng.Wait(context.Background(), started.QueryID)
+	if len(sum.Statements) != 1 || sum.Statements[0].SQL != "select 'second' as b" {
+		t.Fatalf("ran %+v", sum.Statements)
+	}
+	if got := []rune(script)[sum.Statements[0].Start:sum.Statements[0].End]; string(got) != "select 'second' as b" {
+		t.Fatalf("statement range %q", string(got))
+	}
+	if sum.Transaction != "idle" || sum.BackendPID == 0 || sum.ServerVersion == "" {
+		t.Fatalf("session info %q %d %q", sum.Transaction, sum.BackendPID, sum.ServerVersion)
+	}
+	if s := e.run(t, "s", "begin"); s.Transaction != "in transaction" {
+		t.Fatalf("after begin: %q", s.Transaction)
+	}
+	if s := e.run(t, "s", "select 1/0"); s.Transaction != "failed transaction" {
+		t.Fatalf("after an error in a transaction: %q", s.Transaction)
+	}
+	if s := e.run(t, "s", "rollback"); s.Transaction != "idle" {
+		t.Fatalf("after rollback: %q", s.Transaction)
+	}
+}

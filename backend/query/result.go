@@ -62,6 +62,13 @@ type Summary struct {
 	// Error is set when the query could not run at all (no connection, the
 	// session is busy) or failed.
 	Error *apperr.ErrorInfo `json:"error,omitempty"`
+	// Transaction is the session's state afterwards: "idle", "in
+	// transaction" or "failed transaction" (the user must see an open one).
+	Transaction string `json:"transaction"`
+	// BackendPID is the server process of the session's connection.
+	BackendPID uint32 `json:"backendPid"`
+	// ServerVersion is the server's version string.
+	ServerVersion string `json:"serverVersion"`
 }
 
 // Progress is the payload of query:progress: sent when a statement's first
