@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/sirupsen/logrus"
+	wruntime "github.com/wailsapp/wails/v2/pkg/runtime"
 
 	"github.com/tusk-app/tusk/backend/apperr"
 	"github.com/tusk-app/tusk/backend/credentials"
@@ -207,4 +208,10 @@ func (a *App) ctx0() context.Context {
 		return context.Background()
 	}
 	return a.ctx
+}
+
+// PickFile asks the user for a file (a certificate, a key) with the native
+// dialog and returns its path, or "" when cancelled.
+func (a *App) PickFile(title string) (string, error) {
+	return wruntime.OpenFileDialog(a.ctx0(), wruntime.OpenDialogOptions{Title: title, ShowHiddenFiles: true})
 }

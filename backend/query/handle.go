@@ -28,6 +28,7 @@ type Handle struct {
 	mu         sync.Mutex // guards the fields below
 	conn       *pgconn.PgConn
 	running    bool            // a statement is on the wire
+	ended      chan struct{}   // closed when the statement on the wire ends
 	cancelDone chan struct{}   // closed when the CancelRequest returned; nil if none was sent
 	fences     []chan struct{} // other cancel signals in flight (escalation)
 }
@@ -75,14 +76,31 @@ func (h *Handle) Cancel() {
 	}
 	ch := make(chan struct{})
 	h.cancelDone = ch
-	conn := h.conn
+	conn, ended := h.conn, h.ended
 	go func() {
 		defer close(ch)
-		ctx, cancel := context.WithTimeout(context.Background(), CancelRequestTimeout)
-		defer cancel()
-		_ = conn.CancelRequest(ctx) // a failure shows as a query that does not stop: escalation
+		// A CancelRequest that reaches the server before the backend has
+		// started the statement is ignored (it was idle), so repeat it
+		// while the statement runs on; escalation takes over after that.
+		for range CancelRetries {
+			ctx, cancel := context.WithTimeout(context.Background(), CancelRequestTimeout)
+			_ = conn.CancelRequest(ctx) // a failure shows as a query that does not stop
+			cancel()
+			select {
+			case <-ended:
+				return
+			case <-time.After(CancelRetryInterval):
+			}
+		}
 	}()
 }
+
+// A cancel is retried CancelRetries times, CancelRetryInterval apart, while
+// the statement keeps running.
+const (
+	CancelRetries       = 5
+	CancelRetryInterval = 100 * time.Millisecond
+)
 
 // begin marks a statement as on the wire on conn; it reports false when the
 // query was cancelled before it could start.
@@ -92,7 +110,7 @@ func (h *Handle) begin(conn *pgconn.PgConn) bool {
 	if h.cancelled.Load() {
 		return false
 	}
-	h.conn, h.running = conn, true
+	h.conn, h.running, h.ended = conn, true, make(chan struct{})
 	return true
 }
 
@@ -103,6 +121,7 @@ func (h *Handle) begin(conn *pgconn.PgConn) bool {
 func (h *Handle) end() {
 	h.mu.Lock()
 	h.running = false
+	close(h.ended)
 	waits := append([]chan struct{}{h.cancelDone}, h.fences...)
 	h.fences = nil
 	h.mu.Unlock()

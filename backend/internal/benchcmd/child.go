@@ -1,16 +1,13 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -27,25 +24,29 @@ type childResult struct {
 	PeakRSS  int64           `json:"peakRss"`  // VmHWM at the end, bytes (peak reset before the fetch when possible)
 	PeakNote string          `json:"peakNote"` // how the peak was measured
 	Stats    resultset.Stats `json:"stats"`    // the result store (tusk mode)
-	Maxrss   int64           `json:"maxrss"`   // filled in by the parent from wait4
 }
 
 // procStatus reads a "kB" field of /proc/self/status in bytes.
 func procStatus(field string) int64 {
-	f, err := os.Open("/proc/self/status")
+	b, err := os.ReadFile("/proc/self/status")
 	if err != nil {
 		return 0
 	}
-	defer f.Close()
-	s := bufio.NewScanner(f)
-	for s.Scan() {
-		if rest, ok := strings.CutPrefix(s.Text(), field+":"); ok {
+	return statusField(string(b), field)
+}
+
+// statusField parses a "kB" field of a /proc/<pid>/status text, in bytes.
+func statusField(status, field string) int64 {
+	for line := range strings.Lines(status) {
+		if rest, ok := strings.CutPrefix(line, field+":"); ok {
 			n, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
 			return n << 10
 		}
 	}
 	return 0
 }
+
+func itoa(i int) string { return strconv.Itoa(i) }
 
 // resetPeak resets VmHWM to the current RSS (Linux ≥ 4.0).
 func resetPeak() bool {
@@ -133,11 +134,6 @@ func spawn(mode string, t target, sql string, budget int64) (childResult, error)
 	var res childResult
 	if err := json.Unmarshal(out, &res); err != nil {
 		return childResult{}, fmt.Errorf("child %s output %q: %w", mode, out, err)
-	}
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		res.Maxrss = ru.Maxrss << 10
-	} else {
-		return res, errors.New("no rusage")
 	}
 	return res, nil
 }

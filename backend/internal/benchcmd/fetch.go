@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -41,19 +42,63 @@ func psqlPath(binDir string) string {
 	return "/usr/bin/psql"
 }
 
-// psqlFetch runs psql on sql, discarding the output; it returns the time and
-// psql's peak RSS in bytes.
-func psqlFetch(psql string, t target, sql string) (time.Duration, int64, error) {
+// psqlRun is one psql run.
+type psqlRun struct {
+	took time.Duration
+	// hwm is psql's own VmHWM, polled from /proc/<pid>/status every 2 ms
+	// while it runs (the last reading before exit).
+	hwm int64
+	// maxrss is wait4's Maxrss. On Linux it also counts the high-water mark
+	// of the address space the child was vforked from (this process), so it
+	// is only an upper bound.
+	maxrss int64
+}
+
+// psqlFetch runs psql on sql, discarding the output.
+func psqlFetch(psql, passfile string, t target, sql string) (psqlRun, error) {
 	cmd := exec.Command(psql, "-X", "-A", "-t", "-o", "/dev/null", "-d", t.connString(), "-c", sql)
 	cmd.Stderr = os.Stderr
+	env := []string{"PGPASSFILE=" + passfile}
+	for _, e := range os.Environ() {
+		if !strings.HasPrefix(e, "PGPASSFILE=") {
+			env = append(env, e)
+		}
+	}
+	cmd.Env = env
 	start := time.Now()
-	if err := cmd.Run(); err != nil {
-		return 0, 0, err
+	if err := cmd.Start(); err != nil {
+		return psqlRun{}, err
 	}
-	d := time.Since(start)
-	var rss int64
+	done := make(chan struct{})
+	hwm := make(chan int64, 1)
+	go func() {
+		status := filepath.Join("/proc", strings.TrimSpace(itoa(cmd.Process.Pid)), "status")
+		var last int64
+		tick := time.NewTicker(2 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			if b, err := os.ReadFile(status); err == nil && strings.Contains(string(b), "Name:\tpsql") {
+				if v := statusField(string(b), "VmHWM"); v > 0 {
+					last = v
+				}
+			}
+			select {
+			case <-done:
+				hwm <- last
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	err := cmd.Wait()
+	took := time.Since(start)
+	close(done)
+	r := psqlRun{took: took, hwm: <-hwm}
+	if err != nil {
+		return r, err
+	}
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		rss = ru.Maxrss << 10
+		r.maxrss = ru.Maxrss << 10
 	}
-	return d, rss, nil
+	return r, nil
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/tusk-app/tusk/backend/internal/pgtest"
+	"github.com/tusk-app/tusk/backend/query"
 	"github.com/tusk-app/tusk/backend/resultset"
 )
 
@@ -108,14 +109,27 @@ func run(cfg config) error {
 	rep := &report{}
 	wideSQL, narrowSQL := "select * from wide", "select * from narrow"
 
-	// 1. Full fetch.
-	fmt.Printf("\n1. full fetch of %q (best of %d)\n", wideSQL, cfg.fetchRuns)
+	// 1. Full fetch: rounds of floor, Tusk, psql, so that noise from other
+	// work on the machine hits all three alike.
+	fmt.Printf("\n1. full fetch of %q (best of %d, interleaved)\n", wideSQL, cfg.fetchRuns)
 	fl, err := pgconn.Connect(ctx, t.connString())
 	if err != nil {
 		return err
 	}
-	var floorT []time.Duration
-	var wire, wideN int64
+	defer fl.Close(ctx)
+	tk, err := newTusk(ctx, t, resultset.Options{})
+	if err != nil {
+		return err
+	}
+	defer tk.close()
+	psql := psqlPath(cluster.BinDir)
+	passfile := filepath.Join(cluster.Dir, "empty-pgpass")
+	if err := os.WriteFile(passfile, nil, 0o600); err != nil {
+		return err
+	}
+	var floorT, tuskT, psqlT []time.Duration
+	var wire, wideN, psqlHWM, psqlMaxrss int64
+	var lastID string
 	for range cfg.fetchRuns {
 		s := time.Now()
 		n, w, err := floorFetch(ctx, fl, wideSQL)
@@ -124,18 +138,15 @@ func run(cfg config) error {
 		}
 		floorT = append(floorT, time.Since(s))
 		wire, wideN = w, n
-	}
-	fl.Close(ctx)
 
-	tk, err := newTusk(ctx, t, resultset.Options{})
-	if err != nil {
-		return err
-	}
-	defer tk.close()
-	var tuskT []time.Duration
-	var lastID string
-	for range cfg.fetchRuns {
-		s := time.Now()
+		pr, err := psqlFetch(psql, passfile, t, wideSQL)
+		if err != nil {
+			return fmt.Errorf("psql: %w", err)
+		}
+		psqlT = append(psqlT, pr.took)
+		psqlHWM, psqlMaxrss = max(psqlHWM, pr.hwm), max(psqlMaxrss, pr.maxrss)
+
+		s = time.Now()
 		sum, err := tk.run("fetch", wideSQL)
 		if err != nil {
 			return err
@@ -145,17 +156,6 @@ func run(cfg config) error {
 		if sum.Statements[0].Rows != wideN {
 			return fmt.Errorf("tusk fetched %d rows, want %d", sum.Statements[0].Rows, wideN)
 		}
-	}
-	psql := psqlPath(cluster.BinDir)
-	var psqlT []time.Duration
-	var psqlRSS int64
-	for range cfg.fetchRuns {
-		d, rss, err := psqlFetch(psql, t, wideSQL)
-		if err != nil {
-			return fmt.Errorf("psql: %w", err)
-		}
-		psqlT = append(psqlT, d)
-		psqlRSS = max(psqlRSS, rss)
 	}
 	bf, bt, bp := percentile(floorT, 0), percentile(tuskT, 0), percentile(psqlT, 0)
 	mf, mt, mp := percentile(floorT, 50), percentile(tuskT, 50), percentile(psqlT, 50)
@@ -205,9 +205,10 @@ func run(cfg config) error {
 		"≤ 1.5× wire", verdict(float64(tm) <= 1.5*float64(wire)))
 	rep.add(sec, "Tusk result store: data / in RAM / spilled", mb(tc.Stats.DataBytes)+" / "+mb(tc.Stats.MemoryBytes)+" / "+mb(tc.Stats.FileBytes),
 		fmt.Sprintf("data %.2f× wire", float64(tc.Stats.DataBytes)/float64(wire)), "", "")
-	rep.add(sec, "psql peak RSS (wait4 Maxrss, whole process)", mb(psqlRSS), fmt.Sprintf("%.2f× wire", float64(psqlRSS)/float64(wire)), "", "")
-	rep.note("Tusk child: fetch %.2f s, baseline RSS %s, whole-process Maxrss %s; floor child whole-process Maxrss %s; %s",
-		tc.Seconds, mb(tc.BaseRSS), mb(tc.Maxrss), mb(fc.Maxrss), tc.PeakNote)
+	rep.add(sec, "psql peak RSS (its VmHWM, whole process)", mb(psqlHWM), fmt.Sprintf("%.2f× wire", float64(psqlHWM)/float64(wire)), "", "")
+	rep.note("Tusk child: fetch %.2f s, RSS before the fetch %s, whole-process VmHWM %s; %s",
+		tc.Seconds, mb(tc.BaseRSS), mb(tc.PeakRSS), tc.PeakNote)
+	rep.note("psql: wait4 Maxrss %s; it is an upper bound only, because on Linux a child vforked from benchcmd inherits the parent's RSS high-water mark (benchcmd holds the previous Tusk run's 1M-row result), so the table shows psql's own VmHWM polled from /proc every 2 ms", mb(psqlMaxrss))
 
 	// 3. Time to first page.
 	fmt.Printf("\n3. time to first page of %q (%d runs)\n", wideSQL, cfg.ttfpRuns)
@@ -251,9 +252,18 @@ func run(cfg config) error {
 			return fmt.Errorf("cancel %s: %w", c.name, err)
 		}
 		sec = "5 cancel"
+		slow := 0
+		for _, d := range cr.lat {
+			if d > time.Second {
+				slow++
+			}
+		}
 		rep.add(sec, fmt.Sprintf("%s: N=%d, p50 / p99 / max", c.name, cr.trials),
 			fmtDur(percentile(cr.lat, 50))+" / "+fmtDur(percentile(cr.lat, 99))+" / "+fmtDur(percentile(cr.lat, 100)),
-			fmt.Sprintf("%d cancelled on the wire", len(cr.lat)), "", "")
+			fmt.Sprintf("%d cancelled on the wire, %d took > 1 s", len(cr.lat), slow), "", "")
+		if slow > 0 {
+			rep.note("%s: %d of %d cancels took over 1 s: the server ignored the CancelRequest (a cancel that reaches the backend before it has read the statement is dropped) and the engine's escalation, pg_cancel_backend after query.EscalateAfter = %v, stopped the statement", c.name, slow, cr.trials, query.EscalateAfter)
+		}
 		rep.add(sec, c.name+": connection kept / stray 57014 / other failures",
 			fmt.Sprintf("%.1f%% / %d / %d", 100*float64(cr.kept)/float64(cr.trials), cr.stray, cr.otherFails), "",
 			"100% / 0 / 0", verdict(cr.kept == cr.trials && cr.stray == 0 && cr.otherFails == 0))

@@ -89,7 +89,8 @@ const methodNotes = `
    the default options; *psql* = ` + "`psql -X -A -t -o /dev/null -c …`" + ` over TCP. Best of N runs (median shown too).
 2. **Memory holding the whole result**: each reader runs in a subprocess of benchcmd (re-exec). Peak =
    ` + "`VmHWM`" + ` at the end minus RSS just before the fetch (the peak is reset through ` + "`/proc/self/clear_refs`" + `).
-   psql's is its whole ` + "`wait4`" + ` Maxrss. Wire bytes = Σ value bytes + 4 bytes per field + 7 bytes per DataRow.
+   psql's is its own ` + "`VmHWM`" + ` (whole process), polled from ` + "`/proc/<pid>/status`" + ` while it runs: its ` + "`wait4`" + `
+   Maxrss is not usable because a child vforked from a Go process inherits the parent's RSS high-water mark. Wire bytes = Σ value bytes + 4 bytes per field + 7 bytes per DataRow.
 3. **Time to first page**: from the ` + "`Execute`" + ` call to the emission of the first ` + "`query:progress`" + ` carrying
    FirstPage (200 rows), then Cancel + Wait.
 4. **Page fetch**: ` + "`Engine.Page(id, 0, offset, 1000)`" + ` at uniformly random offsets of a finished 1M-row result.

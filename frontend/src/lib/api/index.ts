@@ -1,14 +1,25 @@
 // The only module that imports the generated Wails bindings. Components call
 // `api.*`; unit tests stub this module (vi.mock('$lib/api')).
 import * as App from '../../../wailsjs/go/main/App';
-import type { connection, credentials, main, sshtunnel, state, storage } from '../../../wailsjs/go/models';
+import type { connection, credentials, main, query, resultset, sshtunnel, state, storage } from '../../../wailsjs/go/models';
 import { call } from './errors';
 
 export { AppError, toAppError, Kind, type ErrorInfo } from './errors';
 export { on, type EventMap, type EventName } from './events';
+
+/**
+ * Plain<T> is a generated model class as plain data (its convertValues
+ * method dropped): what callers build and pass to the api.
+ */
+export type Plain<T> = T extends (infer U)[]
+  ? Plain<U>[]
+  : T extends object
+    ? { [K in keyof T as T[K] extends (...args: never[]) => unknown ? never : K]: Plain<T[K]> }
+    : T;
+
 export type AppInfo = main.AppInfo;
 export type Notice = main.Notice;
-export type ConnectionConfig = connection.Config;
+export type ConnectionConfig = Plain<connection.Config>;
 export type PoolStatus = connection.PoolStatus;
 export type KeychainStatus = credentials.Status;
 export type TunnelConfig = sshtunnel.Config;
@@ -31,11 +42,11 @@ export const api = {
     call(() => App.SetUIState(key, JSON.stringify(value))),
 
   listConnections: (): Promise<ConnectionConfig[]> => call(() => App.ListConnections()),
-  saveConnection: (req: main.SaveConnectionRequest): Promise<ConnectionConfig> => call(() => App.SaveConnection(req)),
+  saveConnection: (req: Plain<main.SaveConnectionRequest>): Promise<ConnectionConfig> => call(() => App.SaveConnection(req as never)),
   deleteConnection: (id: string): Promise<void> => call(() => App.DeleteConnection(id)),
   parseConnectionURL: (text: string): Promise<connection.Imported> => call(() => App.ParseConnectionURL(text)),
-  testConnection: (req: main.TestConnectionRequest): Promise<TestReport> => call(() => App.TestConnection(req)),
-  connect: (req: main.ConnectRequest): Promise<PoolStatus> => call(() => App.Connect(req)),
+  testConnection: (req: Plain<main.TestConnectionRequest>): Promise<TestReport> => call(() => App.TestConnection(req as never)),
+  connect: (req: Plain<main.ConnectRequest>): Promise<PoolStatus> => call(() => App.Connect(req as never)),
   disconnect: (id: string): Promise<void> => call(() => App.Disconnect(id)),
   poolStatuses: (): Promise<PoolStatus[]> => call(() => App.PoolStatuses()),
 
@@ -45,15 +56,27 @@ export const api = {
   keychainStatus: (): Promise<KeychainStatus> => call(() => App.KeychainStatus()),
 
   listTunnels: (): Promise<TunnelConfig[]> => call(() => App.ListTunnels()),
-  saveTunnel: (req: main.SaveTunnelRequest): Promise<TunnelConfig> => call(() => App.SaveTunnel(req)),
+  saveTunnel: (req: Plain<main.SaveTunnelRequest>): Promise<TunnelConfig> => call(() => App.SaveTunnel(req as never)),
   deleteTunnel: (id: string): Promise<void> => call(() => App.DeleteTunnel(id)),
   acceptHostKey: (fingerprint: string): Promise<void> => call(() => App.AcceptHostKey(fingerprint)),
 
-  history: (req: main.HistoryRequest): Promise<HistoryEntry[]> => call(() => App.History(req)),
+  history: (req: Plain<main.HistoryRequest>): Promise<HistoryEntry[]> => call(() => App.History(req as never)),
   clearHistory: (connectionId = ''): Promise<number> => call(() => App.ClearHistory(connectionId)),
   savedQueries: (folder = '/'): Promise<SavedQuery[]> => call(() => App.SavedQueries(folder)),
   savedQueryFolders: (): Promise<string[]> => call(() => App.SavedQueryFolders()),
-  saveQuery: (q: SavedQuery): Promise<SavedQuery> => call(() => App.SaveQuery(q)),
+  saveQuery: (q: Plain<SavedQuery>): Promise<SavedQuery> => call(() => App.SaveQuery(q as never)),
   moveSavedQuery: (id: string, folder: string): Promise<SavedQuery> => call(() => App.MoveSavedQuery(id, folder)),
   deleteSavedQuery: (id: string): Promise<void> => call(() => App.DeleteSavedQuery(id)),
+
+  execute: (req: Partial<query.Request> & { sessionId: string; connectionId: string; sql: string }): Promise<query.Started> =>
+    call(() => App.Execute(req as query.Request)),
+  cancelQuery: (id: string): Promise<boolean> => call(() => App.CancelQuery(id)),
+  terminateQuery: (id: string): Promise<void> => call(() => App.TerminateQuery(id)),
+  dropQueryConnection: (id: string): Promise<void> => call(() => App.DropQueryConnection(id)),
+  resultPage: (req: Plain<main.PageRequest>): Promise<resultset.Page> => call(() => App.ResultPage(req as never)),
+  querySummary: (id: string): Promise<query.Summary> => call(() => App.QuerySummary(id)),
+  releaseResults: (id: string): Promise<void> => call(() => App.ReleaseResults(id)),
+  closeSession: (id: string): Promise<void> => call(() => App.CloseSession(id)),
+  exportResult: (req: Plain<main.ExportRequest>): Promise<main.ExportResult> => call(() => App.ExportResultToFile(req as never)),
+  pickFile: (title: string): Promise<string> => call(() => App.PickFile(title)),
 };

@@ -1,0 +1,185 @@
+import { Annotation, EditorState, Prec } from '@codemirror/state';
+import {
+  EditorView,
+  drawSelection,
+  dropCursor,
+  highlightActiveLine,
+  highlightActiveLineGutter,
+  highlightSpecialChars,
+  keymap,
+  lineNumbers,
+  type Command,
+} from '@codemirror/view';
+import { defaultKeymap, history, historyKeymap, indentWithTab, toggleComment } from '@codemirror/commands';
+import { highlightSelectionMatches, search, searchKeymap, searchPanelOpen } from '@codemirror/search';
+import { bracketMatching, indentOnInput } from '@codemirror/language';
+import { lintGutter } from '@codemirror/lint';
+import {
+  autocompletion,
+  closeBrackets,
+  closeBracketsKeymap,
+  completionKeymap,
+  completionStatus,
+} from '@codemirror/autocomplete';
+import { clearErrorSpec, errorPosition, showErrorSpec } from './errorMarker';
+import { languageCompartment, languageExtension, type Schema } from './language';
+import { runRequest, scriptRequest, type RunRequest } from './runRequest';
+import { themeCompartment, themeExtension } from './theme';
+
+export type { RunRequest } from './runRequest';
+export type { Schema } from './language';
+
+export type SqlEditorOptions = {
+  doc: string;
+  dark: boolean;
+  /** Called after every user edit (not after setDoc). */
+  onChange(doc: string): void;
+  /** Mod-Enter (statement or selection), Shift-Mod-Enter (script). */
+  onRun(req: RunRequest): void;
+  /** Escape, unless the completion popup or the search panel takes it. */
+  onCancel(): void;
+  /** Mod-s. */
+  onSave(): void;
+};
+
+/** Marks transactions made by setDoc so they do not echo back through onChange. */
+const external = Annotation.define<boolean>();
+
+/**
+ * SqlEditor owns one CodeMirror EditorView for PostgreSQL. Reconfigurable
+ * concerns live in their own modules, each with a Compartment: theme.ts
+ * (light/dark) and language.ts (dialect + schema completion).
+ */
+export class SqlEditor {
+  readonly view: EditorView;
+  private readonly opts: SqlEditorOptions;
+
+  constructor(parent: HTMLElement, opts: SqlEditorOptions) {
+    this.opts = opts;
+    this.view = new EditorView({
+      parent,
+      state: EditorState.create({ doc: opts.doc, extensions: this.extensions(opts.dark) }),
+    });
+  }
+
+  private extensions(dark: boolean) {
+    const run: Command = (view) => {
+      this.opts.onRun(runRequest(view.state));
+      return true;
+    };
+    const runScript: Command = (view) => {
+      this.opts.onRun(scriptRequest(view.state));
+      return true;
+    };
+    const cancel: Command = (view) => {
+      // Leave Escape to the completion popup and the search panel when open.
+      if (completionStatus(view.state) !== null || searchPanelOpen(view.state)) return false;
+      this.opts.onCancel();
+      return true;
+    };
+    const save: Command = () => {
+      this.opts.onSave();
+      return true;
+    };
+
+    return [
+      Prec.highest(
+        keymap.of([
+          { key: 'Mod-Enter', run, preventDefault: true },
+          { key: 'Shift-Mod-Enter', run: runScript, preventDefault: true },
+          { key: 'Mod-s', run: save, preventDefault: true },
+          { key: 'Escape', run: cancel },
+        ]),
+      ),
+      lineNumbers(),
+      highlightActiveLineGutter(),
+      highlightSpecialChars(),
+      history(),
+      drawSelection(),
+      dropCursor(),
+      EditorState.allowMultipleSelections.of(true),
+      indentOnInput(),
+      bracketMatching(),
+      closeBrackets(),
+      autocompletion(),
+      highlightActiveLine(),
+      highlightSelectionMatches(),
+      search({ top: true }),
+      lintGutter(),
+      keymap.of([
+        ...closeBracketsKeymap,
+        { key: 'Mod-/', run: toggleComment },
+        ...defaultKeymap,
+        ...searchKeymap,
+        ...historyKeymap,
+        ...completionKeymap,
+        indentWithTab,
+      ]),
+      languageCompartment.of(languageExtension()),
+      themeCompartment.of(themeExtension(dark)),
+      EditorView.updateListener.of((update) => {
+        if (!update.docChanged) return;
+        if (update.transactions.some((tr) => tr.annotation(external))) return;
+        this.opts.onChange(update.state.doc.toString());
+      }),
+    ];
+  }
+
+  getDoc(): string {
+    return this.view.state.doc.toString();
+  }
+
+  /**
+   * setDoc replaces the whole document (an undoable change) without calling
+   * onChange; the cursor moves to the start and any error marker is cleared.
+   */
+  setDoc(doc: string): void {
+    if (doc === this.getDoc()) return;
+    this.view.dispatch({
+      changes: { from: 0, to: this.view.state.doc.length, insert: doc },
+      selection: { anchor: 0 },
+      annotations: external.of(true),
+    });
+    this.clearError();
+  }
+
+  setDark(dark: boolean): void {
+    this.view.dispatch({ effects: themeCompartment.reconfigure(themeExtension(dark)) });
+  }
+
+  /** setSchema switches completion to the given tables/columns; null/undefined = keywords only. */
+  setSchema(schema: Schema | null | undefined, defaultSchema = 'public'): void {
+    this.view.dispatch({ effects: languageCompartment.reconfigure(languageExtension(schema ?? undefined, defaultSchema)) });
+  }
+
+  /**
+   * showError underlines the word/token at `offset` (UTF-16 code units into
+   * the document) with a lint error and a gutter marker; it replaces any
+   * previous error. The marker follows later edits.
+   */
+  showError(offset: number, message: string): void {
+    this.view.dispatch(showErrorSpec(this.view.state, offset, message));
+  }
+
+  clearError(): void {
+    if (errorPosition(this.view.state) === null) return;
+    this.view.dispatch(clearErrorSpec(this.view.state));
+  }
+
+  /** jumpToError puts the cursor on the error marker, scrolls to it and focuses the editor. */
+  jumpToError(): boolean {
+    const pos = errorPosition(this.view.state);
+    if (pos === null) return false;
+    this.view.dispatch({ selection: { anchor: pos }, scrollIntoView: true });
+    this.view.focus();
+    return true;
+  }
+
+  focus(): void {
+    this.view.focus();
+  }
+
+  destroy(): void {
+    this.view.destroy();
+  }
+}

@@ -1,0 +1,57 @@
+import { render, screen, fireEvent } from '@testing-library/svelte';
+import { describe, expect, it, vi } from 'vitest';
+import type { query, resultset } from '../../../wailsjs/go/models';
+import ResultsPanel from './ResultsPanel.svelte';
+import type { RowSource } from './grid.svelte';
+
+const cols = [{ name: 'n', typeOid: 23, typeName: 'int4' }];
+const source: RowSource = {
+  total: 3,
+  done: true,
+  columns: cols,
+  page: async (offset) => ({ offset, rows: [['1'], ['2'], ['3']], total: 3, done: true }) as unknown as resultset.Page,
+};
+
+function st(index: number, over: Partial<query.StatementResult>): query.StatementResult {
+  return { index, start: 0, end: 0, kind: 'select', sql: 'select', columns: [], rows: 0, commandTag: '', notices: [], durationMs: 1.5, status: 'done', errorOffset: -1, ...over } as query.StatementResult;
+}
+
+describe('ResultsPanel', () => {
+  it('shows result tabs, messages and export', async () => {
+    const onexport = vi.fn();
+    const summary = {
+      queryId: 'q', status: 'cancelled', durationMs: 12,
+      statements: [
+        st(0, { commandTag: 'INSERT 0 5', rows: 5, notices: [{ severity: 'NOTICE', code: '00000', message: 'hello' }] }),
+        st(1, { columns: cols, rows: 3, status: 'cancelled', commandTag: 'SELECT 3' }),
+        st(2, { status: 'error', error: { kind: 'sql', title: 'SQL error', message: 'boom', hint: 'try again' } as never }),
+      ],
+    } as unknown as query.Summary;
+    render(ResultsPanel, { summary, running: false, sourceFor: () => source, onexport, viewportHeight: 200 });
+    expect(screen.getAllByTestId('result-tab')).toHaveLength(1);
+    expect(screen.getByTestId('partial')).toHaveTextContent('partial (cancelled)');
+    expect(await screen.findByTestId('grid')).toBeInTheDocument();
+    await fireEvent.click(screen.getByTestId('export-csv'));
+    expect(onexport).toHaveBeenCalledWith(1, 'csv');
+
+    await fireEvent.click(screen.getByTestId('messages-tab'));
+    const msgs = screen.getAllByTestId('message');
+    expect(msgs).toHaveLength(3);
+    expect(msgs[0]).toHaveTextContent('INSERT 0 5');
+    expect(msgs[0]).toHaveTextContent('5 rows affected');
+    expect(screen.getByTestId('notice')).toHaveTextContent('NOTICE hello');
+    expect(screen.getByTestId('message-error')).toHaveTextContent('boom');
+    expect(screen.getByTestId('message-error')).toHaveTextContent('try again');
+  });
+
+  it('shows progress while running', async () => {
+    vi.useFakeTimers();
+    try {
+      render(ResultsPanel, { summary: null, running: true, sourceFor: (i: number) => (i === 0 ? source : undefined) });
+      expect(screen.getByTestId('progress')).toHaveTextContent('3 rows');
+      expect(screen.getAllByTestId('result-tab')).toHaveLength(1);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});

@@ -1,0 +1,94 @@
+// Pure formatters for copying grid selections, and a clipboard helper.
+//
+// TSV: one line per row, cells separated by tabs. A tab, newline, carriage
+// return or backslash inside a value is escaped as \t, \n, \r, \\ (the
+// PostgreSQL COPY text convention) so the shape of the table survives a paste;
+// NULL becomes an empty field.
+// CSV: RFC 4180 — fields holding a comma, quote, CR or LF (or leading/trailing
+// spaces) are quoted, quotes doubled, lines end with CRLF. NULL is an empty
+// unquoted field; an empty string is "" so the two stay distinguishable.
+// JSON: an array of objects keyed by column name; NULL → null. Duplicate
+// column names (SELECT 1 AS a, 2 AS a) get a suffix: a, a_2, a_3.
+
+export type Cell = string | null;
+
+export function escapeTSV(v: Cell): string {
+  if (v === null) return '';
+  return v.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
+}
+
+export function toTSV(rows: readonly (readonly Cell[])[], header?: readonly string[]): string {
+  const lines: string[] = [];
+  if (header) lines.push(header.map(escapeTSV).join('\t'));
+  for (const r of rows) lines.push(r.map(escapeTSV).join('\t'));
+  return lines.join('\n');
+}
+
+export function escapeCSV(v: Cell): string {
+  if (v === null) return '';
+  if (v === '' || /[",\r\n]/.test(v) || /^\s|\s$/.test(v)) return '"' + v.replace(/"/g, '""') + '"';
+  return v;
+}
+
+export function toCSV(rows: readonly (readonly Cell[])[], header?: readonly string[]): string {
+  const lines: string[] = [];
+  if (header) lines.push(header.map((h) => escapeCSV(h)).join(','));
+  for (const r of rows) lines.push(r.map(escapeCSV).join(','));
+  return lines.length ? lines.join('\r\n') + '\r\n' : '';
+}
+
+/** Unique object keys for column names. */
+export function jsonKeys(names: readonly string[]): string[] {
+  const seen = new Map<string, number>();
+  const used = new Set<string>();
+  return names.map((n) => {
+    let key = n;
+    if (used.has(key)) {
+      let k = seen.get(n) ?? 1;
+      do {
+        k++;
+        key = `${n}_${k}`;
+      } while (used.has(key));
+      seen.set(n, k);
+    }
+    used.add(key);
+    return key;
+  });
+}
+
+export function toJSON(rows: readonly (readonly Cell[])[], names: readonly string[], indent = 2): string {
+  const keys = jsonKeys(names);
+  const objects = rows.map((r) => {
+    const o: Record<string, Cell> = {};
+    keys.forEach((k, i) => {
+      o[k] = r[i] ?? null;
+    });
+    return o;
+  });
+  return JSON.stringify(objects, null, indent);
+}
+
+/** Writes text to the clipboard; falls back to a hidden textarea + execCommand. */
+export async function copyText(text: string): Promise<void> {
+  try {
+    if (typeof navigator !== 'undefined' && navigator.clipboard?.writeText) {
+      await navigator.clipboard.writeText(text);
+      return;
+    }
+  } catch {
+    // permission denied or not focused: try the fallback
+  }
+  const ta = document.createElement('textarea');
+  ta.value = text;
+  ta.setAttribute('readonly', '');
+  ta.style.position = 'fixed';
+  ta.style.opacity = '0';
+  document.body.appendChild(ta);
+  ta.select();
+  try {
+    const ok = typeof document.execCommand === 'function' && document.execCommand('copy');
+    if (!ok) throw new Error('The clipboard is not available.');
+  } finally {
+    ta.remove();
+  }
+}
