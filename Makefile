@@ -15,7 +15,7 @@ GOTAGS := -tags '$(TAGS)'
 WAILS := go tool wails
 GO_PKGS := ./...
 
-.PHONY: run build dev deps deps-test bindings test lint go-test fe-check fe-test e2e bench clean
+.PHONY: run build dev deps deps-test bindings test lint go-test fe-check fe-test e2e webkit bench clean
 
 ## run: install what is missing, build, launch the app
 run: build
@@ -42,7 +42,7 @@ bindings:
 	@test -f frontend/wailsjs/go/main/App.d.ts
 
 ## test: everything CI checks, starting and stopping every service it needs
-test: deps-test lint go-test fe-check fe-test e2e
+test: deps-test lint go-test fe-check fe-test e2e webkit
 	@echo "make test: all checks passed"
 
 lint: bindings
@@ -71,6 +71,11 @@ fe-test: bindings
 e2e: bindings
 	@echo '--- e2e'
 	scripts/with-keyring.sh xvfb-run -a -s '-screen 0 1280x800x24' node --test --test-concurrency=1 frontend/e2e/
+
+## webkit: the built app in a real WebKitGTK window under Xvfb, screenshot checked
+webkit: build
+	@echo '--- WebKitGTK window'
+	xvfb-run -a -s '-screen 0 1280x800x24' scripts/webkit-shot.sh test-results/webkit/window.png
 
 ## bench: benchmark figures (not part of make test): end-to-end figures
 ## against a throwaway PostgreSQL (also written to docs/benchmarks.md; flags

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# webkit-shot.sh — start the built app (build/bin/tusk) in a real WebKitGTK
+# window under Xvfb, screenshot the screen and check that something was
+# painted: WebKit-only painting bugs never show in Chromium.
+# Usage: xvfb-run -a -s '-screen 0 1280x800x24' scripts/webkit-shot.sh OUT.png
+set -euo pipefail
+out=${1:-test-results/webkit/window.png}
+mkdir -p "$(dirname "$out")"
+work=$(mktemp -d /tmp/tusk-webkit.XXXXXX)
+log="$work/app.log"
+TUSK_DATA_DIR="$work/data" ./build/bin/tusk >"$log" 2>&1 &
+app=$!
+cleanup() { kill "$app" 2>/dev/null || true; wait "$app" 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+for _ in $(seq 1 100); do # up to 10 s for the window
+	grep -q 'window started' "$log" && break
+	kill -0 "$app" 2>/dev/null || { echo "webkit-shot: the app exited:"; cat "$log"; exit 1; }
+	sleep 0.1
+done
+grep -q 'window started' "$log" || { echo "webkit-shot: no window after 10 s:"; cat "$log"; exit 1; }
+sleep 3 # let WebKit load and paint the page
+import -window root "$out"
+
+# A painted start screen has text (dark pixels) on a light background: a
+# blank or black window has almost no spread of colours.
+spread=$(convert "$out" -colorspace Gray -format '%[fx:standard_deviation]' info:)
+dark=$(convert "$out" -colorspace Gray -threshold 40% -format '%[fx:1-mean]' info:)
+echo "webkit-shot: $out (grey spread $spread, dark share $dark); $(grep -o 'since_process_start_ms=[0-9]*' "$log")"
+awk -v s="$spread" -v d="$dark" 'BEGIN { exit !(s > 0.05 && d > 0.002 && d < 0.5) }' ||
+	{ echo "webkit-shot: the window looks blank"; exit 1; }
