@@ -15,6 +15,8 @@ export class Connections {
   list = $state.raw<ConnectionConfig[]>([]);
   keychain = $state.raw<KeychainStatus | null>(null);
   prompt = $state.raw<PasswordPrompt | null>(null);
+  /** An unknown SSH host key waiting for the user's decision. */
+  hostKey = $state.raw<PasswordPrompt | null>(null);
   lastError = $state.raw<ErrorInfo | null>(null);
   busy = $state.raw<Record<string, boolean>>({});
 
@@ -45,6 +47,8 @@ export class Connections {
       const conn = this.byId(id);
       if (info?.kind === 'authentication' && conn && info.code === '28P01') {
         this.prompt = { connection: conn, error: info };
+      } else if (info?.hostKey && !info.hostKey.changed && conn) {
+        this.hostKey = { connection: conn, error: info };
       } else {
         this.lastError = info;
       }
@@ -53,6 +57,15 @@ export class Connections {
       const { [id]: _, ...rest } = this.busy;
       this.busy = rest;
     }
+  }
+
+  /** trustHostKey accepts the pending host key and connects again. */
+  async trustHostKey(): Promise<boolean> {
+    const pending = this.hostKey;
+    if (!pending?.error.hostKey) return false;
+    this.hostKey = null;
+    await api.acceptHostKey(pending.error.hostKey.fingerprint);
+    return this.connect(pending.connection.id);
   }
 
   async disconnect(id: string): Promise<void> {

@@ -28,6 +28,8 @@ export class EditorTab {
   /** Where the editor should mark the error (UTF-16 offset into sql). */
   errorMark = $state.raw<{ offset: number; message: string } | null>(null);
   sources = $state.raw<Record<number, QuerySource>>({});
+  /** The server ignored the cancel: offer Terminate or Drop. */
+  stuck = $state(false);
 
   constructor(init: { id?: string; title: string; connectionId: string | null; sql: string }) {
     this.id = init.id ?? newId();
@@ -52,6 +54,7 @@ export class EditorTab {
 
   finished(sum: query.Summary): void {
     this.running = false;
+    this.stuck = false;
     this.summary = sum;
     for (const st of sum.statements ?? []) {
       const s = this.sources[st.index];
@@ -158,6 +161,12 @@ export class Workspace {
     if (tab.running && tab.queryId) await api.cancelQuery(tab.queryId).catch(() => false);
   }
 
+  async terminate(tab: EditorTab, how: 'terminate' | 'drop'): Promise<void> {
+    if (!tab.queryId) return;
+    if (how === 'terminate') await api.terminateQuery(tab.queryId).catch(() => {});
+    else await api.dropQueryConnection(tab.queryId).catch(() => {});
+  }
+
   private byQuery(id: string): EditorTab | undefined {
     return this.tabs.find((t) => t.queryId === id);
   }
@@ -168,6 +177,10 @@ export class Workspace {
       on('query:progress', (p) => this.byQuery(p.queryId)?.progress(p)),
       on('query:done', (s) => this.byQuery(s.queryId)?.finished(s)),
       on('query:error', (s) => this.byQuery(s.queryId)?.finished(s)),
+      on('query:stuck', (s) => {
+        const t = this.byQuery(s.queryId);
+        if (t) t.stuck = true;
+      }),
     ];
     return () => offs.forEach((off) => off());
   }
