@@ -1,6 +1,7 @@
--- The sample database of `make demo`: an online shop. %[1]d is the number of
--- rows of analytics.events. Run as the database owner (SET ROLE) so that the
--- demo user owns, and may change, everything.
+-- The sample database of `make demo`: an online shop. The placeholder in
+-- generate_series below is replaced by the number of analytics.events rows.
+-- Run as the database owner (SET ROLE) so that the demo user owns, and may
+-- change, everything.
 SELECT setseed(0.42);
 
 CREATE SCHEMA sales;
@@ -36,16 +37,18 @@ COMMENT ON COLUMN sales.customers.preferences IS 'Newsletter, language and notif
 INSERT INTO sales.customers (email, full_name, country, signed_up_at, preferences)
 SELECT lower(f || '.' || l || i || '@example.com'),
 	f || ' ' || l,
-	(ARRAY['US','GB','DE','FR','NL','SE','ES','IT','PL','CA','AU','JP','BR','IN'])[1 + i %% 14],
+	(ARRAY['US','GB','DE','FR','NL','SE','ES','IT','PL','CA','AU','JP','BR','IN'])[1 + i % 14],
 	now() - interval '3 years' + (i * interval '3 hours 7 minutes'),
 	jsonb_build_object(
-		'newsletter', i %% 3 = 0,
-		'language', (ARRAY['en','de','fr','nl','sv','es','it','pl','ja','pt'])[1 + i %% 10],
-		'notifications', jsonb_build_object('email', true, 'sms', i %% 5 = 0, 'push', i %% 2 = 0),
-		'favourite_categories', to_jsonb((ARRAY[ARRAY['books','garden'], ARRAY['kitchen','toys'], ARRAY['outdoor','office'], ARRAY['electronics','books']])[1 + i %% 4:1 + i %% 4][1:2]))
+		'newsletter', i % 3 = 0,
+		'language', (ARRAY['en','de','fr','nl','sv','es','it','pl','ja','pt'])[1 + i % 10],
+		'notifications', jsonb_build_object('email', true, 'sms', i % 5 = 0, 'push', i % 2 = 0),
+		'favourite_categories', jsonb_build_array(
+			(ARRAY['books','garden','kitchen','toys','outdoor','office','electronics'])[1 + i % 7],
+			(ARRAY['books','garden','kitchen','toys','outdoor','office','electronics'])[1 + (i * 3 + 1) % 7]))
 FROM generate_series(1, 5000) AS i,
-	LATERAL (SELECT (ARRAY['Ada','Alan','Grace','Linus','Margaret','Ken','Barbara','Dennis','Frances','Edsger','Radia','Donald','Hedy','John','Katherine','Niklaus','Sophie','Tim','Yukihiro','Guido'])[1 + i %% 20] AS f,
-		(ARRAY['Lovelace','Turing','Hopper','Torvalds','Hamilton','Thompson','Liskov','Ritchie','Allen','Dijkstra','Perlman','Knuth','Lamarr','Backus','Johnson','Wirth','Wilson','Berners-Lee','Matsumoto','van Rossum','Stonebraker'])[1 + (i * 7) %% 21] AS l) AS n;
+	LATERAL (SELECT (ARRAY['Ada','Alan','Grace','Linus','Margaret','Ken','Barbara','Dennis','Frances','Edsger','Radia','Donald','Hedy','John','Katherine','Niklaus','Sophie','Tim','Yukihiro','Guido'])[1 + i % 20] AS f,
+		(ARRAY['Lovelace','Turing','Hopper','Torvalds','Hamilton','Thompson','Liskov','Ritchie','Allen','Dijkstra','Perlman','Knuth','Lamarr','Backus','Johnson','Wirth','Wilson','Berners-Lee','Matsumoto','van Rossum','Stonebraker'])[1 + (i * 7) % 21] AS l) AS n;
 
 -- products, warehouses, stock ------------------------------------------------
 CREATE TABLE inventory.products (
@@ -62,22 +65,22 @@ COMMENT ON COLUMN inventory.products.sku IS 'Stock keeping unit, unique per prod
 COMMENT ON COLUMN inventory.products.attributes IS 'Colour, weight, dimensions and tags (JSON)';
 
 INSERT INTO inventory.products (sku, name, category, price, attributes, created_at)
-SELECT format('%%s-%%04s', upper(left(cat, 3)), i),
+SELECT upper(left(cat, 3)) || '-' || lpad(i::text, 4, '0'),
 	adj || ' ' || noun,
 	cat,
 	round((5 + random() * 295)::numeric, 2),
 	jsonb_build_object(
-		'color', (ARRAY['red','green','blue','black','white','oak','steel'])[1 + i %% 7],
-		'weight_g', 100 + (i * 37) %% 4900,
-		'dimensions', jsonb_build_object('width_cm', 5 + i %% 60, 'height_cm', 3 + (i * 3) %% 40, 'depth_cm', 2 + (i * 5) %% 30),
-		'tags', CASE WHEN i %% 4 = 0 THEN '["eco", "bestseller"]'::jsonb WHEN i %% 4 = 1 THEN '["new"]'::jsonb
-			WHEN i %% 4 = 2 THEN '["eco"]'::jsonb ELSE '[]'::jsonb END,
-		'supplier', jsonb_build_object('name', (ARRAY['Acme','Globex','Initech','Umbrella','Hooli'])[1 + i %% 5], 'lead_time_days', 2 + i %% 12)),
+		'color', (ARRAY['red','green','blue','black','white','oak','steel'])[1 + i % 7],
+		'weight_g', 100 + (i * 37) % 4900,
+		'dimensions', jsonb_build_object('width_cm', 5 + i % 60, 'height_cm', 3 + (i * 3) % 40, 'depth_cm', 2 + (i * 5) % 30),
+		'tags', CASE WHEN i % 4 = 0 THEN '["eco", "bestseller"]'::jsonb WHEN i % 4 = 1 THEN '["new"]'::jsonb
+			WHEN i % 4 = 2 THEN '["eco"]'::jsonb ELSE '[]'::jsonb END,
+		'supplier', jsonb_build_object('name', (ARRAY['Acme','Globex','Initech','Umbrella','Hooli'])[1 + i % 5], 'lead_time_days', 2 + i % 12)),
 	now() - (i * interval '2 days')
 FROM generate_series(1, 200) AS i,
-	LATERAL (SELECT (ARRAY['books','garden','kitchen','toys','outdoor','office','electronics'])[1 + i %% 7] AS cat,
-		(ARRAY['Compact','Deluxe','Classic','Smart','Rugged','Tiny','Ultra','Vintage','Eco','Pro'])[1 + (i / 7) %% 10] AS adj,
-		(ARRAY['Lamp','Kettle','Backpack','Notebook','Drone','Chair','Puzzle','Speaker','Planter','Tent','Mug','Keyboard','Shovel','Blender','Kite'])[1 + i %% 15] AS noun) AS n;
+	LATERAL (SELECT (ARRAY['books','garden','kitchen','toys','outdoor','office','electronics'])[1 + i % 7] AS cat,
+		(ARRAY['Compact','Deluxe','Classic','Smart','Rugged','Tiny','Ultra','Vintage','Eco','Pro'])[1 + (i / 7) % 10] AS adj,
+		(ARRAY['Lamp','Kettle','Backpack','Notebook','Drone','Chair','Puzzle','Speaker','Planter','Tent','Mug','Keyboard','Shovel','Blender','Kite'])[1 + i % 15] AS noun) AS n;
 
 CREATE TABLE inventory.warehouses (
 	id      integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -107,7 +110,7 @@ COMMENT ON TABLE inventory.stock IS 'Items on hand per warehouse and product';
 INSERT INTO inventory.stock (warehouse_id, product_id, quantity, updated_at)
 SELECT w.id, p.id, floor(random() * 500)::int, now() - random() * interval '30 days'
 FROM inventory.warehouses w CROSS JOIN inventory.products p
-WHERE (w.id + p.id) %% 5 <> 0;
+WHERE (w.id + p.id) % 5 <> 0;
 
 -- orders ----------------------------------------------------------------------
 CREATE TABLE sales.orders (
@@ -124,19 +127,19 @@ COMMENT ON COLUMN sales.orders.shipping IS 'Carrier, address and tracking (JSON)
 INSERT INTO sales.orders (customer_id, status, ordered_at, shipping, note)
 SELECT c, s::sales.order_status, t,
 	jsonb_build_object(
-		'method', (ARRAY['standard','express','pickup'])[1 + i %% 3],
-		'carrier', (ARRAY['DHL','UPS','PostNL','Royal Mail','Yamato'])[1 + i %% 5],
-		'address', jsonb_build_object('street', (i %% 300) || ' Main Street', 'city', (ARRAY['Springfield','Rivertown','Lakeside','Hill Valley','Gotham'])[1 + i %% 5], 'postcode', lpad((i %% 99999)::text, 5, '0')),
+		'method', (ARRAY['standard','express','pickup'])[1 + i % 3],
+		'carrier', (ARRAY['DHL','UPS','PostNL','Royal Mail','Yamato'])[1 + i % 5],
+		'address', jsonb_build_object('street', (i % 300) || ' Main Street', 'city', (ARRAY['Springfield','Rivertown','Lakeside','Hill Valley','Gotham'])[1 + i % 5], 'postcode', lpad((i % 99999)::text, 5, '0')),
 		'tracking', CASE WHEN s IN ('shipped', 'delivered') THEN jsonb_build_object('number', upper(substr(md5(i::text), 1, 12)), 'events', jsonb_build_array(
 			jsonb_build_object('at', t + interval '1 day', 'what', 'picked up'),
 			jsonb_build_object('at', t + interval '2 days', 'what', 'in transit'))) END),
-	CASE WHEN i %% 17 = 0 THEN 'Please leave at the door' WHEN i %% 23 = 0 THEN 'Gift wrap, no invoice in the box' END
+	CASE WHEN i % 17 = 0 THEN 'Please leave at the door' WHEN i % 23 = 0 THEN 'Gift wrap, no invoice in the box' END
 FROM generate_series(1, 50000) AS i,
 	LATERAL (SELECT 1 + floor(random() * 5000)::bigint AS c,
 		now() - random() * interval '730 days' AS t,
 		CASE WHEN r < 0.05 THEN 'pending' WHEN r < 0.15 THEN 'paid' WHEN r < 0.30 THEN 'shipped'
 			WHEN r < 0.90 THEN 'delivered' WHEN r < 0.96 THEN 'cancelled' ELSE 'refunded' END AS s
-		FROM (SELECT random() AS r, i AS dummy) AS x) AS o;
+		FROM (SELECT random() AS r, i AS row_no) AS x) AS o;
 
 CREATE TABLE sales.order_items (
 	order_id   bigint NOT NULL REFERENCES sales.orders ON DELETE CASCADE,
@@ -150,10 +153,10 @@ COMMENT ON TABLE sales.order_items IS 'The lines of an order';
 COMMENT ON COLUMN sales.order_items.unit_price IS 'Price per item when the order was placed';
 
 INSERT INTO sales.order_items (order_id, line_no, product_id, quantity, unit_price)
-SELECT o.id, n, p.id, 1 + (o.id + n) %% 3, p.price
+SELECT o.id, n, p.id, 1 + (o.id + n) % 3, p.price
 FROM sales.orders o
-	CROSS JOIN LATERAL generate_series(1, 1 + (o.id %% 4)::int) AS n
-	JOIN inventory.products p ON p.id = 1 + (o.id * 7 + n * 31) %% 200;
+	CROSS JOIN LATERAL generate_series(1, 1 + (o.id % 4)::int) AS n
+	JOIN inventory.products p ON p.id = 1 + (o.id * 7 + n * 31) % 200;
 
 -- click stream ----------------------------------------------------------------
 CREATE TABLE analytics.events (
@@ -169,18 +172,18 @@ COMMENT ON COLUMN analytics.events.payload IS 'Session, device and page details 
 
 INSERT INTO analytics.events (occurred_at, customer_id, kind, payload)
 SELECT now() - i * interval '30 seconds',
-	CASE WHEN i %% 5 = 0 THEN NULL ELSE 1 + (i * 7919) %% 5000 END,
+	CASE WHEN i % 5 = 0 THEN NULL ELSE 1 + (i * 7919) % 5000 END,
 	k,
 	jsonb_build_object(
 		'session', substr(md5((i / 20)::text), 1, 16),
-		'device', jsonb_build_object('type', (ARRAY['desktop','mobile','tablet'])[1 + i %% 3], 'os', (ARRAY['Linux','macOS','Windows','iOS','Android'])[1 + i %% 5]),
-		'page', CASE k WHEN 'search' THEN '/search' WHEN 'checkout' THEN '/checkout' ELSE '/products/' || (1 + i %% 200) END,
-		'duration_ms', (i * 37) %% 5000)
-		|| CASE k WHEN 'search' THEN jsonb_build_object('query', (ARRAY['lamp','eco kettle','tent','gift','usb keyboard'])[1 + i %% 5])
-			WHEN 'add_to_cart' THEN jsonb_build_object('product_id', 1 + i %% 200, 'quantity', 1 + i %% 3)
+		'device', jsonb_build_object('type', (ARRAY['desktop','mobile','tablet'])[1 + i % 3], 'os', (ARRAY['Linux','macOS','Windows','iOS','Android'])[1 + i % 5]),
+		'page', CASE k WHEN 'search' THEN '/search' WHEN 'checkout' THEN '/checkout' ELSE '/products/' || (1 + i % 200) END,
+		'duration_ms', (i * 37) % 5000)
+		|| CASE k WHEN 'search' THEN jsonb_build_object('query', (ARRAY['lamp','eco kettle','tent','gift','usb keyboard'])[1 + i % 5])
+			WHEN 'add_to_cart' THEN jsonb_build_object('product_id', 1 + i % 200, 'quantity', 1 + i % 3)
 			ELSE '{}'::jsonb END
-FROM generate_series(1, %[1]d) AS i,
-	LATERAL (SELECT (ARRAY['page_view','page_view','page_view','search','add_to_cart','login','checkout'])[1 + i %% 7] AS k) AS e;
+FROM generate_series(1, {{events}}) AS i,
+	LATERAL (SELECT (ARRAY['page_view','page_view','page_view','search','add_to_cart','login','checkout'])[1 + i % 7] AS k) AS e;
 
 -- indexes -----------------------------------------------------------------------
 CREATE INDEX orders_customer_id_idx ON sales.orders (customer_id);
@@ -220,7 +223,7 @@ DECLARE
 	on_hand integer;
 BEGIN
 	IF amount <= 0 THEN
-		RAISE EXCEPTION 'restock amount must be positive, not %%', amount
+		RAISE EXCEPTION 'restock amount must be positive, not %', amount
 			USING HINT = 'To remove stock, record a sale instead.';
 	END IF;
 	INSERT INTO inventory.stock AS s (warehouse_id, product_id, quantity)
