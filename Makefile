@@ -26,6 +26,13 @@ build: deps
 	$(WAILS) build -m -trimpath -tags '$(TAGS)' -o tusk -nocolour
 	@touch frontend/dist/.gitkeep
 
+## demo: the app on a throwaway PostgreSQL seeded with a sample shop database,
+## with the connection and a Welcome tab of example queries already saved;
+## everything is stopped and removed when the app exits. No display: set
+## DEMO_HEADLESS=1 to run it under xvfb-run.
+demo:
+	@scripts/demo.sh
+
 ## dev: hot-reloading development session (wails dev)
 dev: deps
 	$(WAILS) dev -m -tags '$(TAGS)'
