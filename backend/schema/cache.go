@@ -70,7 +70,8 @@ type Table struct {
 	ForeignKeys []ForeignKey `json:"foreignKeys"`
 	Indexes     []Index      `json:"indexes"`
 	// Constraints lists every constraint (primary key, foreign key, unique,
-	// check, exclusion) with its definition, ordered by kind then name.
+	// check, exclusion) with its definition: primary key, unique, foreign
+	// keys, checks, exclusion, each group by name.
 	Constraints []Constraint `json:"constraints"`
 	// RowEstimate is the planner's estimate of the number of rows: -1 when
 	// the table was never vacuumed or analyzed (PostgreSQL 14+; older
@@ -142,10 +143,10 @@ type Constraint struct {
 // Index is an index of a table or materialized view.
 type Index struct {
 	Name string `json:"name"`
-	// Columns holds each key column's name or, for an expression, the
-	// expression (e.g. "lower(email)").
+	// Columns holds each key column: the column's name (unquoted, as
+	// Column.Name) or, for an expression, its SQL text ("lower(email)").
 	Columns []string `json:"columns"`
-	// Include holds the INCLUDE columns.
+	// Include holds the INCLUDE columns' names.
 	Include []string `json:"include"`
 	Unique  bool     `json:"unique"`
 	Primary bool     `json:"primary"`
@@ -155,9 +156,7 @@ type Index struct {
 	Predicate string `json:"predicate"`
 	// Constraint is true when the index backs a primary key, unique or
 	// exclusion constraint.
-	Constraint bool `json:"constraint"`
-	// Definition is pg_get_indexdef's CREATE INDEX statement.
-	Definition string `json:"definition"`
+	Constraint bool   `json:"constraint"`
 	Comment    string `json:"comment"`
 }
 

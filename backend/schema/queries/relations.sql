@@ -3,6 +3,11 @@
 -- the planner's row estimate (-1: never analyzed; 0 before PostgreSQL 14 too),
 -- the on-disk size estimate from relpages, the parent of a partition and the
 -- column a sequence is owned by (serial or identity).
+with ns as (
+    -- the usable schemas, checked once per schema rather than once per row
+    select oid from pg_catalog.pg_namespace
+    where nspname !~ '^pg_(toast|temp_|toast_temp_)' and pg_catalog.has_schema_privilege(oid, 'USAGE')
+)
 select c.oid,
        c.relnamespace,
        c.relname,
@@ -15,7 +20,7 @@ select c.oid,
        coalesce(own.owner, '') as owned_by,
        coalesce(own.identity, false) as identity
 from pg_catalog.pg_class c
-join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+join ns n on n.oid = c.relnamespace
 left join pg_catalog.pg_description d
        on d.objoid = c.oid and d.classoid = 'pg_catalog.pg_class'::regclass and d.objsubid = 0
 left join pg_catalog.pg_inherits i on c.relispartition and i.inhrelid = c.oid
@@ -34,6 +39,4 @@ left join lateral (
     limit 1
 ) own on true
 where c.relkind in ('r', 'p', 'v', 'm', 'f', 'S')
-  and n.nspname !~ '^pg_(toast|temp_|toast_temp_)'
-  and pg_catalog.has_schema_privilege(n.oid, 'USAGE')
-order by n.nspname, c.relname
+order by c.relname

@@ -3,6 +3,11 @@
 -- types of tables) with their attributes, ranges (r), multiranges (m,
 -- PostgreSQL 14+) and base types (b, without array types) in the usable
 -- schemas.
+with ns as (
+    -- the usable schemas, checked once per schema rather than once per row
+    select oid from pg_catalog.pg_namespace
+    where nspname !~ '^pg_(toast|temp_|toast_temp_)' and pg_catalog.has_schema_privilege(oid, 'USAGE')
+)
 select t.typnamespace,
        t.typname,
        t.typtype::text,
@@ -22,13 +27,11 @@ select t.typnamespace,
                       order by a.attnum), '{}') as attr_types,
        coalesce(d.description, '') as comment
 from pg_catalog.pg_type t
-join pg_catalog.pg_namespace n on n.oid = t.typnamespace
+join ns n on n.oid = t.typnamespace
 left join pg_catalog.pg_class c on c.oid = t.typrelid
 left join pg_catalog.pg_description d
        on d.objoid = t.oid and d.classoid = 'pg_catalog.pg_type'::regclass and d.objsubid = 0
 where (t.typtype in ('e', 'd', 'r', 'm')
        or (t.typtype = 'c' and c.relkind = 'c')
        or (t.typtype = 'b' and t.typcategory <> 'A'))
-  and n.nspname !~ '^pg_(toast|temp_|toast_temp_)'
-  and pg_catalog.has_schema_privilege(n.oid, 'USAGE')
-order by n.nspname, t.typname
+order by t.typname
