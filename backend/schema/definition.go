@@ -56,6 +56,8 @@ var ErrUnsupportedKind = errors.New("unsupported object kind")
 // Identifiers are quoted as quote_ident does. The object's own name is always
 // schema-qualified; names inside expressions and types are qualified only
 // when they are not visible on the session's search_path, as in psql's \d.
+// Like \d, Definition reads the catalogs, which every role may read, and
+// checks no privilege on the object.
 func Definition(ctx context.Context, q Querier, obj Object) (string, error) {
 	var (
 		sql  string

@@ -13,6 +13,13 @@
 // a new connection; BenchmarkLoad10kTables). Load needs PostgreSQL 12 or
 // newer and returns *UnsupportedServerError otherwise.
 //
+// Deparsing an expression that refers to a table's columns (a generated
+// column, a CHECK constraint, an expression or partial index) makes the
+// server open and lock that table (AccessShareLock, until the query ends),
+// as pg_dump does; column defaults are deparsed without it. A catalog with
+// tens of thousands of such tables may need a larger
+// max_locks_per_transaction.
+//
 // # Visibility
 //
 // The catalogs are readable by every role, so Load reads them directly and

@@ -55,8 +55,11 @@ type UnsupportedServerError struct {
 }
 
 func (e *UnsupportedServerError) Error() string {
-	return fmt.Sprintf("schema: server version %d.%d is not supported (PostgreSQL 12 or newer is required)",
-		e.Version/10000, e.Version%10000)
+	v := fmt.Sprintf("%d.%d", e.Version/10000, e.Version%10000)
+	if e.Version < 100000 { // 9.6.24 is 90624
+		v = fmt.Sprintf("%d.%d.%d", e.Version/10000, e.Version/100%100, e.Version%100)
+	}
+	return "schema: server version " + v + " is not supported (PostgreSQL 12 or newer is required)"
 }
 
 // Load reads the schema of the database q is connected to, as the

@@ -295,6 +295,19 @@ func TestLoadLimitedRole(t *testing.T) {
 	}
 	findTable(t, limited, "Sales", "Order Items")
 
+	// Definitions read the catalogs too, so they work without rights on
+	// the objects themselves.
+	conn := connect(t, cluster.ConnString(limitedRole, limitedPassword, ""))
+	for _, obj := range []schema.Object{
+		{Kind: schema.KindSequence, Schema: "app", Name: "invoice_no"},
+		{Kind: schema.KindTable, Schema: "Sales", Name: "Order Items"},
+		{Kind: schema.KindFunction, Schema: "app", Name: "touch"},
+	} {
+		if _, err := schema.Definition(ctx, conn, obj); err != nil {
+			t.Errorf("definition of %s %s as %s: %v", obj.Kind, obj.Name, limitedRole, err)
+		}
+	}
+
 	super, err := schema.Load(ctx, connect(t, cluster.SuperConnString("")), "super")
 	if err != nil {
 		t.Fatal(err)
@@ -338,5 +351,8 @@ func TestUnsupportedServerError(t *testing.T) {
 	var u *schema.UnsupportedServerError
 	if !errors.As(fmt.Errorf("load: %w", err), &u) || u.Version != 110022 {
 		t.Error("errors.As does not find the version")
+	}
+	if got := (&schema.UnsupportedServerError{Version: 90624}).Error(); !strings.Contains(got, "9.6.24") {
+		t.Errorf("Error() = %q", got)
 	}
 }
