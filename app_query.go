@@ -189,6 +189,7 @@ type EventPayloads struct {
 	QueryProgress  query.Progress        `json:"queryProgress"`
 	QueryDone      query.Summary         `json:"queryDone"`
 	QueryStuck     query.Stuck           `json:"queryStuck"`
+	SchemaLoaded   state.SchemaLoaded    `json:"schemaLoaded"`
 }
 
 // EventPayloads returns zero values; see the type.

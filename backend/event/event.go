@@ -23,6 +23,9 @@ const (
 	// ConnectionLost carries a state.ConnectionLost when a connection drops
 	// on its own (its SSH tunnel died); the pool is already closed.
 	ConnectionLost = "connection:lost"
+	// SchemaLoaded carries a state.SchemaLoaded when a connection's catalog
+	// was (re)read, or failed to be.
+	SchemaLoaded = "schema:loaded"
 	// KeychainStatus carries a credentials.Status when the keychain switches
 	// to the session-only fallback.
 	KeychainStatus = "keychain:status"

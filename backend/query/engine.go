@@ -82,6 +82,10 @@ type Deps struct {
 	History func(ctx context.Context, e storage.HistoryEntry) error
 	// Results tunes the result stores (memory budget, spill directory).
 	Results resultset.Options
+	// SchemaChanged is told when a query ran DDL (CREATE, ALTER, DROP …)
+	// successfully, so the connection's schema cache can be refreshed; nil
+	// ignores it.
+	SchemaChanged func(connectionID string)
 	Log     *logrus.Logger
 }
 
@@ -381,6 +385,14 @@ func (e *Engine) finish(ctx context.Context, h *Handle, req Request, sum *Summar
 		r.summary = *sum
 	}
 	e.mu.Unlock()
+	if e.deps.SchemaChanged != nil {
+		for _, st := range sum.Statements {
+			if st.Status == StatusDone && st.Kind.ChangesSchema() {
+				e.deps.SchemaChanged(req.ConnectionID)
+				break
+			}
+		}
+	}
 	name := EventDone
 	if sum.Status == StatusError {
 		name = EventError

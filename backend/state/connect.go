@@ -99,6 +99,7 @@ func (s *State) Connect(ctx context.Context, id string, opts ConnectOptions) (co
 	if err := s.store.SetLastConnected(ctx, id, time.Now()); err != nil {
 		s.log.WithError(err).Warn("could not record the connection time")
 	}
+	s.refreshSchemaLater(id)
 	return pool.Status(), nil
 }
 

@@ -140,7 +140,8 @@ func New(ctx context.Context, opts Options) (*State, error) {
 			_, err := s.store.AddHistory(ctx, e)
 			return err
 		},
-		Log: log,
+		SchemaChanged: s.refreshSchemaLater,
+		Log:           log,
 	})
 	s.SetNoticeHandler(s.engine.Notice)
 	s.OnDisconnect(s.engine.Disconnected)

@@ -113,6 +113,29 @@ test('the whole workspace, as a user drives it', async () => {
   assert.equal((await last.textContent()).trim(), '1000000');
   await shot(page, 'ui-million-rows-light');
 
+  // 6b. Schema: DDL from Tusk refreshes the tree; filter, "Select top 1000", autocomplete.
+  await typeSQL(page, "create table e2e_items (id int primary key, label text);\ninsert into e2e_items select g, 'item ' || g from generate_series(1, 20) g;");
+  await runAndWait(page, 'Control+Shift+Enter');
+  await page.getByTestId('schema-tree').waitFor();
+  await page.getByTestId('schema-filter').fill('e2e_it');
+  await page.getByTestId('schema-match').filter({ hasText: 'public.e2e_items' }).first().click({ timeout: 10_000 });
+  await page.getByTestId('select-top').click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="editor-tab"]').length === 2);
+  await page.locator('[data-testid="grid-row"][data-row="0"]').waitFor({ timeout: 15_000 });
+  assert.deepEqual(
+    (await page.locator('[data-testid="grid-row"][data-row="0"] [data-testid="grid-cell"]').allTextContents()).map((c) => c.trim()),
+    ['1', 'item 1'],
+  );
+  assert.match(await page.getByTestId('grid-count').textContent(), /^20 rows/);
+  await page.getByTestId('schema-filter').fill('');
+  await shot(page, 'ui-schema-light');
+  await typeSQL(page, 'select i. from e2e_items i');
+  await page.keyboard.press('Home');
+  for (let k = 0; k < 'select i.'.length; k++) await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('Control+Space');
+  await page.locator('.cm-tooltip-autocomplete').getByText('label').waitFor({ timeout: 5000 });
+  await page.keyboard.press('Escape');
+
   // 7. History search.
   await page.getByTestId('history-search').fill('generate_series');
   await page.locator('[data-testid="history-item"]').first().waitFor();
@@ -131,7 +154,8 @@ test('the whole workspace, as a user drives it', async () => {
   await page.waitForTimeout(500); // the workspace saves 300 ms after a change
   await page.reload();
   await page.getByTestId('editor-tab').first().waitFor();
-  assert.match(await page.locator('[data-testid="editor"] .cm-content').textContent(), /generate_series\(1, 1000000\)/);
+  assert.equal(await page.locator('[data-testid="editor-tab"]').count(), 2);
+  assert.match(await page.locator('[data-testid="editor"] .cm-content').textContent(), /select i\. from e2e_items i/);
   await shot(page, 'ui-restored-dark');
 
   console.log(`# figures: first rows on screen ${firstRowsMs} ms after Run (Chromium, incl. round trip); cancel from the UI ${cancelMs} ms; 1M-row query to first rows ${millionMs} ms`);

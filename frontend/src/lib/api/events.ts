@@ -12,6 +12,7 @@ export interface EventMap {
   'query:done': query.Summary;
   'query:error': query.Summary;
   'query:stuck': query.Stuck;
+  'schema:loaded': state.SchemaLoaded;
 }
 
 export type EventName = keyof EventMap;

@@ -1,7 +1,7 @@
 // The only module that imports the generated Wails bindings. Components call
 // `api.*`; unit tests stub this module (vi.mock('$lib/api')).
 import * as App from '../../../wailsjs/go/main/App';
-import type { connection, credentials, main, query, resultset, sshtunnel, state, storage } from '../../../wailsjs/go/models';
+import type { connection, credentials, main, query, resultset, schema, sshtunnel, state, storage } from '../../../wailsjs/go/models';
 import { call } from './errors';
 
 export { AppError, toAppError, Kind, type ErrorInfo } from './errors';
@@ -79,4 +79,12 @@ export const api = {
   closeSession: (id: string): Promise<void> => call(() => App.CloseSession(id)),
   exportResult: (req: Plain<main.ExportRequest>): Promise<main.ExportResult> => call(() => App.ExportResultToFile(req as never)),
   pickFile: (title: string): Promise<string> => call(() => App.PickFile(title)),
+
+  schemaInfo: (connectionId: string): Promise<main.SchemaInfo> => call(() => App.SchemaInfo(connectionId)),
+  schemaObjects: (connectionId: string, name: string): Promise<schema.Schema> => call(() => App.SchemaObjects(connectionId, name)),
+  searchSchema: (connectionId: string, text: string): Promise<schema.Match[]> => call(() => App.SearchSchema(connectionId, text)),
+  schemaCompletion: (connectionId: string): Promise<Record<string, string[]>> => call(() => App.SchemaCompletion(connectionId)),
+  refreshSchema: (connectionId: string): Promise<void> => call(() => App.RefreshSchema(connectionId)),
+  objectDefinition: (connectionId: string, obj: Plain<main.DefinitionRequest>): Promise<string> =>
+    call(() => App.ObjectDefinition(connectionId, obj as never)),
 };
