@@ -86,7 +86,7 @@ type Deps struct {
 	// successfully, so the connection's schema cache can be refreshed; nil
 	// ignores it.
 	SchemaChanged func(connectionID string)
-	Log     *logrus.Logger
+	Log           *logrus.Logger
 }
 
 // Engine executes queries (T059). Safe for concurrent use.
