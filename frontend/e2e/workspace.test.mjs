@@ -170,6 +170,18 @@ test('the whole workspace, as a user drives it', async () => {
   await page.getByTestId('save-folder').fill('/reports/big');
   await page.getByTestId('save-confirm').click();
   await page.locator('[data-testid="saved-folder"][data-folder="/reports/big"]').waitFor();
+  await page.getByTestId('rename-folder').click();
+  await page.getByTestId('rename-folder-input').fill('/archive/big');
+  await page.getByTestId('rename-folder-ok').click();
+  await page.locator('[data-testid="saved-folder"][data-folder="/archive/big"]').waitFor();
+
+  // 8b. Re-run from the history: a new tab runs it.
+  const tabsBefore = await page.locator('[data-testid="editor-tab"]').count();
+  await page.getByTestId('history-search').fill('e2e_items limit');
+  await page.getByTestId('history-rerun').first().click();
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid="editor-tab"]').length === n + 1, tabsBefore);
+  await page.locator('[data-testid="grid-row"][data-row="0"]').waitFor({ timeout: 15_000 });
+  await page.getByTestId('history-search').fill('');
 
   // 9. Dark theme screenshots, then reload: tabs and SQL come back.
   await page.getByTestId('theme-toggle-side').click();
@@ -177,8 +189,8 @@ test('the whole workspace, as a user drives it', async () => {
   await page.waitForTimeout(500); // the workspace saves 300 ms after a change
   await page.reload();
   await page.getByTestId('editor-tab').first().waitFor();
-  assert.equal(await page.locator('[data-testid="editor-tab"]').count(), 2);
-  assert.match(await page.locator('[data-testid="editor"] .cm-content').textContent(), /select i\. from e2e_items i/);
+  assert.equal(await page.locator('[data-testid="editor-tab"]').count(), 3);
+  assert.match(await page.locator('[data-testid="editor"] .cm-content').textContent(), /e2e_items/);
   await shot(page, 'ui-restored-dark');
 
   // 10. Autocomplete on a 10,000-table catalog.
