@@ -39,6 +39,8 @@ type App struct {
 	wantedDataDir string
 	emitter       *wailsEmitter // nil in tests
 
+	exports sync.Map // export ID → context.CancelFunc of a running export
+
 	mu      sync.Mutex // guards the fields below
 	ctx     context.Context
 	st      *state.State

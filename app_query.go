@@ -2,15 +2,20 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"sync/atomic"
+	"time"
 
 	"github.com/wailsapp/wails/v2/pkg/runtime"
 
 	"github.com/tusk-app/tusk/backend/apperr"
 	"github.com/tusk-app/tusk/backend/connection"
 	"github.com/tusk-app/tusk/backend/credentials"
+	"github.com/tusk-app/tusk/backend/event"
 	"github.com/tusk-app/tusk/backend/query"
 	"github.com/tusk-app/tusk/backend/resultset"
 	"github.com/tusk-app/tusk/backend/state"
@@ -34,6 +39,29 @@ type ExportRequest struct {
 	Table string `json:"table"`
 	// Path skips the save dialog when set (tests, "export again").
 	Path string `json:"path"`
+	// ExportID names the export for export:progress events and
+	// CancelExport; "" for an export nobody watches.
+	ExportID string `json:"exportId"`
+}
+
+// ExportProgress is the payload of export:progress: bytes written so far
+// and the stored size of the rows (the output is roughly that size).
+type ExportProgress struct {
+	ExportID  string `json:"exportId"`
+	Bytes     int64  `json:"bytes"`
+	DataBytes int64  `json:"dataBytes"`
+}
+
+// countingWriter counts the bytes that reached the file.
+type countingWriter struct {
+	w io.Writer
+	n atomic.Int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n.Add(int64(n))
+	return n, err
 }
 
 // ExportResult is where an export went and how many rows it wrote.
@@ -142,8 +170,32 @@ func (a *App) ExportResultToFile(req ExportRequest) (ExportResult, error) {
 	if err != nil {
 		return ExportResult{}, fmt.Errorf("export to %s: %w", path, err)
 	}
-	w := bufio.NewWriterSize(f, 1<<20)
-	ctx := a.ctx0()
+	counted := &countingWriter{w: f}
+	w := bufio.NewWriterSize(counted, 1<<20)
+	ctx, cancel := context.WithCancel(a.ctx0())
+	defer cancel()
+	if req.ExportID != "" {
+		a.exports.Store(req.ExportID, cancel)
+		defer a.exports.Delete(req.ExportID)
+		stop := make(chan struct{})
+		defer close(stop)
+		total := set.Stats().DataBytes
+		go func() {
+			t := time.NewTicker(200 * time.Millisecond)
+			defer t.Stop()
+			for {
+				select {
+				case <-stop:
+					return
+				case <-t.C:
+					st, _ := a.state()
+					if st != nil {
+						st.Emitter().Emit(event.ExportProgress, ExportProgress{ExportID: req.ExportID, Bytes: counted.n.Load(), DataBytes: total})
+					}
+				}
+			}
+		}()
+	}
 	switch req.Format {
 	case "csv":
 		err = set.ExportCSV(ctx, w, resultset.CSVOptions{Header: true})
@@ -169,6 +221,16 @@ func (a *App) ExportResultToFile(req ExportRequest) (ExportResult, error) {
 	return ExportResult{Path: path, Rows: set.Len()}, nil
 }
 
+// CancelExport stops a running export; its partial file is removed and the
+// export call fails with a Cancelled error. False when it had finished.
+func (a *App) CancelExport(exportID string) bool {
+	cancel, ok := a.exports.LoadAndDelete(exportID)
+	if ok {
+		cancel.(context.CancelFunc)()
+	}
+	return ok
+}
+
 // QuerySummary returns a query's summary: final once it finished, the
 // statements so far while it runs.
 func (a *App) QuerySummary(id string) (query.Summary, error) {
@@ -190,6 +252,7 @@ type EventPayloads struct {
 	QueryDone      query.Summary         `json:"queryDone"`
 	QueryStuck     query.Stuck           `json:"queryStuck"`
 	SchemaLoaded   state.SchemaLoaded    `json:"schemaLoaded"`
+	ExportProgress ExportProgress        `json:"exportProgress"`
 }
 
 // EventPayloads returns zero values; see the type.

@@ -153,3 +153,44 @@ test('a script runs in a tab session, streams pages, exports and lands in the hi
   assert.deepEqual(out.count.rows[0], ['5000']);
   assert.equal(out.historyLength, 1);
 });
+
+test('an export reports progress and can be cancelled, leaving no partial file', async () => {
+  const { page, url, dataDir } = app;
+  const { cluster } = pg;
+  await page.goto(url);
+  await page.getByTestId('data-dir').waitFor();
+  const out = await page.evaluate(
+    async ({ c, exportPath }) => {
+      const App = window.go.main.App;
+      const saved = await App.SaveConnection({
+        config: { name: 'e2e export', host: c.host, port: c.port, database: c.database, user: c.trustUser, sslMode: 'disable',
+          options: { connectTimeoutMs: 10000, applicationName: 'Tusk e2e' } },
+        password: '', remember: false,
+      });
+      await App.Connect({ id: saved.id });
+      const done = new Promise((resolve) => {
+        const off = window.runtime.EventsOn('query:done', (s) => (off(), resolve(s)));
+      });
+      await App.Execute({ sessionId: 'export-tab', connectionId: saved.id, sql: "select g, repeat('x', 200) as pad from generate_series(1, 2000000) g" });
+      const sum = await done;
+      const progress = [];
+      const offP = window.runtime.EventsOn('export:progress', (p) => {
+        progress.push(p);
+        if (progress.length === 1) App.CancelExport('exp-1');
+      });
+      let error = null;
+      try {
+        await App.ExportResultToFile({ queryId: sum.queryId, statement: 0, format: 'csv', path: exportPath, exportId: 'exp-1' });
+      } catch (e) {
+        error = JSON.parse(e.message);
+      }
+      offP();
+      return { progress, error };
+    },
+    { c: cluster, exportPath: join(dataDir, 'big.csv') },
+  );
+  assert.ok(out.progress.length >= 1, 'no export:progress event');
+  assert.ok(out.progress[0].bytes > 0 && out.progress[0].dataBytes > out.progress[0].bytes);
+  assert.equal(out.error?.kind, 'cancelled');
+  assert.throws(() => readFileSync(join(dataDir, 'big.csv')), /ENOENT/);
+});

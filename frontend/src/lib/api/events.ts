@@ -2,7 +2,7 @@
 // emits, with its payload type. Subscribe through `on`, which returns the
 // unsubscribe function for an $effect cleanup.
 import { EventsOn } from '../../../wailsjs/runtime/runtime';
-import type { connection, credentials, query, state } from '../../../wailsjs/go/models';
+import type { connection, credentials, main, query, state } from '../../../wailsjs/go/models';
 
 export interface EventMap {
   'pool:status': connection.PoolStatus;
@@ -13,6 +13,7 @@ export interface EventMap {
   'query:error': query.Summary;
   'query:stuck': query.Stuck;
   'schema:loaded': state.SchemaLoaded;
+  'export:progress': main.ExportProgress;
 }
 
 export type EventName = keyof EventMap;

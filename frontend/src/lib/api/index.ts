@@ -78,6 +78,7 @@ export const api = {
   releaseResults: (id: string): Promise<void> => call(() => App.ReleaseResults(id)),
   closeSession: (id: string): Promise<void> => call(() => App.CloseSession(id)),
   exportResult: (req: Plain<main.ExportRequest>): Promise<main.ExportResult> => call(() => App.ExportResultToFile(req as never)),
+  cancelExport: (exportId: string): Promise<boolean> => call(() => App.CancelExport(exportId)),
   pickFile: (title: string): Promise<string> => call(() => App.PickFile(title)),
 
   schemaInfo: (connectionId: string): Promise<main.SchemaInfo> => call(() => App.SchemaInfo(connectionId)),
