@@ -4,12 +4,15 @@ import type { query, resultset } from '../../../wailsjs/go/models';
 /**
  * QuerySource serves one statement's rows to the grid: total and done follow
  * the query's progress reactively; page() fetches from the backend's result
- * store by offset (rows are never all in JS memory).
+ * store by offset (rows are never all in JS memory). The first page that
+ * arrives with query:progress is served from memory, so the first rows are
+ * painted without another round trip.
  */
 export class QuerySource {
   total = $state(0);
   done = $state(false);
   columns = $state.raw<resultset.Column[]>([]);
+  private first: resultset.Page | null = null;
 
   constructor(
     readonly queryId: string,
@@ -25,11 +28,23 @@ export class QuerySource {
   }
 
   page(offset: number, limit: number): Promise<resultset.Page> {
+    const first = this.first;
+    // A window inside the first page, or one that starts at 0 while the
+    // backend has not more rows than the first page (a short page is fine:
+    // the grid fetches again when more rows exist).
+    if (first && offset === 0 && (limit <= first.rows.length || this.total <= first.rows.length)) {
+      return Promise.resolve({ ...first, rows: first.rows.slice(0, limit), total: this.total, done: this.done } as resultset.Page);
+    }
+    if (first && offset === 0 && !this.done && first.rows.length > 0) {
+      // Still streaming: paint what is here now; the grid refetches the block.
+      return Promise.resolve({ ...first, total: this.total, done: false } as resultset.Page);
+    }
     return api.resultPage({ queryId: this.queryId, statement: this.statement, offset, limit });
   }
 
   static fromProgress(p: query.Progress): QuerySource {
     const s = new QuerySource(p.queryId, p.statement, p.columns);
+    s.first = p.firstPage ?? null;
     s.update(p.rows, false);
     return s;
   }
