@@ -217,3 +217,10 @@ func (a *App) ctx0() context.Context {
 func (a *App) PickFile(title string) (string, error) {
 	return wruntime.OpenFileDialog(a.ctx0(), wruntime.OpenDialogOptions{Title: title, ShowHiddenFiles: true})
 }
+
+// ReportTiming records a UI timing (e.g. first rows painted after the first
+// page arrived) in the log, so figures from the real WebKit window can be
+// read without a browser driver.
+func (a *App) ReportTiming(name string, ms float64) {
+	a.log.WithFields(logrus.Fields{"timing": name, "ms": ms}).Info("ui timing")
+}

@@ -79,6 +79,7 @@ export const api = {
   closeSession: (id: string): Promise<void> => call(() => App.CloseSession(id)),
   exportResult: (req: Plain<main.ExportRequest>): Promise<main.ExportResult> => call(() => App.ExportResultToFile(req as never)),
   cancelExport: (exportId: string): Promise<boolean> => call(() => App.CancelExport(exportId)),
+  reportTiming: (name: string, ms: number): void => void App.ReportTiming(name, ms).catch(() => {}),
   pickFile: (title: string): Promise<string> => call(() => App.PickFile(title)),
 
   schemaInfo: (connectionId: string): Promise<main.SchemaInfo> => call(() => App.SchemaInfo(connectionId)),
