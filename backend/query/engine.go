@@ -172,7 +172,19 @@ func (e *Engine) Execute(req Request) (Started, error) {
 	}
 	h := newHandle(uuid.NewString(), req.ConnectionID, req.SessionID, req.SQL)
 	res := &results{sessionID: sess.id, sets: make([]*resultset.Set, len(stmts)), handle: h}
-	e.adoptResults(sess, h.id, res)
+	// The tab may have been closed, or the connection dropped, between
+	// finding the session and locking it: never pin a connection to a
+	// session nobody will release.
+	if !e.adoptResults(sess, h.id, res) {
+		sess.busy.Unlock()
+		return Started{}, apperr.New(apperr.Validation, "the tab was closed")
+	}
+	if p, ok := e.deps.Pool(req.ConnectionID); !ok || p != pool {
+		h.cancelCtx()
+		close(h.done)
+		sess.busy.Unlock()
+		return Started{}, apperr.New(apperr.Connection, "the connection is not open").WithHint("Connect first.")
+	}
 	e.deps.Register(h)
 	if !e.deps.Go(func(ctx context.Context) { e.run(ctx, pool, sess, h, req, stmts, res) }) {
 		e.deps.Unregister(h.id)
@@ -189,7 +201,10 @@ func (e *Engine) session(id, connectionID string) *session {
 	s := e.sessions[id]
 	if s == nil || s.connectionID != connectionID {
 		if s != nil {
-			go e.releaseSession(s) // the tab switched connection
+			old := s
+			if !e.deps.Go(func(context.Context) { e.releaseSession(old) }) { // the tab switched connection
+				go e.releaseSession(old)
+			}
 		}
 		s = &session{id: id, connectionID: connectionID}
 		e.sessions[id] = s
@@ -204,11 +219,15 @@ func (e *Engine) run(ctx context.Context, pool *connection.Pool, sess *session, 
 	defer close(h.done)
 	defer sess.busy.Unlock()
 	defer e.deps.Unregister(h.id)
+	defer h.cancelCtx() // release the handle's context (it only bounds Acquire)
 
 	sum := Summary{QueryID: h.id, SessionID: sess.id, ConnectionID: sess.connectionID, Status: StatusDone}
 
 	if sess.conn == nil {
-		c, err := pool.Acquire(ctx)
+		c, err := pool.Acquire(h.ctx) // Cancel stops the wait for a connection
+		if h.IsCancelled() && err != nil {
+			err = apperr.New(apperr.Cancelled, "the query was cancelled before it started")
+		}
 		if err != nil {
 			e.finish(ctx, h, req, &sum, apperr.Classify(err))
 			return
@@ -357,6 +376,9 @@ func (e *Engine) finish(ctx context.Context, h *Handle, req Request, sum *Summar
 	if failed != nil {
 		info := apperr.Info(failed)
 		sum.Status, sum.Error = StatusError, &info
+		if failed.Kind == apperr.Cancelled {
+			sum.Status = StatusCancelled
+		}
 	}
 	if n := len(sum.Statements); n > 0 {
 		last := sum.Statements[n-1]
@@ -401,17 +423,23 @@ func (e *Engine) finish(ctx context.Context, h *Handle, req Request, sum *Summar
 }
 
 // adoptResults makes res the session's current results, releasing the
-// previous query's (a tab shows one query's results at a time).
-func (e *Engine) adoptResults(sess *session, id string, res *results) {
+// previous query's (a tab shows one query's results at a time). It reports
+// false when the session is no longer the engine's (its tab was closed).
+func (e *Engine) adoptResults(sess *session, id string, res *results) bool {
 	e.mu.Lock()
+	if e.sessions[sess.id] != sess {
+		e.mu.Unlock()
+		return false
+	}
 	old := e.results[sess.lastQuery]
 	delete(e.results, sess.lastQuery)
 	e.results[id] = res
 	sess.lastQuery = id
 	e.mu.Unlock()
 	if old != nil {
-		old.close()
+		old.close() // finished: the session was free, so its run has returned
 	}
+	return true
 }
 
 func (r *results) close() {
@@ -436,8 +464,9 @@ func (e *Engine) Cancel(id string) bool {
 		return false
 	default:
 	}
-	h.Cancel()
-	e.deps.Go(func(ctx context.Context) { e.escalate(ctx, h) })
+	if h.cancel() { // escalate once, however often Cancel is pressed
+		e.deps.Go(func(ctx context.Context) { e.escalate(ctx, h) })
+	}
 	return true
 }
 
@@ -479,6 +508,11 @@ func (e *Engine) Terminate(id string) error {
 		return err
 	}
 	h.Cancel()
+	fence, ok := h.fence()
+	if !ok {
+		return nil // it just finished: nothing to terminate
+	}
+	defer close(fence)
 	return e.signalBackend(context.Background(), h, "pg_terminate_backend")
 }
 
@@ -490,12 +524,14 @@ func (e *Engine) Drop(id string) error {
 		return err
 	}
 	h.Cancel()
+	fence, ok := h.fence()
+	if !ok {
+		return nil // it just finished: nothing to drop
+	}
+	defer close(fence)
 	h.mu.Lock()
 	c := h.conn
 	h.mu.Unlock()
-	if c == nil {
-		return nil
-	}
 	return c.Conn().Close()
 }
 
@@ -596,11 +632,19 @@ func (e *Engine) set(id string, stmt int) (*resultset.Set, error) {
 // ResultSet gives export code the stored rows of a statement.
 func (e *Engine) ResultSet(id string, stmt int) (*resultset.Set, error) { return e.set(id, stmt) }
 
-// Release frees a query's stored results (its tab closed or was cleared).
+// Release frees a finished query's stored results (its tab was cleared). A
+// running query keeps its results: cancel it first, or close the session.
 func (e *Engine) Release(id string) {
 	e.mu.Lock()
 	res := e.results[id]
-	delete(e.results, id)
+	if res != nil {
+		select {
+		case <-res.handle.done:
+			delete(e.results, id)
+		default:
+			res = nil
+		}
+	}
 	e.mu.Unlock()
 	if res != nil {
 		res.close()

@@ -512,3 +512,67 @@ func TestCursorRunsTheStatementUnderIt(t *testing.T) {
 		t.Fatalf("after rollback: %q", s.Transaction)
 	}
 }
+
+// TestCancelWhileWaitingForAConnection: every connection is pinned by a tab,
+// so the next tab's query waits for one; Cancel must end that wait at once.
+func TestCancelWhileWaitingForAConnection(t *testing.T) {
+	e := newEnv(t)
+	waitIdle(t, e, "pool busy before the test")
+	p, _ := e.st.Pool(e.connID)
+	max := p.Status().MaxSize
+	for i := range max {
+		e.run(t, fmt.Sprintf("pin-%d", i), "select 1")
+	}
+	started, err := e.eng.Execute(query.Request{SessionID: "starved", ConnectionID: e.connID, SQL: "select 1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(50 * time.Millisecond)
+	at := time.Now()
+	e.eng.Cancel(started.QueryID)
+	sum, _ := e.eng.Wait(context.Background(), started.QueryID)
+	if took := time.Since(at); took > 2*time.Second || sum.Status != query.StatusCancelled {
+		t.Fatalf("cancel while waiting took %v: %+v", took, sum)
+	}
+	for i := range max {
+		e.eng.CloseSession(fmt.Sprintf("pin-%d", i))
+	}
+	e.eng.CloseSession("starved")
+	waitIdle(t, e, "pinned connections not returned")
+}
+
+// TestCloseSessionRacingExecuteLeaksNothing: closing a tab while its query
+// starts never leaves a connection pinned to a forgotten session.
+func TestCloseSessionRacingExecuteLeaksNothing(t *testing.T) {
+	e := newEnv(t)
+	var wg sync.WaitGroup
+	for i := range 50 {
+		session := fmt.Sprintf("race-%d", i)
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			// Not waited for: with every connection pinned, later queries wait
+			// for one until the final CloseSession calls cancel them.
+			_, _ = e.eng.Execute(query.Request{SessionID: session, ConnectionID: e.connID, SQL: "select 1"})
+		}()
+		go func() {
+			defer wg.Done()
+			e.eng.CloseSession(session)
+		}()
+	}
+	wg.Wait()
+	for i := range 50 {
+		e.eng.CloseSession(fmt.Sprintf("race-%d", i))
+	}
+	waitIdle(t, e, "a connection stayed pinned")
+	done := make(chan struct{})
+	go func() {
+		e.st.Disconnect(e.connID)
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Disconnect hung on a leaked connection")
+	}
+}

@@ -24,6 +24,10 @@ type Handle struct {
 
 	cancelled atomic.Bool
 	done      chan struct{} // closed when the query has finished
+	// ctx is cancelled by Cancel; it bounds waiting for a pooled
+	// connection (never a statement: those are cancelled on the server).
+	ctx       context.Context
+	cancelCtx context.CancelFunc
 
 	mu         sync.Mutex // guards the fields below
 	conn       *pgconn.PgConn
@@ -34,7 +38,9 @@ type Handle struct {
 }
 
 func newHandle(id, connectionID, sessionID, sql string) *Handle {
-	return &Handle{id: id, connectionID: connectionID, sessionID: sessionID, sql: sql, startedAt: time.Now(), done: make(chan struct{})}
+	ctx, cancel := context.WithCancel(context.Background())
+	return &Handle{id: id, connectionID: connectionID, sessionID: sessionID, sql: sql, startedAt: time.Now(),
+		done: make(chan struct{}), ctx: ctx, cancelCtx: cancel}
 }
 
 // ID is the query's backend-issued identifier.
@@ -65,14 +71,18 @@ func (h *Handle) Done() <-chan struct{} { return h.done }
 // the statement on the wire (SC-004), and no further statements of a
 // script. The connection and its session survive. Calling it again, or after
 // the query finished, does nothing.
-func (h *Handle) Cancel() {
+func (h *Handle) Cancel() { h.cancel() }
+
+// cancel is Cancel reporting whether this call was the one that cancelled.
+func (h *Handle) cancel() bool {
 	if !h.cancelled.CompareAndSwap(false, true) {
-		return
+		return false
 	}
+	h.cancelCtx()
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if !h.running || h.conn == nil {
-		return
+		return true
 	}
 	ch := make(chan struct{})
 	h.cancelDone = ch
@@ -93,6 +103,7 @@ func (h *Handle) Cancel() {
 			}
 		}
 	}()
+	return true
 }
 
 // A cancel is retried CancelRetries times, CancelRetryInterval apart, while

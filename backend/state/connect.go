@@ -92,7 +92,9 @@ func (s *State) Connect(ctx context.Context, id string, opts ConnectOptions) (co
 				s.log.WithError(err).Warn("connected, but the SSH secret could not be saved")
 			}
 		}
-		s.tunnels.put(id, tunnel)
+		if old, had := s.tunnels.put(id, tunnel); had && old != tunnel {
+			old.Close() // a concurrent Connect of the same connection
+		}
 		s.watchTunnel(id, tunnel)
 	}
 	s.AddPool(pool)

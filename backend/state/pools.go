@@ -35,15 +35,16 @@ func (s *State) RemovePool(connectionID string) bool {
 	for _, q := range s.queries.takeWhere(func(q Query) bool { return q.ConnectionID() == connectionID }) {
 		q.Cancel()
 	}
-	s.caches.take(connectionID)
 	p, ok := s.pools.take(connectionID)
 	if ok {
 		s.disconnecting(connectionID)
-		p.Close()
+		p.Close() // waits for every connection in use, a catalog load included
 	}
 	if t, had := s.tunnels.take(connectionID); had {
 		t.Close()
 	}
+	// After Close no loader can store a cache any more (T029).
+	s.caches.take(connectionID)
 	return ok
 }
 
