@@ -503,22 +503,26 @@ func (e *Engine) escalate(ctx context.Context, h *Handle) {
 // Terminate ends the query's server process (pg_terminate_backend from
 // another connection); the session starts afresh on its next query.
 func (e *Engine) Terminate(id string) error {
-	h, err := e.runningHandle(id)
-	if err != nil {
-		return err
-	}
-	h.Cancel()
-	fence, ok := h.fence()
-	if !ok {
-		return nil // it just finished: nothing to terminate
-	}
-	defer close(fence)
-	return e.signalBackend(context.Background(), h, "pg_terminate_backend")
+	return e.fenced(id, func(h *Handle) error {
+		return e.signalBackend(context.Background(), h, "pg_terminate_backend")
+	})
 }
 
 // Drop closes the query's network connection at once: the last resort when
 // the server cannot be reached to cancel or terminate.
 func (e *Engine) Drop(id string) error {
+	return e.fenced(id, func(h *Handle) error {
+		h.mu.Lock()
+		c := h.conn
+		h.mu.Unlock()
+		return c.Conn().Close()
+	})
+}
+
+// fenced cancels query id and runs act while its statement is still on the
+// wire, holding the statement open until act returns, so act can never hit
+// what the session runs next. A query that just finished is left alone.
+func (e *Engine) fenced(id string, act func(*Handle) error) error {
 	h, err := e.runningHandle(id)
 	if err != nil {
 		return err
@@ -526,13 +530,10 @@ func (e *Engine) Drop(id string) error {
 	h.Cancel()
 	fence, ok := h.fence()
 	if !ok {
-		return nil // it just finished: nothing to drop
+		return nil
 	}
 	defer close(fence)
-	h.mu.Lock()
-	c := h.conn
-	h.mu.Unlock()
-	return c.Conn().Close()
+	return act(h)
 }
 
 func (e *Engine) runningHandle(id string) (*Handle, error) {

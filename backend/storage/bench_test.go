@@ -53,21 +53,13 @@ func BenchmarkHistorySearch100k(b *testing.B) {
 	conns := fillHistory(b, s, 100_000)
 	b.Logf("filled 100k entries through AddHistory in %v", time.Since(start))
 
-	cases := []struct {
-		name, query, conn string
-	}{
-		{"common word", "select", ""},
-		{"prefix", "cust", ""},
-		{"two words", "orders customer_id", ""},
-		{"phrase", "public.orders", ""},
-		{"rare word", "needle_xyz", ""},
-		{"no match", "nonexistent_zzz", ""},
-		{"common words never together", "insert explain", ""},
-		{"connection filter", "select", conns[0]},
-		{"connection filter rare", "needle", conns[1]},
-		{"hostile input", `"(orders* NEAR -`, ""},
-		{"one letter", "s", ""},
-		{"five common words", "select from where order by", ""},
+	cases := make([]struct{ name, query, conn string }, 0, len(sqlcorpus.Searches))
+	for _, q := range sqlcorpus.Searches {
+		conn := ""
+		if q.Conn >= 0 {
+			conn = conns[q.Conn]
+		}
+		cases = append(cases, struct{ name, query, conn string }{q.Name, q.Query, conn})
 	}
 	var total time.Duration
 	var searches int

@@ -66,3 +66,28 @@ func Statement(r *rand.Rand, i int) string {
 	}
 	return sql
 }
+
+// Search is one history search of the benchmark set. Conn picks the
+// connection filter: -1 for none, else an index into the caller's
+// connections.
+type Search struct {
+	Name, Query string
+	Conn        int
+}
+
+// Searches are the history searches both benchmarks time: common, rare,
+// prefix, phrase and hostile input, with and without a connection filter.
+var Searches = []Search{
+	{"common word", "select", -1},
+	{"prefix", "cust", -1},
+	{"two words", "orders customer_id", -1},
+	{"phrase", "public.orders", -1},
+	{"rare word", "needle_xyz", -1},
+	{"no match", "nonexistent_zzz", -1},
+	{"common words never together", "insert explain", -1},
+	{"connection filter", "select", 0},
+	{"connection filter rare", "needle", 1},
+	{"hostile input", `"(orders* NEAR -`, -1},
+	{"one letter", "s", -1},
+	{"five common words", "select from where order by", -1},
+}
