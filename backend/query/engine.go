@@ -33,6 +33,9 @@ const (
 	EscalateAfter = 2 * time.Second
 	// MaxPageRows caps a page request.
 	MaxPageRows = 10_000
+	// AnnounceAfter is how long a statement of a script runs before a
+	// query:progress names it (fast statements are not announced).
+	AnnounceAfter = 100 * time.Millisecond
 )
 
 // Event names of the query engine (mirrored in frontend/src/lib/api/events.ts).
@@ -45,6 +48,10 @@ const (
 
 // Request asks the engine to run SQL in a session (an editor tab).
 type Request struct {
+	// QueryID, when set, is the ID the query gets (a UUID the caller chose):
+	// the UI names the query before it asks, so a query:* event that beats
+	// Execute's answer still finds its tab. Empty: the engine picks one.
+	QueryID string `json:"queryId"`
 	// SessionID names the editor tab: its queries share one pinned
 	// connection, so transactions, SET and temporary tables carry over
 	// from one run to the next.
@@ -162,6 +169,12 @@ func (e *Engine) Execute(req Request) (Started, error) {
 	case len(req.Params) > 0 && len(stmts) > 1:
 		return Started{}, apperr.ValidationError(apperr.FieldError{Field: "params", Message: "parameters need a single statement"})
 	}
+	id := req.QueryID
+	if id == "" {
+		id = uuid.NewString()
+	} else if u, err := uuid.Parse(id); err != nil || u.String() != id {
+		return Started{}, apperr.ValidationError(apperr.FieldError{Field: "queryId", Message: "the query ID must be a lowercase UUID"})
+	}
 	pool, ok := e.deps.Pool(req.ConnectionID)
 	if !ok {
 		return Started{}, apperr.New(apperr.Connection, "the connection is not open").WithHint("Connect first.")
@@ -170,14 +183,14 @@ func (e *Engine) Execute(req Request) (Started, error) {
 	if !sess.busy.TryLock() {
 		return Started{}, apperr.ValidationError(apperr.FieldError{Field: "sessionId", Message: "a query is already running in this tab; cancel it or wait"})
 	}
-	h := newHandle(uuid.NewString(), req.ConnectionID, req.SessionID, req.SQL)
+	h := newHandle(id, req.ConnectionID, req.SessionID, req.SQL)
 	res := &results{sessionID: sess.id, sets: make([]*resultset.Set, len(stmts)), handle: h}
 	// The tab may have been closed, or the connection dropped, between
 	// finding the session and locking it: never pin a connection to a
 	// session nobody will release.
-	if !e.adoptResults(sess, h.id, res) {
+	if err := e.adoptResults(sess, h.id, res); err != nil {
 		sess.busy.Unlock()
-		return Started{}, apperr.New(apperr.Validation, "the tab was closed")
+		return Started{}, err
 	}
 	if p, ok := e.deps.Pool(req.ConnectionID); !ok || p != pool {
 		h.cancelCtx()
@@ -229,14 +242,24 @@ func (e *Engine) run(ctx context.Context, pool *connection.Pool, sess *session, 
 			err = apperr.New(apperr.Cancelled, "the query was cancelled before it started")
 		}
 		if err != nil {
-			e.finish(ctx, h, req, &sum, apperr.Classify(err))
+			e.finish(ctx, h, req, stmts, &sum, apperr.Classify(err))
 			return
 		}
 		sess.conn = c
 	}
 	pg := sess.conn.PgConn()
 	for i, st := range stmts {
-		r := e.statement(ctx, pg, h, req, i, st, res)
+		var announce *time.Timer
+		if len(stmts) > 1 {
+			announce = time.AfterFunc(AnnounceAfter, func() {
+				e.deps.Emit.Emit(EventProgress, Progress{QueryID: h.id, SessionID: sess.id, Statement: i, Statements: len(stmts),
+					Columns: []resultset.Column{}, ElapsedMs: ms(h.Elapsed())})
+			})
+		}
+		r := e.statement(ctx, pg, h, req, i, len(stmts), st, res)
+		if announce != nil {
+			announce.Stop()
+		}
 		sum.Statements = append(sum.Statements, r)
 		if r.Status == StatusError || r.Status == StatusCancelled {
 			sum.Status = r.Status
@@ -251,13 +274,14 @@ func (e *Engine) run(ctx context.Context, pool *connection.Pool, sess *session, 
 	if pg.IsClosed() { // terminated or dropped: the session must start afresh
 		e.dropSessionConn(sess)
 	}
-	e.finish(ctx, h, req, &sum, nil)
+	e.finish(ctx, h, req, stmts, &sum, nil)
 }
 
 // statement runs one statement and stores its rows.
-func (e *Engine) statement(ctx context.Context, pg *pgconn.PgConn, h *Handle, req Request, i int, st Statement, res *results) StatementResult {
+func (e *Engine) statement(ctx context.Context, pg *pgconn.PgConn, h *Handle, req Request, i, total int, st Statement, res *results) StatementResult {
 	r := e.describe(req, i, st, StatusRunning)
 	start := time.Now()
+	r.started = start
 	if !h.begin(pg) {
 		r.Status = StatusSkipped
 		return r
@@ -299,15 +323,15 @@ func (e *Engine) statement(ctx context.Context, pg *pgconn.PgConn, h *Handle, re
 			n := set.Len()
 			if !sentFirst && n >= int64(firstPage) {
 				sentFirst = true
-				e.progress(h, i, set, firstPage, true)
+				e.progress(h, i, total, set, firstPage, true)
 				lastProgress = time.Now()
 			} else if sentFirst && n%1024 == 0 && time.Since(lastProgress) >= ProgressInterval {
-				e.progress(h, i, set, 0, false)
+				e.progress(h, i, total, set, 0, false)
 				lastProgress = time.Now()
 			}
 		}
 		if !sentFirst {
-			e.progress(h, i, set, firstPage, true)
+			e.progress(h, i, total, set, firstPage, true)
 		}
 	}
 	tag, err := rr.Close()
@@ -359,8 +383,8 @@ func (e *Engine) describe(req Request, i int, st Statement, status string) State
 	}
 }
 
-func (e *Engine) progress(h *Handle, i int, set *resultset.Set, first int, withPage bool) {
-	p := Progress{QueryID: h.id, Statement: i, Columns: set.Columns(), Rows: set.Len(), ElapsedMs: ms(h.Elapsed())}
+func (e *Engine) progress(h *Handle, i, total int, set *resultset.Set, first int, withPage bool) {
+	p := Progress{QueryID: h.id, SessionID: h.sessionID, Statement: i, Statements: total, Columns: set.Columns(), Rows: set.Len(), ElapsedMs: ms(h.Elapsed())}
 	if withPage {
 		if pg, err := set.Page(0, int64(first)); err == nil {
 			p.FirstPage = &pg
@@ -370,9 +394,8 @@ func (e *Engine) progress(h *Handle, i int, set *resultset.Set, first int, withP
 }
 
 // finish reports the query and records it in the history.
-func (e *Engine) finish(ctx context.Context, h *Handle, req Request, sum *Summary, failed *apperr.Error) {
+func (e *Engine) finish(ctx context.Context, h *Handle, req Request, stmts []Statement, sum *Summary, failed *apperr.Error) {
 	sum.DurationMs = ms(h.Elapsed())
-	entry := storage.HistoryEntry{ConnectionID: req.ConnectionID, SQL: req.SQL, ExecutedAt: h.startedAt, DurationMs: h.Elapsed().Milliseconds()}
 	if failed != nil {
 		info := apperr.Info(failed)
 		sum.Status, sum.Error = StatusError, &info
@@ -380,26 +403,12 @@ func (e *Engine) finish(ctx context.Context, h *Handle, req Request, sum *Summar
 			sum.Status = StatusCancelled
 		}
 	}
-	if n := len(sum.Statements); n > 0 {
-		last := sum.Statements[n-1]
-		for _, s := range sum.Statements {
-			if s.Status == StatusError || s.Status == StatusCancelled {
-				last = s
+	if e.deps.History != nil {
+		for _, entry := range historyEntries(req, h, stmts, sum) {
+			if err := e.deps.History(context.WithoutCancel(ctx), entry); err != nil {
+				e.deps.Log.WithError(err).Warn("could not record the query in the history")
 				break
 			}
-		}
-		rows := last.Rows
-		entry.RowCount = &rows
-		if last.Error != nil {
-			entry.ErrorMessage, entry.ErrorCode = last.Error.Message, last.Error.Code
-		}
-	}
-	if sum.Error != nil {
-		entry.ErrorMessage, entry.ErrorCode = sum.Error.Message, sum.Error.Code
-	}
-	if e.deps.History != nil {
-		if err := e.deps.History(context.WithoutCancel(ctx), entry); err != nil {
-			e.deps.Log.WithError(err).Warn("could not record the query in the history")
 		}
 	}
 	e.mu.Lock()
@@ -423,13 +432,18 @@ func (e *Engine) finish(ctx context.Context, h *Handle, req Request, sum *Summar
 }
 
 // adoptResults makes res the session's current results, releasing the
-// previous query's (a tab shows one query's results at a time). It reports
-// false when the session is no longer the engine's (its tab was closed).
-func (e *Engine) adoptResults(sess *session, id string, res *results) bool {
+// previous query's (a tab shows one query's results at a time). It fails
+// when the session is no longer the engine's (its tab was closed) or when
+// the query ID is taken.
+func (e *Engine) adoptResults(sess *session, id string, res *results) error {
 	e.mu.Lock()
 	if e.sessions[sess.id] != sess {
 		e.mu.Unlock()
-		return false
+		return apperr.New(apperr.Validation, "the tab was closed")
+	}
+	if _, taken := e.results[id]; taken {
+		e.mu.Unlock()
+		return apperr.ValidationError(apperr.FieldError{Field: "queryId", Message: "a query with this ID already exists"})
 	}
 	old := e.results[sess.lastQuery]
 	delete(e.results, sess.lastQuery)
@@ -439,7 +453,7 @@ func (e *Engine) adoptResults(sess *session, id string, res *results) bool {
 	if old != nil {
 		old.close() // finished: the session was free, so its run has returned
 	}
-	return true
+	return nil
 }
 
 func (r *results) close() {
@@ -497,7 +511,7 @@ func (e *Engine) escalate(ctx context.Context, h *Handle) {
 		return
 	case <-time.After(EscalateAfter):
 	}
-	e.deps.Emit.Emit(EventStuck, Stuck{QueryID: h.id, PID: h.pid(), ElapsedMs: ms(h.Elapsed())})
+	e.deps.Emit.Emit(EventStuck, Stuck{QueryID: h.id, SessionID: h.sessionID, PID: h.pid(), ElapsedMs: ms(h.Elapsed())})
 }
 
 // Terminate ends the query's server process (pg_terminate_backend from

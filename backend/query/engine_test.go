@@ -160,9 +160,24 @@ func TestScriptStopsAtTheErrorAndPointsAtIt(t *testing.T) {
 	if st[3].Status != query.StatusSkipped {
 		t.Errorf("statement 4 = %+v", st[3])
 	}
+	// Each statement that reached the server is its own history entry, with
+	// its own rows and error; the skipped one is not recorded.
 	hist, err := e.st.Store().LoadHistory(context.Background(), storage.HistoryFilter{})
-	if err != nil || len(hist) != 1 || hist[0].ErrorCode != "42601" || hist[0].SQL != script {
+	if err != nil || len(hist) != 3 {
 		t.Fatalf("history = %+v, %v", hist, err)
+	}
+	byText := map[string]storage.HistoryEntry{}
+	for _, h := range hist {
+		byText[h.SQL] = h
+	}
+	if h := byText["insert into t values (1), (2), (3)"]; h.RowCount == nil || *h.RowCount != 3 || h.ErrorCode != "" {
+		t.Errorf("insert entry = %+v", h)
+	}
+	if h := byText["select * form t"]; h.ErrorCode != "42601" {
+		t.Errorf("failed entry = %+v", h)
+	}
+	if _, ok := byText["create temp table t (id int primary key)"]; !ok {
+		t.Errorf("history has no entry for the first statement: %+v", hist)
 	}
 }
 
@@ -502,6 +517,10 @@ func TestCursorRunsTheStatementUnderIt(t *testing.T) {
 	if sum.Transaction != "idle" || sum.BackendPID == 0 || sum.ServerVersion == "" {
 		t.Fatalf("session info %q %d %q", sum.Transaction, sum.BackendPID, sum.ServerVersion)
 	}
+	hist, err := e.st.Store().LoadHistory(context.Background(), storage.HistoryFilter{})
+	if err != nil || len(hist) != 1 || hist[0].SQL != "select 'second' as b" {
+		t.Fatalf("history of a cursor run = %+v, %v; want only the statement that ran", hist, err)
+	}
 	if s := e.run(t, "s", "begin"); s.Transaction != "in transaction" {
 		t.Fatalf("after begin: %q", s.Transaction)
 	}
@@ -574,5 +593,59 @@ func TestCloseSessionRacingExecuteLeaksNothing(t *testing.T) {
 	case <-done:
 	case <-time.After(10 * time.Second):
 		t.Fatal("Disconnect hung on a leaked connection")
+	}
+}
+
+// TestHistoryLeavesOutLeadingComments: a script's header comment belongs to
+// its first statement, but the history shows the statement itself.
+func TestHistoryLeavesOutLeadingComments(t *testing.T) {
+	e := newEnv(t)
+	e.run(t, "s", "-- Welcome!\n/* a block */\nselect 41 + 1;\n-- next\nselect 'x'")
+	hist, err := e.st.Store().LoadHistory(context.Background(), storage.HistoryFilter{})
+	if err != nil || len(hist) != 2 {
+		t.Fatalf("history = %+v, %v", hist, err)
+	}
+	got := []string{hist[0].SQL, hist[1].SQL}
+	if !(got[0] == "select 'x'" && got[1] == "select 41 + 1") && !(got[1] == "select 'x'" && got[0] == "select 41 + 1") {
+		t.Fatalf("history texts = %q", got)
+	}
+}
+
+// TestCallerNamesTheQuery: with a QueryID chosen by the caller every event
+// of the query carries it, so the UI can route events that arrive before
+// Execute answers; a malformed or reused ID is refused.
+func TestCallerNamesTheQuery(t *testing.T) {
+	e := newEnv(t)
+	id := "6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b"
+	started, err := e.eng.Execute(query.Request{QueryID: id, SessionID: "s", ConnectionID: e.connID, SQL: "select 1; select pg_sleep(0.3); select 2"})
+	if err != nil || started.QueryID != id {
+		t.Fatalf("started = %+v, %v", started, err)
+	}
+	if _, err := e.eng.Execute(query.Request{QueryID: id, SessionID: "other", ConnectionID: e.connID, SQL: "select 1"}); apperr.KindOf(err) != apperr.Validation {
+		t.Fatalf("a reused query ID: %v", err)
+	}
+	sum, err := e.eng.Wait(context.Background(), id)
+	if err != nil || sum.QueryID != id || sum.Status != query.StatusDone {
+		t.Fatalf("summary = %+v, %v", sum, err)
+	}
+	var announced bool
+	for _, ev := range e.events.Events() {
+		p, ok := ev.Payload.(query.Progress)
+		if !ok {
+			continue
+		}
+		if p.QueryID != id || p.SessionID != "s" || p.Statements != 3 {
+			t.Fatalf("progress event %+v does not name the query, its session and the statement count", p)
+		}
+		// The slow second statement is announced while it runs.
+		announced = announced || (p.Statement == 1 && len(p.Columns) == 0)
+	}
+	if !announced {
+		t.Fatalf("the slow statement was never announced: %+v", e.events.Events())
+	}
+	for _, bad := range []string{"not-a-uuid", "6F1C2A9E-3B4D-4E5F-8A7B-9C0D1E2F3A4B"} {
+		if _, err := e.eng.Execute(query.Request{QueryID: bad, SessionID: "t", ConnectionID: e.connID, SQL: "select 1"}); apperr.KindOf(err) != apperr.Validation {
+			t.Errorf("query ID %q: %v, want a validation error", bad, err)
+		}
 	}
 }

@@ -1,6 +1,8 @@
 package query
 
 import (
+	"time"
+
 	"github.com/tusk-app/tusk/backend/apperr"
 	"github.com/tusk-app/tusk/backend/resultset"
 )
@@ -48,6 +50,8 @@ type StatementResult struct {
 	// ErrorOffset is where the error points in the editor text (UTF-16 code
 	// units), -1 when the server gave no position.
 	ErrorOffset int `json:"errorOffset"`
+
+	started time.Time // when the statement was sent, for its history entry
 }
 
 // Summary is a whole query's outcome: the payload of query:done and
@@ -72,13 +76,19 @@ type Summary struct {
 }
 
 // Progress is the payload of query:progress: sent when a statement's first
-// page exists, then at most every ProgressInterval while rows arrive.
+// page exists, then at most every ProgressInterval while rows arrive; and
+// for a statement of a script that runs longer than AnnounceAfter, once
+// (without columns), so the UI can say which statement is running.
 type Progress struct {
-	QueryID   string             `json:"queryId"`
-	Statement int                `json:"statement"`
-	Columns   []resultset.Column `json:"columns"`
-	Rows      int64              `json:"rows"`
-	ElapsedMs float64            `json:"elapsedMs"`
+	QueryID   string `json:"queryId"`
+	SessionID string `json:"sessionId"`
+	// Statement is the index of the statement the event is about, of
+	// Statements in the query.
+	Statement  int                `json:"statement"`
+	Statements int                `json:"statements"`
+	Columns    []resultset.Column `json:"columns"`
+	Rows       int64              `json:"rows"`
+	ElapsedMs  float64            `json:"elapsedMs"`
 	// FirstPage is the statement's first rows, sent once (in the first
 	// progress event of a statement that returns rows).
 	FirstPage *resultset.Page `json:"firstPage,omitempty"`
@@ -96,6 +106,7 @@ type Started struct {
 // the backend or drop the connection.
 type Stuck struct {
 	QueryID   string  `json:"queryId"`
+	SessionID string  `json:"sessionId"`
 	PID       uint32  `json:"pid"`
 	ElapsedMs float64 `json:"elapsedMs"`
 }
