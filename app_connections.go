@@ -6,6 +6,7 @@ import (
 	"github.com/tusk-app/tusk/backend/secret"
 	"github.com/tusk-app/tusk/backend/sshtunnel"
 	"github.com/tusk-app/tusk/backend/state"
+	"github.com/tusk-app/tusk/backend/storage"
 )
 
 // SaveConnectionRequest saves a connection and, optionally, its password.
@@ -42,6 +43,9 @@ type ConnectRequest struct {
 type TestConnectionRequest struct {
 	Config   connection.Config `json:"config"`
 	Password string            `json:"password"`
+	// PastedURL is the URL the form was filled from: when Password is
+	// empty, the URL's password is tried (as SaveConnection would store it).
+	PastedURL string `json:"pastedUrl"`
 }
 
 // SaveTunnelRequest saves an SSH tunnel and, optionally, its password or key
@@ -85,12 +89,7 @@ func (a *App) SaveConnection(req SaveConnectionRequest) (connection.Config, erro
 		return connection.Config{}, err
 	}
 	saved := connection.FromRecord(rec)
-	password := secret.New(req.Password)
-	if password.IsZero() && req.PastedURL != "" {
-		if imp, err := connection.ParseURL(req.PastedURL); err == nil {
-			password = imp.Password
-		}
-	}
+	password := passwordOrPasted(req.Password, req.PastedURL)
 	switch {
 	case req.Remember && !password.IsZero():
 		err = st.Credentials().StorePassword(ctx, saved.ID, password)
@@ -98,6 +97,18 @@ func (a *App) SaveConnection(req SaveConnectionRequest) (connection.Config, erro
 		err = st.Credentials().DeletePassword(ctx, saved.ID)
 	}
 	return saved, err
+}
+
+// passwordOrPasted is the typed password, else the password in the URL the
+// form was filled from, else none.
+func passwordOrPasted(typed, pastedURL string) secret.String {
+	password := secret.New(typed)
+	if password.IsZero() && pastedURL != "" {
+		if imp, err := connection.ParseURL(pastedURL); err == nil {
+			password = imp.Password
+		}
+	}
+	return password
 }
 
 // DeleteConnection disconnects, deletes the saved connection (and its
@@ -129,7 +140,7 @@ func (a *App) TestConnection(req TestConnectionRequest) (state.TestReport, error
 	if err != nil {
 		return state.TestReport{}, err
 	}
-	return st.TestConnection(a.ctx0(), req.Config, state.ConnectOptions{Password: secret.New(req.Password)})
+	return st.TestConnection(a.ctx0(), req.Config, state.ConnectOptions{Password: passwordOrPasted(req.Password, req.PastedURL)})
 }
 
 // Connect opens a pool for a saved connection and returns its status.
@@ -201,6 +212,17 @@ func (a *App) KeychainStatus() (credentials.Status, error) {
 	return st.Credentials().Status(), nil
 }
 
+// RetryKeychain checks the OS keychain again after it failed (the user
+// unlocked it): when it answers, passwords kept for this session move into
+// it. It returns the keychain status afterwards.
+func (a *App) RetryKeychain() (credentials.Status, error) {
+	st, err := a.state()
+	if err != nil {
+		return credentials.Status{}, err
+	}
+	return st.Credentials().Retry(a.ctx0()), nil
+}
+
 // ListTunnels returns every saved SSH tunnel, ordered by name.
 func (a *App) ListTunnels() ([]sshtunnel.Config, error) {
 	st, err := a.state()
@@ -263,4 +285,55 @@ func (a *App) AcceptHostKey(fingerprint string) error {
 		return err
 	}
 	return st.AcceptHostKey(fingerprint)
+}
+
+// ArrangeConnectionsRequest files connections into groups in a new order
+// (a drag in the sidebar, "Move to group"); all of it is saved or none.
+type ArrangeConnectionsRequest struct {
+	Placements []storage.Placement `json:"placements"`
+}
+
+// ListConnectionGroups returns the sidebar's connection folders in order.
+func (a *App) ListConnectionGroups() ([]storage.ConnectionGroup, error) {
+	st, err := a.state()
+	if err != nil {
+		return nil, err
+	}
+	return st.Store().LoadConnectionGroups(a.ctx0())
+}
+
+// SaveConnectionGroup creates a folder, or renames and recolours one.
+func (a *App) SaveConnectionGroup(g storage.ConnectionGroup) (storage.ConnectionGroup, error) {
+	st, err := a.state()
+	if err != nil {
+		return storage.ConnectionGroup{}, err
+	}
+	return st.Store().SaveConnectionGroup(a.ctx0(), g)
+}
+
+// DeleteConnectionGroup deletes a folder; its connections are kept.
+func (a *App) DeleteConnectionGroup(id string) error {
+	st, err := a.state()
+	if err != nil {
+		return err
+	}
+	return st.Store().DeleteConnectionGroup(a.ctx0(), id)
+}
+
+// ArrangeConnections moves connections between folders and orders them.
+func (a *App) ArrangeConnections(req ArrangeConnectionsRequest) error {
+	st, err := a.state()
+	if err != nil {
+		return err
+	}
+	return st.Store().ArrangeConnections(a.ctx0(), req.Placements)
+}
+
+// ArrangeConnectionGroups orders the folders as ids lists them.
+func (a *App) ArrangeConnectionGroups(ids []string) error {
+	st, err := a.state()
+	if err != nil {
+		return err
+	}
+	return st.Store().ArrangeConnectionGroups(a.ctx0(), ids)
 }

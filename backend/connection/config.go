@@ -193,6 +193,10 @@ type Config struct {
 	Options Options `json:"options"`
 	// Color is the UI accent, "#RRGGBB", or "" for none.
 	Color string `json:"color"`
+	// GroupID is the sidebar folder the connection is filed under; "" for
+	// none. Position orders it within that folder (set by arranging).
+	GroupID  string `json:"groupId"`
+	Position int    `json:"position"`
 }
 
 // NewConfig returns a Config with the given coordinates and every default
@@ -256,7 +260,9 @@ func FromRecord(r storage.ConnectionRecord) Config {
 			ReadOnly:                 r.Options.ReadOnly,
 			ApplicationName:          r.Options.ApplicationName,
 		},
-		Color: r.Color,
+		Color:    r.Color,
+		GroupID:  r.GroupID,
+		Position: r.Position,
 	}
 	if c.SSLMode == "" {
 		c.SSLMode = DefaultSSLMode
@@ -292,6 +298,8 @@ func (c Config) Record() storage.ConnectionRecord {
 			ReadOnly:                   c.Options.ReadOnly,
 			ApplicationName:            c.Options.ApplicationName,
 		},
-		Color: c.Color,
+		Color:    c.Color,
+		GroupID:  c.GroupID,
+		Position: c.Position,
 	}
 }

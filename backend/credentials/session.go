@@ -61,3 +61,14 @@ func (s *session) len() int {
 	defer s.mu.Unlock()
 	return len(s.values)
 }
+
+// snapshot returns a copy of every value, by account.
+func (s *session) snapshot() map[string]secret.String {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make(map[string]secret.String, len(s.values))
+	for k, b := range s.values {
+		out[k] = secret.New(string(b))
+	}
+	return out
+}

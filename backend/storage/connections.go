@@ -54,6 +54,12 @@ type ConnectionRecord struct {
 	Options     ConnectionOptions `json:"options"`
 	// Color is the UI accent for the connection, e.g. "#e5484d"; "" for none.
 	Color string `json:"color,omitempty"`
+	// GroupID is the ConnectionGroup it is filed under; "" for none.
+	// Deleting the group clears it.
+	GroupID string `json:"groupId,omitempty"`
+	// Position orders connections within their group (ties by name); it is
+	// set by ArrangeConnections, and SaveConnection keeps it.
+	Position int `json:"position"`
 	// CreatedAt and UpdatedAt are set by the store (UTC, millisecond precision).
 	CreatedAt time.Time `json:"createdAt"`
 	UpdatedAt time.Time `json:"updatedAt"`
@@ -86,6 +92,11 @@ func (c ConnectionRecord) validate() (ConnectionRecord, error) {
 			return c, err
 		}
 	}
+	if c.GroupID != "" {
+		if c.GroupID, err = normaliseID("groupId", c.GroupID); err != nil {
+			return c, err
+		}
+	}
 	return c, nil
 }
 
@@ -109,8 +120,8 @@ func (s *Store) SaveConnection(ctx context.Context, c ConnectionRecord) (Connect
 	err = s.w.QueryRowContext(ctx, `
 INSERT INTO connections (id, name, host, port, database, username, ssl_mode,
 	ssl_root_cert_path, ssl_client_cert_path, ssl_client_key_path,
-	ssh_tunnel_id, options, color, created_at, updated_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	ssh_tunnel_id, options, color, group_id, created_at, updated_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (id) DO UPDATE SET
 	name = excluded.name, host = excluded.host, port = excluded.port,
 	database = excluded.database, username = excluded.username, ssl_mode = excluded.ssl_mode,
@@ -118,15 +129,21 @@ ON CONFLICT (id) DO UPDATE SET
 	ssl_client_cert_path = excluded.ssl_client_cert_path,
 	ssl_client_key_path = excluded.ssl_client_key_path,
 	ssh_tunnel_id = excluded.ssh_tunnel_id, options = excluded.options,
-	color = excluded.color, updated_at = excluded.updated_at
-RETURNING created_at, last_connected_at`,
+	color = excluded.color, group_id = excluded.group_id, updated_at = excluded.updated_at
+RETURNING created_at, last_connected_at, position`,
 		c.ID, c.Name, c.Host, c.Port, c.Database, c.Username, c.SSLMode,
 		c.SSLRootCertPath, c.SSLClientCertPath, c.SSLClientKeyPath,
-		nullString(c.SSHTunnelID), string(opts), c.Color, t, t,
-	).Scan(&created, &lastConnected)
+		nullString(c.SSHTunnelID), string(opts), c.Color, nullString(c.GroupID), t, t,
+	).Scan(&created, &lastConnected, &c.Position)
 	if err != nil {
 		if isForeignKeyViolation(err) {
-			return ConnectionRecord{}, fmt.Errorf("save connection %s: %w", c.ID, invalid("sshTunnelId", "ssh tunnel %s does not exist", c.SSHTunnelID))
+			field, what, id := "sshTunnelId", "ssh tunnel", c.SSHTunnelID
+			if c.GroupID != "" {
+				if ok, _ := s.exists(ctx, "connection_groups", c.GroupID); !ok {
+					field, what, id = "groupId", "connection group", c.GroupID
+				}
+			}
+			return ConnectionRecord{}, fmt.Errorf("save connection %s: %w", c.ID, invalid(field, "%s %s does not exist", what, id))
 		}
 		return ConnectionRecord{}, fmt.Errorf("save connection %s: %w", c.ID, err)
 	}
@@ -141,23 +158,23 @@ RETURNING created_at, last_connected_at`,
 
 const connectionColumns = `id, name, host, port, database, username, ssl_mode,
 	ssl_root_cert_path, ssl_client_cert_path, ssl_client_key_path,
-	ssh_tunnel_id, options, color, created_at, updated_at, last_connected_at`
+	ssh_tunnel_id, options, color, created_at, updated_at, last_connected_at, group_id, position`
 
 func scanConnection(row interface{ Scan(...any) error }) (ConnectionRecord, error) {
 	var (
 		c                ConnectionRecord
-		tunnel           sql.NullString
+		tunnel, group    sql.NullString
 		opts             string
 		created, updated int64
 		lastConnected    sql.NullInt64
 	)
 	err := row.Scan(&c.ID, &c.Name, &c.Host, &c.Port, &c.Database, &c.Username, &c.SSLMode,
 		&c.SSLRootCertPath, &c.SSLClientCertPath, &c.SSLClientKeyPath,
-		&tunnel, &opts, &c.Color, &created, &updated, &lastConnected)
+		&tunnel, &opts, &c.Color, &created, &updated, &lastConnected, &group, &c.Position)
 	if err != nil {
 		return ConnectionRecord{}, err
 	}
-	c.SSHTunnelID = tunnel.String
+	c.SSHTunnelID, c.GroupID = tunnel.String, group.String
 	if err := json.Unmarshal([]byte(opts), &c.Options); err != nil {
 		return ConnectionRecord{}, fmt.Errorf("decode options of connection %s: %w", c.ID, err)
 	}
@@ -183,12 +200,12 @@ func (s *Store) LoadConnection(ctx context.Context, id string) (ConnectionRecord
 	return c, nil
 }
 
-// LoadConnections returns every saved connection ordered by name (case
-// insensitive), then ID. It returns an empty, non-nil slice when there are
+// LoadConnections returns every saved connection ordered by position (the
+// user's order within a group), then name (case insensitive), then ID. It returns an empty, non-nil slice when there are
 // none.
 func (s *Store) LoadConnections(ctx context.Context) ([]ConnectionRecord, error) {
 	rows, err := s.r.QueryContext(ctx,
-		"SELECT "+connectionColumns+" FROM connections ORDER BY name COLLATE NOCASE, name, id")
+		"SELECT "+connectionColumns+" FROM connections ORDER BY position, name COLLATE NOCASE, name, id")
 	if err != nil {
 		return nil, fmt.Errorf("load connections: %w", err)
 	}
@@ -228,4 +245,14 @@ func (s *Store) SetLastConnected(ctx context.Context, id string, at time.Time) e
 		return fmt.Errorf("set last connected of connection %s: %w", id, err)
 	}
 	return expectOne(res, "connection", id)
+}
+
+// exists reports whether table has a row with the given id.
+func (s *Store) exists(ctx context.Context, table, id string) (bool, error) {
+	var one int
+	err := s.r.QueryRowContext(ctx, "SELECT 1 FROM "+table+" WHERE id = ?", canonicalID(id)).Scan(&one)
+	if err == sql.ErrNoRows {
+		return false, nil
+	}
+	return err == nil, err
 }

@@ -1,6 +1,6 @@
 import { api, AppError, type ConnectionConfig, type ErrorInfo, type KeychainStatus } from '../api';
 
-/** A password the user must type before a connection can open. */
+/** A question the user must answer before a connection can open: a password, or an unknown SSH host key. */
 export interface PasswordPrompt {
   connection: ConnectionConfig;
   error: ErrorInfo;
@@ -9,7 +9,7 @@ export interface PasswordPrompt {
 /**
  * Connections holds the saved connections and the keychain status, and
  * connects: when the server wants a password that is not stored, it raises
- * a prompt instead of an error.
+ * a prompt instead of an error, and `open` waits for the user's answer.
  */
 export class Connections {
   list = $state.raw<ConnectionConfig[]>([]);
@@ -19,8 +19,10 @@ export class Connections {
   hostKey = $state.raw<PasswordPrompt | null>(null);
   lastError = $state.raw<ErrorInfo | null>(null);
   busy = $state.raw<Record<string, boolean>>({});
+  /** Callers of open() waiting for a prompt's outcome, by connection ID. */
+  private waiting = new Map<string, ((ok: boolean) => void)[]>();
 
-  byId(id: string | null): ConnectionConfig | undefined {
+  byId(id: string | null | undefined): ConnectionConfig | undefined {
     return this.list.find((c) => c.id === id);
   }
 
@@ -30,17 +32,27 @@ export class Connections {
     this.keychain = keychain;
   }
 
+  async refreshKeychain(): Promise<void> {
+    this.keychain = await api.keychainStatus();
+  }
+
   async remove(id: string): Promise<void> {
     await api.deleteConnection(id);
     await this.load();
   }
 
+  /**
+   * connect tries once. It returns false when it failed, raised a password
+   * prompt or a host-key question (see open() to wait for those).
+   */
   async connect(id: string, password = '', remember = false): Promise<boolean> {
     this.busy = { ...this.busy, [id]: true };
     this.lastError = null;
     try {
       await api.connect({ id, password, remember, sshSecret: '', rememberSshSecret: false });
-      this.prompt = null;
+      if (this.prompt?.connection.id === id) this.prompt = null;
+      this.settle(id, true);
+      if (remember && password) void this.refreshKeychain().catch(() => {});
       return true;
     } catch (e) {
       const info = e instanceof AppError ? e.info : null;
@@ -50,13 +62,42 @@ export class Connections {
       } else if (info?.hostKey && !info.hostKey.changed && conn) {
         this.hostKey = { connection: conn, error: info };
       } else {
-        this.lastError = info;
+        if (this.prompt?.connection.id === id) this.prompt = { ...this.prompt, error: info ?? this.prompt.error };
+        else {
+          this.lastError = info;
+          this.settle(id, false);
+        }
       }
       return false;
     } finally {
       const { [id]: _, ...rest } = this.busy;
       this.busy = rest;
     }
+  }
+
+  /**
+   * open connects and, when that raises a password prompt or a host-key
+   * question, waits until the user has answered it: true once connected,
+   * false when the user gave up or it failed.
+   */
+  async open(id: string): Promise<boolean> {
+    if (await this.connect(id)) return true;
+    if (this.prompt?.connection.id !== id && this.hostKey?.connection.id !== id) return false;
+    return new Promise((resolve) => this.waiting.set(id, [...(this.waiting.get(id) ?? []), resolve]));
+  }
+
+  /** dismissPrompt is the prompt's Cancel: whoever waits in open() gets false. */
+  dismissPrompt(): void {
+    const id = this.prompt?.connection.id ?? this.hostKey?.connection.id;
+    this.prompt = null;
+    this.hostKey = null;
+    if (id) this.settle(id, false);
+  }
+
+  private settle(id: string, ok: boolean): void {
+    const list = this.waiting.get(id);
+    this.waiting.delete(id);
+    list?.forEach((resolve) => resolve(ok));
   }
 
   /** trustHostKey accepts the pending host key and connects again. */

@@ -66,3 +66,39 @@ describe('Connections.connect', () => {
     expect(c.busy).toEqual({});
   });
 });
+
+describe('Connections.open', () => {
+  let c: Connections;
+  beforeEach(() => {
+    vi.resetAllMocks();
+    c = new Connections();
+    c.list = [conn];
+  });
+
+  it('waits for the password the user types, then resolves true', async () => {
+    reject({ kind: 'authentication', code: '28P01' });
+    const opened = c.open('c1');
+    await vi.waitFor(() => expect(c.prompt).not.toBeNull());
+    // A wrong password keeps the prompt up and the caller waiting.
+    reject({ kind: 'authentication', code: '28P01', message: 'wrong' });
+    expect(await c.connect('c1', 'nope', false)).toBe(false);
+    expect(c.prompt?.error.message).toBe('wrong');
+    mocked.connect.mockResolvedValueOnce({} as never);
+    expect(await c.connect('c1', 'right', false)).toBe(true);
+    expect(await opened).toBe(true);
+  });
+
+  it('resolves false when the user cancels the prompt', async () => {
+    reject({ kind: 'authentication', code: '28P01' });
+    const opened = c.open('c1');
+    await vi.waitFor(() => expect(c.prompt).not.toBeNull());
+    c.dismissPrompt();
+    expect(await opened).toBe(false);
+    expect(c.prompt).toBeNull();
+  });
+
+  it('resolves false at once on an error that needs no answer', async () => {
+    reject({ kind: 'connection' });
+    expect(await c.open('c1')).toBe(false);
+  });
+});

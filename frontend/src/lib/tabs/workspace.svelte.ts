@@ -11,38 +11,114 @@ export interface RunRequest {
 }
 
 let counter = 0;
-const newId = (): string =>
+export const newId = (): string =>
   typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `tab-${Date.now()}-${++counter}`;
 
-/** EditorTab is one editor with its session (its own pinned connection) and last run. */
+/** A message shown at the top of a tab's results until the user closes it (or the next run replaces it). */
+export interface Banner {
+  id: string;
+  /** run: about the last run (replaced by the next run); other sources stay until closed. */
+  source: 'run' | 'export' | 'file' | 'session';
+  severity: 'info' | 'warning' | 'error';
+  info: ErrorInfo;
+}
+
+/** What the user ran last, so "Cancelled after 1.2 s, 4,000 rows kept" and similar can be said. */
+export interface Outcome {
+  status: 'cancelled';
+  message: string;
+}
+
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const m = Math.floor(ms / 60_000);
+  return `${m} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
+
+export const plural = (n: number, one: string, many = `${one}s`): string => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+
+export interface TabInit {
+  id?: string;
+  title: string;
+  connectionId: string | null;
+  sql: string;
+  filePath?: string | null;
+  savedQueryId?: string | null;
+  /** The text as last saved; undefined = sql (a restored tab is as it was). */
+  baseline?: string;
+}
+
+/** EditorTab is one editor with its session (its own pinned connection on the server) and its last run. */
 export class EditorTab {
   readonly id: string;
   title = $state('');
   connectionId = $state<string | null>(null);
   sql = $state('');
+  /** Where the text is kept: a .sql file, a saved query, or neither yet. */
+  filePath = $state<string | null>(null);
+  savedQueryId = $state<string | null>(null);
+  /** The text as last opened or saved; the tab is dirty while sql differs. */
+  baseline = $state('');
   running = $state(false);
   queryId = $state<string | null>(null);
   startedAt = $state(0);
   summary = $state.raw<query.Summary | null>(null);
-  failure = $state.raw<ErrorInfo | null>(null);
-  /** Where the editor should mark the error (UTF-16 offset into sql). */
+  /** While a script runs: which statement (0-based) of how many. */
+  progress = $state.raw<{ statement: number; statements: number } | null>(null);
+  banners = $state.raw<Banner[]>([]);
+  outcome = $state.raw<Outcome | null>(null);
+  /** Where the editor marks the error (UTF-16 offset into sql). */
   errorMark = $state.raw<{ offset: number; message: string } | null>(null);
   sources = $state.raw<Record<number, QuerySource>>({});
   /** The server ignored the cancel: offer Terminate or Drop. */
   stuck = $state(false);
 
-  constructor(init: { id?: string; title: string; connectionId: string | null; sql: string }) {
+  constructor(init: TabInit) {
     this.id = init.id ?? newId();
     this.title = init.title;
     this.connectionId = init.connectionId;
     this.sql = init.sql;
+    this.filePath = init.filePath ?? null;
+    this.savedQueryId = init.savedQueryId ?? null;
+    this.baseline = init.baseline ?? init.sql;
+  }
+
+  /** dirty: the text has changes that are in no file and no saved query. */
+  get dirty(): boolean {
+    return this.sql !== this.baseline && (this.sql.trim() !== '' || this.baseline !== '');
   }
 
   sourceFor(statement: number): QuerySource | undefined {
     return this.sources[statement];
   }
 
-  progress(p: query.Progress): void {
+  addBanner(b: Omit<Banner, 'id'>): void {
+    this.banners = [...this.banners.filter((x) => !(x.source === b.source && x.info.title === b.info.title)), { ...b, id: newId() }];
+  }
+
+  closeBanner(id: string): void {
+    this.banners = this.banners.filter((b) => b.id !== id);
+  }
+
+  /** started resets the tab for a new run of query `queryId`. */
+  started(queryId: string): void {
+    this.banners = this.banners.filter((b) => b.source !== 'run');
+    this.errorMark = null;
+    this.summary = null;
+    this.outcome = null;
+    this.progress = null;
+    this.sources = {};
+    this.stuck = false;
+    this.queryId = queryId;
+    this.running = true;
+    this.startedAt = performance.now();
+  }
+
+  progressed(p: query.Progress): void {
+    if (!this.running) return; // a late event of a query that has finished
+    if (p.statements > 1) this.progress = { statement: p.statement, statements: p.statements };
+    if (!p.columns?.length) return;
     let s = this.sources[p.statement];
     if (!s) {
       s = QuerySource.fromProgress(p);
@@ -55,6 +131,7 @@ export class EditorTab {
   finished(sum: query.Summary): void {
     this.running = false;
     this.stuck = false;
+    this.progress = null;
     this.summary = sum;
     for (const st of sum.statements ?? []) {
       const s = this.sources[st.index];
@@ -65,54 +142,124 @@ export class EditorTab {
         this.sources = { ...this.sources, [st.index]: src };
       }
     }
+    if (sum.status === 'cancelled') {
+      const kept = (sum.statements ?? []).reduce((n, st) => n + (st.columns?.length ? st.rows : 0), 0);
+      this.outcome = {
+        status: 'cancelled',
+        message: `Cancelled after ${formatDuration(sum.durationMs)}${kept ? `, ${plural(kept, 'row')} kept` : ''}`,
+      };
+      return;
+    }
     const bad = (sum.statements ?? []).find((s) => s.status === 'error');
     if (bad?.error) {
       this.errorMark = bad.errorOffset >= 0 ? { offset: bad.errorOffset, message: bad.error.message } : null;
-      this.failure = bad.error;
     } else if (sum.error) {
-      this.failure = sum.error;
+      this.addBanner({ source: 'run', severity: 'error', info: sum.error });
     }
+  }
+
+  failed(info: ErrorInfo): void {
+    this.running = false;
+    this.progress = null;
+    this.addBanner({ source: 'run', severity: info.kind === 'cancelled' ? 'info' : 'error', info });
   }
 }
 
+/** What the workspace keeps of a tab across restarts and in the reopen stack. */
 interface Persisted {
-  tabs: { id: string; title: string; connectionId: string | null; sql: string }[];
+  tabs: TabInit[];
   activeId: string | null;
 }
 
 const storageKey = 'workspace';
+/** How many closed tabs Ctrl+Shift+T can bring back. */
+export const CLOSED_TABS = 20;
+
+/** What running needs from the connections: whether one is open, and opening it (asking for a password). */
+export interface Connector {
+  isOpen(connectionId: string): boolean;
+  open(connectionId: string): Promise<boolean>;
+}
 
 /**
- * Workspace owns the editor tabs: running and cancelling their queries,
- * routing query events to them, and saving them (SQL, connection, active tab)
- * in the local store as they change, so a restart (or a crash) restores them.
+ * Workspace owns the editor tabs: opening, closing (and reopening), running
+ * and cancelling their queries, routing query events to them, and saving
+ * them in the local store as they change, so a restart (or a crash)
+ * restores them.
  */
 export class Workspace {
   tabs = $state<EditorTab[]>([]);
   activeId = $state<string | null>(null);
   active = $derived(this.tabs.find((t) => t.id === this.activeId) ?? null);
+  /** Bumped when the active tab's editor should take the focus (a new tab). */
+  focusRequest = $state(0);
+  private closed: TabInit[] = [];
+  closedCount = $state(0);
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
 
-  newTab(connectionId: string | null, sql = '', title?: string): EditorTab {
-    const tab = new EditorTab({ title: title ?? `Query ${this.tabs.length + 1}`, connectionId, sql });
+  constructor(private readonly connector?: Connector) {}
+
+  newTab(connectionId: string | null, sql = '', title?: string, more: Partial<TabInit> = {}): EditorTab {
+    const tab = new EditorTab({ title: title ?? this.nextTitle(), connectionId, sql, ...more });
     this.tabs = [...this.tabs, tab];
     this.activeId = tab.id;
+    this.focusRequest++;
     this.scheduleSave();
     return tab;
   }
 
+  private nextTitle(): string {
+    const used = new Set(this.tabs.map((t) => t.title));
+    let n = 1;
+    while (used.has(`Query ${n}`)) n++;
+    return `Query ${n}`;
+  }
+
+  byId(id: string): EditorTab | undefined {
+    return this.tabs.find((t) => t.id === id);
+  }
+
+  /** closeTab closes a tab without asking (the caller asked about unsaved text). */
   async closeTab(id: string): Promise<void> {
     const i = this.tabs.findIndex((t) => t.id === id);
-    if (i < 0) return;
+    const tab = this.tabs[i];
+    if (!tab) return;
+    if (tab.running && tab.queryId) await api.cancelQuery(tab.queryId).catch(() => false);
+    this.closed = [snapshot(tab), ...this.closed].slice(0, CLOSED_TABS);
+    this.closedCount = this.closed.length;
     this.tabs = this.tabs.filter((t) => t.id !== id);
-    if (this.activeId === id) this.activeId = this.tabs[Math.max(0, i - 1)]?.id ?? null;
+    if (this.activeId === id) this.activeId = this.tabs[Math.min(i, this.tabs.length - 1)]?.id ?? null;
     this.scheduleSave();
     await api.closeSession(id).catch(() => {});
   }
 
+  /** reopenClosed brings back the last closed tab (its text, file and connection). */
+  reopenClosed(): EditorTab | null {
+    const [last, ...rest] = this.closed;
+    if (!last) return null;
+    this.closed = rest;
+    this.closedCount = rest.length;
+    return this.newTab(last.connectionId, last.sql, last.title, { filePath: last.filePath, savedQueryId: last.savedQueryId, baseline: last.baseline });
+  }
+
   select(id: string): void {
+    if (!this.byId(id)) return;
     this.activeId = id;
     this.scheduleSave();
+  }
+
+  /** cycle moves to the next (+1) or previous (-1) tab, wrapping around. */
+  cycle(step: 1 | -1): void {
+    const n = this.tabs.length;
+    if (n === 0) return;
+    const i = this.tabs.findIndex((t) => t.id === this.activeId);
+    this.select(this.tabs[(i + step + n) % n]!.id);
+  }
+
+  /** selectIndex goes to tab n (1-based); 9 is the last tab, as in browsers. */
+  selectIndex(n: number): void {
+    const tab = n >= 9 ? this.tabs[this.tabs.length - 1] : this.tabs[n - 1];
+    if (tab) this.select(tab.id);
   }
 
   edit(tab: EditorTab, sql: string): void {
@@ -125,46 +272,68 @@ export class Workspace {
     this.scheduleSave();
   }
 
+  /** markSaved records that the tab's text is now kept in a file or a saved query. */
+  markSaved(tab: EditorTab, where: { filePath?: string | null; savedQueryId?: string | null; title?: string }): void {
+    if (where.filePath !== undefined) tab.filePath = where.filePath;
+    if (where.savedQueryId !== undefined) tab.savedQueryId = where.savedQueryId;
+    if (where.title) tab.title = where.title;
+    tab.baseline = tab.sql;
+    this.scheduleSave();
+  }
+
+  /**
+   * run runs what the user asked in the tab. A tab whose connection is not
+   * open connects first (asking for a password when none is stored).
+   */
   async run(tab: EditorTab, req: RunRequest): Promise<void> {
-    if (!tab.connectionId) {
-      tab.failure = new AppError({
-        kind: 'validation',
-        title: 'No connection',
-        message: 'Choose a connection for this tab first.',
-      } as ErrorInfo).info;
+    if (tab.running) return;
+    const connectionId = tab.connectionId;
+    if (!connectionId) {
+      tab.failed({ kind: 'validation', title: 'No connection', message: 'Choose a connection for this tab first.', hint: 'Pick one in the toolbar, or press Ctrl+Shift+K.' } as ErrorInfo);
       return;
     }
-    tab.failure = null;
-    tab.errorMark = null;
-    tab.summary = null;
-    tab.sources = {};
-    tab.running = true;
-    tab.startedAt = performance.now();
+    if (this.connector && !this.connector.isOpen(connectionId)) {
+      tab.running = true; // the Run button shows the tab is busy while it connects
+      tab.startedAt = performance.now();
+      const ok = await this.connector.open(connectionId);
+      tab.running = false;
+      if (!ok) {
+        tab.failed({ kind: 'connection', title: 'Not connected', message: 'The query did not run because the connection could not be opened.', hint: 'The sidebar shows why; fix it and run again.' } as ErrorInfo);
+        return;
+      }
+    }
+    const queryId = newId();
+    // The ID is the tab's before Execute is called: events that beat its answer find the tab.
+    tab.started(queryId);
     try {
-      const started = await api.execute({
+      await api.execute({
+        queryId,
         sessionId: tab.id,
-        connectionId: tab.connectionId,
+        connectionId,
         sql: req.sql,
         offset: req.offset,
         cursor: req.mode === 'statement' ? req.cursor : undefined,
         params: [],
         firstPage: 200,
       });
-      tab.queryId = started.queryId;
     } catch (e) {
-      tab.running = false;
-      tab.failure = e instanceof AppError ? e.info : null;
+      if (tab.queryId === queryId) tab.failed(e instanceof AppError ? e.info : ({ kind: 'internal', title: 'Not run', message: String(e) } as ErrorInfo));
     }
   }
 
-  async cancel(tab: EditorTab): Promise<void> {
-    if (tab.running && tab.queryId) await api.cancelQuery(tab.queryId).catch(() => false);
+  async cancel(tab: EditorTab): Promise<boolean> {
+    if (!tab.running || !tab.queryId) return false;
+    return api.cancelQuery(tab.queryId).catch(() => false);
   }
 
   async terminate(tab: EditorTab, how: 'terminate' | 'drop'): Promise<void> {
     if (!tab.queryId) return;
-    if (how === 'terminate') await api.terminateQuery(tab.queryId).catch(() => {});
-    else await api.dropQueryConnection(tab.queryId).catch(() => {});
+    try {
+      if (how === 'terminate') await api.terminateQuery(tab.queryId);
+      else await api.dropQueryConnection(tab.queryId);
+    } catch (e) {
+      if (e instanceof AppError) tab.addBanner({ source: 'session', severity: 'error', info: e.info });
+    }
   }
 
   private byQuery(id: string): EditorTab | undefined {
@@ -174,12 +343,12 @@ export class Workspace {
   /** start follows query events; returns the cleanup for an $effect. */
   start(): () => void {
     const offs = [
-      on('query:progress', (p) => this.byQuery(p.queryId)?.progress(p)),
+      on('query:progress', (p) => this.byQuery(p.queryId)?.progressed(p)),
       on('query:done', (s) => this.byQuery(s.queryId)?.finished(s)),
       on('query:error', (s) => this.byQuery(s.queryId)?.finished(s)),
       on('query:stuck', (s) => {
         const t = this.byQuery(s.queryId);
-        if (t) t.stuck = true;
+        if (t?.running) t.stuck = true;
       }),
     ];
     return () => offs.forEach((off) => off());
@@ -199,10 +368,20 @@ export class Workspace {
   }
 
   async save(): Promise<void> {
-    const data: Persisted = {
-      tabs: this.tabs.map((t) => ({ id: t.id, title: t.title, connectionId: t.connectionId, sql: t.sql })),
-      activeId: this.activeId,
-    };
+    clearTimeout(this.saveTimer);
+    const data: Persisted = { tabs: this.tabs.map(snapshot), activeId: this.activeId };
     await api.setUIState(storageKey, data).catch(() => {});
   }
+}
+
+function snapshot(t: EditorTab): TabInit {
+  return {
+    id: t.id,
+    title: t.title,
+    connectionId: t.connectionId,
+    sql: t.sql,
+    filePath: t.filePath,
+    savedQueryId: t.savedQueryId,
+    baseline: t.baseline,
+  };
 }
