@@ -132,11 +132,9 @@ func (a *App) AppInfo() (AppInfo, error) {
 		return AppInfo{}, err
 	}
 	a.mu.Lock()
+	// The keychain's state is not a notice here: the sidebar says it in
+	// plain words while it applies (KeychainStatus, keychain:status).
 	notices := append([]Notice{}, a.notices...)
-	if ks := st.Credentials().Status(); ks.UsingFallback {
-		notices = append(notices, notice("warning", apperr.Keyring, "Passwords are kept for this session only",
-			ks.Reason, "The OS keychain is unavailable, so saved passwords are forgotten when Tusk quits. Unlock or start your keyring (Secret Service, KWallet) and restart Tusk."))
-	}
 	initDur := a.initDur
 	a.mu.Unlock()
 	rep := st.StoreReport()

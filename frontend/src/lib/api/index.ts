@@ -26,6 +26,7 @@ export type TunnelConfig = sshtunnel.Config;
 export type TestReport = state.TestReport;
 export type HistoryEntry = storage.HistoryEntry;
 export type SavedQuery = storage.SavedQuery;
+export type ConnectionGroup = Plain<storage.ConnectionGroup>;
 
 export const api = {
   /** Version, data directory, log file and startup notices. */
@@ -49,11 +50,18 @@ export const api = {
   connect: (req: Plain<main.ConnectRequest>): Promise<PoolStatus> => call(() => App.Connect(req as never)),
   disconnect: (id: string): Promise<void> => call(() => App.Disconnect(id)),
   poolStatuses: (): Promise<PoolStatus[]> => call(() => App.PoolStatuses()),
+  listConnectionGroups: (): Promise<ConnectionGroup[]> => call(() => App.ListConnectionGroups()),
+  saveConnectionGroup: (g: Partial<ConnectionGroup> & { name: string }): Promise<ConnectionGroup> =>
+    call(() => App.SaveConnectionGroup({ id: '', color: '', position: 0, createdAt: null, updatedAt: null, ...g } as never)),
+  deleteConnectionGroup: (id: string): Promise<void> => call(() => App.DeleteConnectionGroup(id)),
+  arrangeConnections: (placements: Plain<storage.Placement>[]): Promise<void> => call(() => App.ArrangeConnections({ placements } as never)),
+  arrangeConnectionGroups: (ids: string[]): Promise<void> => call(() => App.ArrangeConnectionGroups(ids)),
 
   storePassword: (id: string, password: string): Promise<void> => call(() => App.StorePassword(id, password)),
   hasPassword: (id: string): Promise<boolean> => call(() => App.HasPassword(id)),
   deletePassword: (id: string): Promise<void> => call(() => App.DeletePassword(id)),
   keychainStatus: (): Promise<KeychainStatus> => call(() => App.KeychainStatus()),
+  retryKeychain: (): Promise<KeychainStatus> => call(() => App.RetryKeychain()),
 
   listTunnels: (): Promise<TunnelConfig[]> => call(() => App.ListTunnels()),
   saveTunnel: (req: Plain<main.SaveTunnelRequest>): Promise<TunnelConfig> => call(() => App.SaveTunnel(req as never)),
@@ -68,7 +76,7 @@ export const api = {
   moveSavedQuery: (id: string, folder: string): Promise<SavedQuery> => call(() => App.MoveSavedQuery(id, folder)),
   deleteSavedQuery: (id: string): Promise<void> => call(() => App.DeleteSavedQuery(id)),
 
-  execute: (req: Partial<query.Request> & { sessionId: string; connectionId: string; sql: string }): Promise<query.Started> =>
+  execute: (req: Partial<query.Request> & { queryId: string; sessionId: string; connectionId: string; sql: string }): Promise<query.Started> =>
     call(() => App.Execute(req as query.Request)),
   cancelQuery: (id: string): Promise<boolean> => call(() => App.CancelQuery(id)),
   terminateQuery: (id: string): Promise<void> => call(() => App.TerminateQuery(id)),

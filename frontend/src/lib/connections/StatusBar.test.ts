@@ -41,9 +41,9 @@ describe('StatusBar', () => {
     flushSync();
     const items = screen.getAllByTestId('pool-status');
     expect(items.map((e) => e.dataset.connectionId)).toEqual(['a', 'b']);
-    expect(items[0]).toHaveTextContent('3/3/4');
+    expect(items[0]).toHaveTextContent('3 in use · 3 open · max 4');
     expect(items[0]).toHaveTextContent('2 waiting');
-    expect(items[1]).toHaveTextContent('1/2/4');
+    expect(items[1]).toHaveTextContent('1 in use · 2 open · max 4');
 
     handlers.get('pool:status')!(status('a', 0, 0, 0, true));
     handlers.get('connection:lost')!({ connectionId: 'b', error: {} });

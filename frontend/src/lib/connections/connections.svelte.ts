@@ -1,4 +1,4 @@
-import { api, AppError, type ConnectionConfig, type ErrorInfo, type KeychainStatus } from '../api';
+import { api, AppError, type ConnectionConfig, type ConnectionGroup, type ErrorInfo, type KeychainStatus } from '../api';
 
 /** A question the user must answer before a connection can open: a password, or an unknown SSH host key. */
 export interface PasswordPrompt {
@@ -13,6 +13,8 @@ export interface PasswordPrompt {
  */
 export class Connections {
   list = $state.raw<ConnectionConfig[]>([]);
+  /** The sidebar's folders, in the user's order. */
+  groups = $state.raw<ConnectionGroup[]>([]);
   keychain = $state.raw<KeychainStatus | null>(null);
   prompt = $state.raw<PasswordPrompt | null>(null);
   /** An unknown SSH host key waiting for the user's decision. */
@@ -27,13 +29,76 @@ export class Connections {
   }
 
   async load(): Promise<void> {
-    const [list, keychain] = await Promise.all([api.listConnections(), api.keychainStatus()]);
+    const [list, groups, keychain] = await Promise.all([api.listConnections(), api.listConnectionGroups(), api.keychainStatus()]);
     this.list = list;
+    this.groups = groups;
     this.keychain = keychain;
+  }
+
+  /** members lists a folder's connections in order ("" = not in a folder). */
+  members(groupId: string): ConnectionConfig[] {
+    return this.list.filter((c) => (c.groupId || '') === groupId);
+  }
+
+  groupOf(c: ConnectionConfig | undefined): ConnectionGroup | undefined {
+    return c?.groupId ? this.groups.find((g) => g.id === c.groupId) : undefined;
+  }
+
+  /** colorOf is the connection's own colour, else its folder's. */
+  colorOf(c: ConnectionConfig | undefined): string {
+    return c?.color || this.groupOf(c)?.color || '';
+  }
+
+  async saveGroup(g: Partial<ConnectionGroup> & { name: string }): Promise<ConnectionGroup> {
+    const saved = await api.saveConnectionGroup(g);
+    await this.load();
+    return saved;
+  }
+
+  async deleteGroup(id: string): Promise<void> {
+    await api.deleteConnectionGroup(id);
+    await this.load();
+  }
+
+  /** moveTo files a connection at the end of a folder ("" = out of any folder). */
+  async moveTo(id: string, groupId: string): Promise<void> {
+    const rest = this.members(groupId).filter((c) => c.id !== id);
+    await api.arrangeConnections([...rest.map((c) => c.id), id].map((cid, i) => ({ id: cid, groupId, position: i + 1 })));
+    await this.load();
+  }
+
+  /** move shifts a connection up (-1) or down (+1) within its folder. */
+  async move(id: string, step: -1 | 1): Promise<void> {
+    const c = this.byId(id);
+    if (!c) return;
+    const groupId = c.groupId || '';
+    const ids = this.members(groupId).map((m) => m.id);
+    const i = ids.indexOf(id);
+    const j = i + step;
+    if (i < 0 || j < 0 || j >= ids.length) return;
+    [ids[i], ids[j]] = [ids[j]!, ids[i]!];
+    await api.arrangeConnections(ids.map((cid, k) => ({ id: cid, groupId, position: k + 1 })));
+    await this.load();
+  }
+
+  /** moveGroup shifts a folder up (-1) or down (+1). */
+  async moveGroup(id: string, step: -1 | 1): Promise<void> {
+    const ids = this.groups.map((g) => g.id);
+    const i = ids.indexOf(id);
+    const j = i + step;
+    if (i < 0 || j < 0 || j >= ids.length) return;
+    [ids[i], ids[j]] = [ids[j]!, ids[i]!];
+    await api.arrangeConnectionGroups(ids);
+    await this.load();
   }
 
   async refreshKeychain(): Promise<void> {
     this.keychain = await api.keychainStatus();
+  }
+
+  /** retryKeychain checks the OS keychain again (the user unlocked it). */
+  async retryKeychain(): Promise<void> {
+    this.keychain = await api.retryKeychain();
   }
 
   async remove(id: string): Promise<void> {

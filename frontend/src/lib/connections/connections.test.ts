@@ -8,6 +8,7 @@ vi.mock('../api', async (importOriginal) => {
       connect: vi.fn(),
       acceptHostKey: vi.fn(),
       listConnections: vi.fn(),
+      listConnectionGroups: vi.fn(),
       keychainStatus: vi.fn(),
     },
   };

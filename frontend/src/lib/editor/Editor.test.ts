@@ -10,7 +10,7 @@ function props(doc: string) {
     dark: false,
     onchange: vi.fn<(doc: string) => void>(),
     onrun: vi.fn(),
-    oncancel: vi.fn<() => void>(),
+    oncancel: vi.fn<() => boolean>(() => true),
     onsave: vi.fn<() => void>(),
   };
 }

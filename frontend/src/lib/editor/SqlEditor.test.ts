@@ -18,7 +18,7 @@ function opts(doc: string, dark = false) {
     dark,
     onChange: vi.fn<SqlEditorOptions['onChange']>(),
     onRun: vi.fn<SqlEditorOptions['onRun']>(),
-    onCancel: vi.fn<SqlEditorOptions['onCancel']>(),
+    onCancel: vi.fn<SqlEditorOptions['onCancel']>(() => true),
     onSave: vi.fn<SqlEditorOptions['onSave']>(),
   };
 }
@@ -36,10 +36,10 @@ function press(ed: SqlEditor, key: string, mods: { mod?: boolean; shift?: boolea
 }
 
 /** completions asks the language's completion sources what they offer at the end of the doc. */
-async function completions(ed: SqlEditor): Promise<string[]> {
+async function completions(ed: SqlEditor, explicit = true): Promise<string[]> {
   const state = ed.view.state;
   const pos = state.doc.length;
-  const context = new CompletionContext(state, pos, true);
+  const context = new CompletionContext(state, pos, explicit);
   const labels: string[] = [];
   for (const source of state.languageDataAt<CompletionSource>('autocomplete', pos)) {
     const result: CompletionResult | null = await source(context);
@@ -203,13 +203,26 @@ describe('SqlEditor', () => {
     expect(diagnostics(ed)[0]).toMatchObject({ from: 8, to: 9 });
   });
 
-  it('jumpToError moves the cursor to the marker, following edits', () => {
-    ed = new SqlEditor(parent, opts('select nme from t'));
+  it('jumpToError moves the cursor to the marker, following edits on other lines', () => {
+    const o = { ...opts('select 1;\nselect nme from t'), onErrorChange: vi.fn() };
+    ed = new SqlEditor(parent, o);
     expect(ed.jumpToError()).toBe(false);
-    ed.showError(7, 'column "nme" does not exist');
+    ed.showError(17, 'column "nme" does not exist');
     ed.view.dispatch({ changes: { from: 0, insert: '  ' } });
     expect(ed.jumpToError()).toBe(true);
-    expect(ed.view.state.selection.main.head).toBe(9);
+    expect(ed.view.state.selection.main.head).toBe(19);
+    expect(o.onErrorChange).toHaveBeenLastCalledWith({ offset: 19, message: 'column "nme" does not exist' });
+  });
+
+  it('an edit on the marked line takes the stale marker away', async () => {
+    const o = { ...opts('select 1;\nselect nme from t'), onErrorChange: vi.fn() };
+    ed = new SqlEditor(parent, o);
+    ed.showError(17, 'column "nme" does not exist');
+    ed.view.dispatch({ changes: { from: 19, to: 20, insert: 'am' } }); // nme -> name
+    expect(o.onErrorChange).toHaveBeenLastCalledWith(null);
+    await Promise.resolve();
+    expect(diagnostics(ed)).toHaveLength(0);
+    expect(ed.jumpToError()).toBe(false);
   });
 
   it('setDark and setSchema keep the document and the error', () => {
@@ -237,5 +250,26 @@ describe('SqlEditor', () => {
     expect(await completions(ed)).toEqual(expect.arrayContaining(['id', 'name']));
     ed.setSchema(null);
     expect(await completions(ed)).not.toContain('id');
+  });
+
+  it('offers names as soon as one is expected, without Ctrl+Space', async () => {
+    ed = new SqlEditor(parent, opts(''));
+    ed.setSchema({ 'public.users': ['id', 'name'], 'public.orders': ['id', 'total'] });
+    for (const [doc, want] of [
+      ['select * from ', 'users'],
+      ['SELECT * FROM users u JOIN ', 'orders'],
+      ['insert into ', 'orders'],
+      ['update ', 'users'],
+      ['select o. from orders o', null],
+    ] as const) {
+      ed.setDoc(doc);
+      if (want) expect(await completions(ed, false), doc).toContain(want);
+    }
+    // After a qualifier's dot: the columns of the aliased table.
+    ed.setDoc('select * from orders o where o.');
+    expect(await completions(ed, false)).toEqual(expect.arrayContaining(['id', 'total']));
+    // Elsewhere an empty word offers nothing until asked.
+    ed.setDoc('select 1 ');
+    expect(await completions(ed, false)).toEqual([]);
   });
 });

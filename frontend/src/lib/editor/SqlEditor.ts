@@ -1,4 +1,4 @@
-import { Annotation, EditorState, Prec } from '@codemirror/state';
+import { Annotation, EditorState, Prec, type ChangeSet } from '@codemirror/state';
 import {
   EditorView,
   drawSelection,
@@ -21,7 +21,7 @@ import {
   completionKeymap,
   completionStatus,
 } from '@codemirror/autocomplete';
-import { clearErrorSpec, errorPosition, showErrorSpec } from './errorMarker';
+import { clearErrorSpec, errorMark, errorPosition, showErrorSpec } from './errorMarker';
 import { languageCompartment, languageExtension, type Schema } from './language';
 import { runRequest, scriptRequest, type RunRequest } from './runRequest';
 import { themeCompartment, themeExtension } from './theme';
@@ -36,10 +36,19 @@ export type SqlEditorOptions = {
   onChange(doc: string): void;
   /** Mod-Enter (statement or selection), Shift-Mod-Enter (script). */
   onRun(req: RunRequest): void;
-  /** Escape, unless the completion popup or the search panel takes it. */
-  onCancel(): void;
+  /**
+   * Escape, unless the completion popup or the search panel takes it; true
+   * when it cancelled something (a running query). When it returns false
+   * the key goes on: Esc then Tab moves the focus out of the editor.
+   */
+  onCancel(): boolean;
   /** Mod-s. */
   onSave(): void;
+  /**
+   * The error marker moved with an edit (offset is where it starts now) or
+   * went away because the user edited the line it marks (null).
+   */
+  onErrorChange?(mark: { offset: number; message: string } | null): void;
 };
 
 /** Marks transactions made by setDoc so they do not echo back through onChange. */
@@ -74,8 +83,7 @@ export class SqlEditor {
     const cancel: Command = (view) => {
       // Leave Escape to the completion popup and the search panel when open.
       if (completionStatus(view.state) !== null || searchPanelOpen(view.state)) return false;
-      this.opts.onCancel();
-      return true;
+      return this.opts.onCancel();
     };
     const save: Command = () => {
       this.opts.onSave();
@@ -122,9 +130,33 @@ export class SqlEditor {
       EditorView.updateListener.of((update) => {
         if (!update.docChanged) return;
         if (update.transactions.some((tr) => tr.annotation(external))) return;
+        this.followError(update.startState, update.changes);
         this.opts.onChange(update.state.doc.toString());
       }),
     ];
+  }
+
+  /**
+   * followError keeps the error marker honest after a user edit: an edit on
+   * the line(s) it marks means the user is fixing that statement, so the
+   * marker (now stale) goes; an edit elsewhere moves it along.
+   */
+  private followError(before: EditorState, changes: ChangeSet): void {
+    const mark = errorMark(before);
+    if (!mark) return;
+    const first = before.doc.lineAt(mark.from).from;
+    const last = before.doc.lineAt(mark.to).to;
+    let touched = false;
+    changes.iterChangedRanges((fromA, toA) => {
+      if (fromA <= last && toA >= first) touched = true;
+    });
+    if (touched) {
+      // Dispatching from an update listener is not allowed: clear right after.
+      queueMicrotask(() => this.clearError());
+      this.opts.onErrorChange?.(null);
+    } else {
+      this.opts.onErrorChange?.({ offset: changes.mapPos(mark.from), message: mark.message });
+    }
   }
 
   getDoc(): string {

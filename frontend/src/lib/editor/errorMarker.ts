@@ -42,3 +42,12 @@ export function errorPosition(state: EditorState): number | null {
   });
   return pos;
 }
+
+/** errorMark returns the current error marker's range and message, if any. */
+export function errorMark(state: EditorState): { from: number; to: number; message: string } | null {
+  let mark: { from: number; to: number; message: string } | null = null;
+  forEachDiagnostic(state, (d, from, to) => {
+    if (mark === null && d.severity === 'error') mark = { from, to, message: d.message };
+  });
+  return mark;
+}

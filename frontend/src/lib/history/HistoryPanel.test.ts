@@ -42,8 +42,8 @@ describe('HistoryPanel', () => {
     expect(items).toHaveLength(2);
     expect(items[1]).toHaveTextContent('42703');
     await fireEvent.click(screen.getByText('select 1'));
-    expect(onopen).toHaveBeenCalledWith('select 1');
+    expect(onopen).toHaveBeenCalledWith('select 1', null);
     await fireEvent.click(screen.getAllByTestId('history-rerun')[1]!);
-    expect(onrun).toHaveBeenCalledWith('select nope');
+    expect(onrun).toHaveBeenCalledWith('select nope', null);
   });
 });

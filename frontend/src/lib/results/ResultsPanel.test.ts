@@ -28,8 +28,12 @@ describe('ResultsPanel', () => {
       ],
     } as unknown as query.Summary;
     render(ResultsPanel, { summary, running: false, sourceFor: () => source, onexport, viewportHeight: 200 });
+    // A failed statement comes forward: the Messages tab, with the error counted on it.
+    expect(screen.getByTestId('messages-tab')).toHaveAttribute('aria-selected', 'true');
+    expect(screen.getByTestId('messages-errors')).toHaveTextContent('1 error');
     expect(screen.getAllByTestId('result-tab')).toHaveLength(1);
     expect(screen.getByTestId('partial')).toHaveTextContent('partial (cancelled)');
+    await fireEvent.click(screen.getAllByTestId('result-tab')[0]!);
     expect(await screen.findByTestId('grid')).toBeInTheDocument();
     await fireEvent.click(screen.getByTestId('export-csv'));
     expect(onexport).toHaveBeenCalledWith(1, 'csv');
@@ -44,11 +48,20 @@ describe('ResultsPanel', () => {
     expect(screen.getByTestId('message-error')).toHaveTextContent('try again');
   });
 
+  it('says how a cancelled run ended as information, not as an error', () => {
+    const summary = { queryId: 'q', status: 'cancelled', durationMs: 1200, statements: [st(0, { columns: cols, rows: 4000, status: 'cancelled', error: { kind: 'cancelled', title: 'Cancelled', message: 'the statement was cancelled' } as never })] } as unknown as query.Summary;
+    render(ResultsPanel, { summary, running: false, sourceFor: () => source, outcome: { message: 'Cancelled after 1.2 s, 4,000 rows kept' }, viewportHeight: 200 });
+    expect(screen.getByTestId('outcome')).toHaveTextContent('Cancelled after 1.2 s, 4,000 rows kept');
+    expect(screen.queryByTestId('messages-errors')).toBeNull();
+    expect(screen.getByTestId('result-tab')).toHaveAttribute('aria-selected', 'true');
+  });
+
   it('shows progress while running', async () => {
     vi.useFakeTimers();
     try {
-      render(ResultsPanel, { summary: null, running: true, sourceFor: (i: number) => (i === 0 ? source : undefined) });
+      render(ResultsPanel, { summary: null, running: true, sourceFor: (i: number) => (i === 0 ? source : undefined), statementProgress: { statement: 2, statements: 7 } });
       expect(screen.getByTestId('progress')).toHaveTextContent('3 rows');
+      expect(screen.getByTestId('statement-progress')).toHaveTextContent('Statement 3 of 7');
       expect(screen.getAllByTestId('result-tab')).toHaveLength(1);
     } finally {
       vi.useRealTimers();
