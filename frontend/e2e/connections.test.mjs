@@ -116,19 +116,14 @@ test('a script runs in a tab session, streams pages, exports and lands in the hi
         password: '', remember: false,
       });
       await App.Connect({ id: saved.id });
+      // The caller names the query, so its events can never arrive before
+      // the caller knows which query they belong to.
       const run = (sql) =>
         new Promise((resolve, reject) => {
-          let queryId = null;
-          const early = [];
-          const off = window.runtime.EventsOn('query:done', (s) => (queryId ? s.queryId === queryId && (off(), resolve(s)) : early.push(s)));
-          const offErr = window.runtime.EventsOn('query:error', (s) => s.queryId === queryId && (offErr(), resolve(s)));
-          App.Execute({ sessionId: 'tab-1', connectionId: saved.id, sql })
-            .then((st) => {
-              queryId = st.queryId;
-              const hit = early.find((s) => s.queryId === queryId);
-              if (hit) (off(), resolve(hit));
-            })
-            .catch(reject);
+          const queryId = crypto.randomUUID();
+          const off = window.runtime.EventsOn('query:done', (s) => s.queryId === queryId && (off(), offErr(), resolve(s)));
+          const offErr = window.runtime.EventsOn('query:error', (s) => s.queryId === queryId && (off(), offErr(), resolve(s)));
+          App.Execute({ queryId, sessionId: 'tab-1', connectionId: saved.id, sql }).catch(reject);
         });
       const script = await run("create temp table t as select g, 'row ' || g as label from generate_series(1, 5000) g;\nselect * from t order by g;\nselect nope;");
       const rows = await App.ResultPage({ queryId: script.queryId, statement: 1, offset: 4990, limit: 100 });

@@ -42,14 +42,14 @@ async function waitFor(what, fn, timeoutMs, isDead) {
  * startApp launches `go tool wails dev` in its own process group with a fresh
  * data directory and returns { url, dataDir, page, stop, log }.
  */
-export async function startApp({ timeoutMs = 240_000 } = {}) {
+export async function startApp({ timeoutMs = 240_000, env = {} } = {}) {
   if (!process.env.DISPLAY) throw new Error('DISPLAY is not set: run the e2e tests under xvfb-run');
   mkdirSync(resultsDir, { recursive: true });
   const work = mkdtempSync(join(tmpdir(), 'tusk-e2e-'));
   const dataDir = join(work, 'data');
   const devPort = await freePort();
   const vitePort = await freePort();
-  const logPath = join(resultsDir, 'wails-dev.log');
+  const logPath = join(resultsDir, `wails-dev-${devPort}.log`);
   const logStream = createWriteStream(logPath);
   const tags = process.platform === 'linux' ? 'webkit2_41 sqlite_fts5' : 'sqlite_fts5';
 
@@ -59,7 +59,7 @@ export async function startApp({ timeoutMs = 240_000 } = {}) {
     {
       cwd: repoRoot,
       detached: true, // own process group: stop() kills WebKit children too
-      env: { ...process.env, TUSK_DATA_DIR: dataDir, TUSK_VITE_PORT: String(vitePort), BROWSER: 'none' },
+      env: { ...process.env, TUSK_DATA_DIR: dataDir, TUSK_VITE_PORT: String(vitePort), BROWSER: 'none', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
@@ -116,6 +116,8 @@ export async function startApp({ timeoutMs = 240_000 } = {}) {
       headless: true,
     });
     const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+    // A loaded machine (parallel builds) can be slow; CI is quiet.
+    page.setDefaultTimeout(Number(process.env.TUSK_E2E_TIMEOUT ?? 30_000));
     return { url, dataDir, page, stop, logPath };
   } catch (e) {
     await stop();

@@ -103,7 +103,9 @@ test('the whole workspace, as a user drives it', async () => {
   await runAndWait(page, 'Control+Shift+Enter');
   await page.locator('.cm-lintRange-error').first().waitFor({ timeout: 10_000 });
   assert.equal((await page.locator('.cm-lintRange-error').first().textContent()).trim(), 'form');
-  await page.getByText('Messages').click();
+  // The failure comes forward: the Messages tab, with the error counted.
+  await page.waitForFunction(() => document.querySelector('[data-testid="messages-tab"]')?.getAttribute('aria-selected') === 'true');
+  assert.match(await page.getByTestId('messages-errors').textContent(), /1 error/);
   await page.getByText(/syntax error at or near "form"/).first().waitFor();
   await shot(page, 'ui-error-light');
 
@@ -115,6 +117,9 @@ test('the whole workspace, as a user drives it', async () => {
   await page.getByTestId('cancel').click();
   await page.waitForFunction(() => !document.querySelector('[data-testid="status-timer"]'), null, { timeout: 5000 });
   const cancelMs = Date.now() - c0;
+  // A cancel is an outcome the user asked for, not an error.
+  assert.match(await page.getByTestId('outcome').textContent(), /^Cancelled after [\d.]+ (ms|s)/);
+  assert.equal(await page.locator('[data-testid="results-panel"] ~ [data-testid="error"], [data-pane="results"] [data-testid="error"]').count(), 0);
 
   // 6. A million rows: scroll to the end and read the last row.
   await typeSQL(page, 'select g, md5(g::text) as hash from generate_series(1, 1000000) g');
@@ -178,7 +183,7 @@ test('the whole workspace, as a user drives it', async () => {
   await page.locator('[data-testid="schema-node"][data-schema="public"]').click();
   await page.locator('[data-testid="table-node"][data-table="e2e_items"]').click();
   await page.locator('[data-testid="column-node"]').nth(1).waitFor();
-  assert.match(await page.locator('[data-testid="column-node"]').first().textContent(), /PK\s*id\s*integer not null/);
+  assert.match(await page.locator('[data-testid="column-node"]').first().textContent(), /id\s*PK\s*integer not null/);
   await shot(page, 'ui-schema-light');
   await typeSQL(page, 'select i. from e2e_items i');
   await page.keyboard.press('Home');
@@ -192,15 +197,16 @@ test('the whole workspace, as a user drives it', async () => {
   await page.locator('[data-testid="history-item"]').first().waitFor();
   assert.ok((await page.locator('[data-testid="history-item"]').count()) >= 1);
 
-  // 8. Save the query into a folder.
-  await page.getByTestId('save-query').click();
+  // 8. Save the query into a folder (Add to Saved Queries), rename the folder from its menu.
+  await page.keyboard.press('Control+Alt+s');
   await page.getByTestId('save-name').fill('A million rows');
   await page.getByTestId('save-folder').fill('/reports/big');
   await page.getByTestId('save-confirm').click();
   await page.locator('[data-testid="saved-folder"][data-folder="/reports/big"]').waitFor();
+  await page.locator('[data-testid="saved-folder"][data-folder="/reports/big"] [data-testid="saved-folder-head"]').click({ button: 'right' });
   await page.getByTestId('rename-folder').click();
-  await page.getByTestId('rename-folder-input').fill('/archive/big');
-  await page.getByTestId('rename-folder-ok').click();
+  await page.getByTestId('saved-dialog-input').fill('/archive/big');
+  await page.getByTestId('saved-dialog-ok').click();
   await page.locator('[data-testid="saved-folder"][data-folder="/archive/big"]').waitFor();
 
   // 8b. Re-run from the history: a new tab runs it.
@@ -211,8 +217,11 @@ test('the whole workspace, as a user drives it', async () => {
   await page.locator('[data-testid="grid-row"][data-row="0"]').waitFor({ timeout: 15_000 });
   await page.getByTestId('history-search').fill('');
 
-  // 9. Dark theme screenshots, then reload: tabs and SQL come back.
-  await page.getByTestId('theme-toggle-side').click();
+  // 9. Dark theme (from the palette) screenshots, then reload: tabs and SQL come back.
+  await page.keyboard.press('Control+Shift+P');
+  await page.getByTestId('palette-input').fill('dark theme');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.documentElement.dataset.theme === 'dark');
   await shot(page, 'ui-million-rows-dark');
   await page.waitForTimeout(500); // the workspace saves 300 ms after a change
   await page.reload();

@@ -49,6 +49,12 @@ export type SqlEditorOptions = {
    * went away because the user edited the line it marks (null).
    */
   onErrorChange?(mark: { offset: number; message: string } | null): void;
+  /**
+   * The icon shown before a completion of the given kind (CodeMirror's
+   * completion type: keyword, type, property, constant, variable …); null
+   * for none. CodeMirror's own icons are characters that fonts often lack.
+   */
+  completionIcon?(type: string): Node | null;
 };
 
 /** Marks transactions made by setDoc so they do not echo back through onChange. */
@@ -111,7 +117,23 @@ export class SqlEditor {
       closeBrackets(),
       // Completion follows typing after 20 ms instead of CodeMirror's 100 ms:
       // the schema source answers in a few ms even on 10,000 tables.
-      autocompletion({ activateOnTypingDelay: 20 }),
+      autocompletion({
+        activateOnTypingDelay: 20,
+        icons: false,
+        addToOptions: [
+          {
+            position: 20,
+            render: (completion) => {
+              const icon = this.opts.completionIcon?.(completion.type ?? '') ?? null;
+              if (!icon) return null;
+              const box = document.createElement('span');
+              box.className = 'tusk-completion-icon';
+              box.append(icon);
+              return box;
+            },
+          },
+        ],
+      }),
       highlightActiveLine(),
       highlightSelectionMatches(),
       search({ top: true }),
