@@ -1,0 +1,145 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+
+type Handler = (payload: unknown) => void;
+const handlers = new Map<string, Handler>();
+const offs: string[] = [];
+
+vi.mock('../api', () => ({
+  on: vi.fn((name: string, h: Handler) => {
+    handlers.set(name, h);
+    return () => offs.push(name);
+  }),
+  api: {
+    nativeReady: vi.fn(),
+    acknowledgeQuit: vi.fn(),
+  },
+}));
+
+import { api } from '../api';
+import catalogue from '../commands/catalogue.json';
+import { keyHandler, startNative, windowTitle } from './native';
+import type { Command } from './shortcuts';
+
+const mocked = vi.mocked(api);
+
+function fixture() {
+  return {
+    command: vi.fn(),
+    openFiles: vi.fn(),
+    quitRequested: vi.fn(),
+    recentChanged: vi.fn(),
+  };
+}
+
+describe('startNative', () => {
+  beforeEach(() => {
+    vi.resetAllMocks();
+    handlers.clear();
+    offs.length = 0;
+    mocked.acknowledgeQuit.mockResolvedValue(undefined);
+  });
+
+  it('subscribes first, then hands over the command line files', async () => {
+    const order: string[] = [];
+    mocked.nativeReady.mockImplementation(async () => {
+      order.push(`ready after ${[...handlers.keys()].join(',')}`);
+      return { files: ['/w/a.sql'], recent: [], platform: 'linux' } as never;
+    });
+    const h = fixture();
+    const session = await startNative(h);
+    expect(order).toEqual(['ready after menu:command,files:open,files:recent,app:quit-requested']);
+    expect(h.openFiles).toHaveBeenCalledWith(['/w/a.sql'], 'args');
+    expect(session.state.platform).toBe('linux');
+
+    handlers.get('menu:command')!({ id: 'file.save' });
+    handlers.get('files:open')!({ paths: ['/w/b.sql'], source: 'drop' });
+    handlers.get('files:recent')!([{ path: '/w/b.sql' }]);
+    expect(h.command).toHaveBeenCalledWith('file.save');
+    expect(h.openFiles).toHaveBeenLastCalledWith(['/w/b.sql'], 'drop');
+    expect(h.recentChanged).toHaveBeenCalledWith([{ path: '/w/b.sql' }]);
+
+    session.stop();
+    expect(offs).toHaveLength(4);
+  });
+
+  it('acknowledges a quit request before handing it over', async () => {
+    mocked.nativeReady.mockResolvedValue({ files: [], recent: [], platform: 'linux' } as never);
+    const h = fixture();
+    h.quitRequested.mockImplementation(() => expect(mocked.acknowledgeQuit).toHaveBeenCalledWith('7'));
+    const session = await startNative(h);
+    handlers.get('app:quit-requested')!({ requestId: '7', openWork: [], ackTimeoutMs: 3000 });
+    expect(h.quitRequested).toHaveBeenCalledOnce();
+    expect(h.openFiles).not.toHaveBeenCalled();
+    session.stop();
+  });
+
+  it('keeps the webview from navigating to a dropped file', async () => {
+    mocked.nativeReady.mockResolvedValue({ files: [], recent: [], platform: 'linux' } as never);
+    const session = await startNative(fixture());
+    const drop = (types: string[]) => {
+      const e = new Event('drop', { cancelable: true }) as DragEvent;
+      Object.defineProperty(e, 'dataTransfer', { value: { types } });
+      window.dispatchEvent(e);
+      return e.defaultPrevented;
+    };
+    expect(drop(['Files'])).toBe(true);
+    expect(drop(['text/plain'])).toBe(false); // the app's own drags are left alone
+    session.stop();
+    expect(drop(['Files'])).toBe(false);
+  });
+
+  it('unsubscribes when the backend is not there', async () => {
+    mocked.nativeReady.mockRejectedValue(new Error('no backend'));
+    await expect(startNative(fixture())).rejects.toThrow('no backend');
+    expect(offs).toHaveLength(4);
+  });
+});
+
+describe('keyHandler', () => {
+  const commands = catalogue.commands as Command[];
+  const press = (init: KeyboardEventInit) => {
+    const e = new KeyboardEvent('keydown', { cancelable: true, ...init });
+    return e;
+  };
+
+  it('runs the command of a shortcut and keeps the key from the page', () => {
+    const run = vi.fn();
+    const onKey = keyHandler(commands, run, { mac: false });
+    const e = press({ key: 'k', code: 'KeyK', ctrlKey: true });
+    onKey(e);
+    expect(run).toHaveBeenCalledWith('view.palette');
+    expect(e.defaultPrevented).toBe(true);
+  });
+
+  it('leaves text editing keys to the focused widget', () => {
+    const run = vi.fn();
+    const onKey = keyHandler(commands, run, { mac: false });
+    for (const init of [{ key: 'c', code: 'KeyC', ctrlKey: true }, { key: 'z', code: 'KeyZ', ctrlKey: true }, { key: 'Escape', code: 'Escape' }]) {
+      const e = press(init);
+      onKey(e);
+      expect(e.defaultPrevented, init.key).toBe(false);
+    }
+    expect(run).not.toHaveBeenCalled();
+    const all = keyHandler(commands, run, { mac: false, skip: () => false });
+    all(press({ key: 'Escape', code: 'Escape' }));
+    expect(run).toHaveBeenCalledWith('query.cancel');
+  });
+
+  it('ignores keys already handled and keys of an input method', () => {
+    const run = vi.fn();
+    const onKey = keyHandler(commands, run, { mac: false });
+    const handled = press({ key: 'k', code: 'KeyK', ctrlKey: true });
+    handled.preventDefault();
+    onKey(handled);
+    onKey(press({ key: 'k', code: 'KeyK', ctrlKey: true, isComposing: true }));
+    expect(run).not.toHaveBeenCalled();
+  });
+});
+
+describe('windowTitle', () => {
+  it('names the tab, the connection and database, and the app', () => {
+    expect(windowTitle('report.sql', 'shop', 'postgres')).toBe('report.sql — shop/postgres — Tusk');
+    expect(windowTitle('Query 1', null, null)).toBe('Query 1 — Tusk');
+    expect(windowTitle()).toBe('Tusk');
+  });
+});

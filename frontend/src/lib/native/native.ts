@@ -1,0 +1,110 @@
+// The frontend's side of the native shell (framework-free; App.svelte wires
+// it): the application menu's commands, files handed to the app (command
+// line, second launch, drop on the window, Open Recent), the recent-files
+// list, the window title and the quit protocol. See startNative.
+import { api, on, type NativeState, type QuitRequest, type RecentFile } from '../api';
+import { matchCommand, type Command } from './shortcuts';
+
+export type FileSource = 'args' | 'instance' | 'drop' | 'recent' | 'start';
+
+export interface NativeHandlers {
+  /** Runs a catalogue command chosen in the application menu (or by its native accelerator). */
+  command(id: string): void;
+  /**
+   * Opens files in tabs. Read each with api.openSqlFile({ path }); it
+   * rejects with an AppError (kind validation) for files that are not UTF-8
+   * text or are too large, which the UI should show.
+   */
+  openFiles(paths: string[], source: FileSource): void;
+  /**
+   * The user asked to quit (close button, File → Quit, api.requestQuit).
+   * The request is already acknowledged. Decide — unsaved tabs, plus
+   * req.openWork (tabs with an open transaction or a running query) — and
+   * call api.confirmQuit() or api.cancelQuit(). With nothing to ask about,
+   * confirm at once.
+   */
+  quitRequested(req: QuitRequest): void;
+  /** The recent-files list changed (also after opening or saving a file). */
+  recentChanged?(list: RecentFile[]): void;
+}
+
+export interface NativeSession {
+  /** What the backend said when the frontend became ready (platform, recent files). */
+  state: NativeState;
+  /** Unsubscribes everything (an $effect cleanup). */
+  stop(): void;
+}
+
+/**
+ * startNative subscribes to menu:command, files:open, files:recent and
+ * app:quit-requested, tells the backend the frontend is listening (from
+ * then on closing the window asks through quitRequested) and hands over the
+ * files given on the command line. Call it once, after the handlers can
+ * open tabs.
+ *
+ * It also stops the webview from navigating to a file dropped on it: the
+ * drop itself arrives through files:open (Wails' native file drop), since
+ * HTML5 drag and drop does not deliver paths in these webviews.
+ */
+export async function startNative(h: NativeHandlers): Promise<NativeSession> {
+  const offs = [
+    on('menu:command', (p) => h.command(p.id)),
+    on('files:open', (p) => h.openFiles(p.paths ?? [], p.source as FileSource)),
+    on('files:recent', (list) => h.recentChanged?.(list ?? [])),
+    on('app:quit-requested', (req) => {
+      void api.acknowledgeQuit(req.requestId).catch((err: unknown) => console.error('acknowledge quit', err));
+      h.quitRequested(req);
+    }),
+  ];
+  const keepFileDrops = (e: DragEvent) => {
+    if (e.dataTransfer?.types.includes('Files')) e.preventDefault();
+  };
+  window.addEventListener('dragover', keepFileDrops);
+  window.addEventListener('drop', keepFileDrops);
+  const stop = () => {
+    offs.forEach((off) => off());
+    window.removeEventListener('dragover', keepFileDrops);
+    window.removeEventListener('drop', keepFileDrops);
+  };
+  try {
+    const state = await api.nativeReady();
+    if (state.files?.length) h.openFiles(state.files, 'args');
+    return { state, stop };
+  } catch (err) {
+    stop();
+    throw err;
+  }
+}
+
+/**
+ * keyHandler returns a keydown listener that runs the catalogue command of
+ * the pressed shortcut (primary or alternate) and prevents the key's
+ * default. In the desktop window native accelerators never reach it, so it
+ * serves the rest (alternates such as Mod+K, palette-only commands such as
+ * Mod+1, Ctrl+Tab, which GTK refuses as an accelerator); in a browser it
+ * serves everything.
+ *
+ * Commands marked "native": false (Copy, Paste, Undo, Find, Escape …) are
+ * left to the focused widget by default, so inputs and the editor keep
+ * their own text editing; pass `skip` to decide otherwise.
+ */
+export function keyHandler(
+  commands: readonly Command[],
+  run: (id: string) => void,
+  opts: { mac: boolean; skip?: (c: Command, e: KeyboardEvent) => boolean },
+): (e: KeyboardEvent) => void {
+  const skip = opts.skip ?? ((c: Command) => c.native === false);
+  return (e) => {
+    if (e.defaultPrevented || e.isComposing) return;
+    const c = matchCommand(commands, e, opts.mac);
+    if (!c || skip(c, e)) return;
+    e.preventDefault();
+    run(c.id);
+  };
+}
+
+/** windowTitle builds "tab — connection/database — Tusk" from the parts that are set. */
+export function windowTitle(tab?: string | null, connection?: string | null, database?: string | null): string {
+  const where = [connection, database].filter(Boolean).join('/');
+  return [tab, where, 'Tusk'].filter(Boolean).join(' — ');
+}
