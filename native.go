@@ -201,8 +201,13 @@ func (d *desktop) start(ctx context.Context) {
 // handleSignals quits on SIGTERM, SIGINT or SIGHUP without asking (the
 // session is ending or someone means it). A second signal, or a quit that
 // has not finished after 10 s, ends the process at once.
+//
+// Wails' own handler (installed by wails.Run, before OnStartup) closes the
+// window through OnBeforeClose, which would race this one and ask the
+// frontend first; Reset takes SIGTERM and SIGINT from it.
 func (d *desktop) handleSignals() {
 	ch := make(chan os.Signal, 2)
+	signal.Reset(syscall.SIGTERM, syscall.SIGINT)
 	signal.Notify(ch, syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP)
 	go func() {
 		sig := <-ch
