@@ -17,7 +17,7 @@ vi.mock('../api', () => ({
 
 import { api } from '../api';
 import catalogue from '../commands/catalogue.json';
-import { keyHandler, startNative, windowTitle } from './native';
+import { keyHandler, runEditCommand, startNative, textUndoKeys, windowTitle } from './native';
 import type { Command } from './shortcuts';
 
 const mocked = vi.mocked(api);
@@ -141,5 +141,43 @@ describe('windowTitle', () => {
     expect(windowTitle('report.sql', 'shop', 'postgres')).toBe('report.sql — shop/postgres — Tusk');
     expect(windowTitle('Query 1', null, null)).toBe('Query 1 — Tusk');
     expect(windowTitle()).toBe('Tusk');
+  });
+});
+
+describe('edit commands', () => {
+  const fakeDoc = () => ({ execCommand: vi.fn(() => true) });
+
+  it('runs Edit menu commands on the focused field', () => {
+    const doc = fakeDoc();
+    expect(runEditCommand('edit.undo', doc as unknown as Document)).toBe(true);
+    expect(runEditCommand('edit.selectAll', doc as unknown as Document)).toBe(true);
+    expect(runEditCommand('file.save', doc as unknown as Document)).toBe(false);
+    expect(doc.execCommand.mock.calls).toEqual([['undo'], ['selectAll']]);
+  });
+
+  it('gives inputs the undo and redo keys WebKitGTK leaves out', () => {
+    const doc = fakeDoc();
+    const onKey = textUndoKeys(false, doc as unknown as Document);
+    const input = document.createElement('input');
+    const editor = document.createElement('div');
+    const fire = (target: HTMLElement, init: KeyboardEventInit) => {
+      const e = new KeyboardEvent('keydown', { cancelable: true, ...init });
+      Object.defineProperty(e, 'target', { value: target });
+      onKey(e);
+      return e.defaultPrevented;
+    };
+    expect(fire(input, { key: 'z', ctrlKey: true })).toBe(true);
+    expect(fire(input, { key: 'Z', ctrlKey: true, shiftKey: true })).toBe(true);
+    expect(fire(input, { key: 'y', ctrlKey: true })).toBe(true);
+    expect(fire(input, { key: 'z' })).toBe(false); // typing a z
+    expect(fire(input, { key: 'z', metaKey: true })).toBe(false); // Cmd is not Mod off macOS
+    expect(fire(editor, { key: 'z', ctrlKey: true })).toBe(false); // CodeMirror keeps its own history
+    expect(doc.execCommand.mock.calls).toEqual([['undo'], ['redo'], ['redo']]);
+    expect(fire(input, { key: 'z', metaKey: true })).toBe(false);
+    const mac = textUndoKeys(true, doc as unknown as Document);
+    const e = new KeyboardEvent('keydown', { key: 'z', metaKey: true, cancelable: true });
+    Object.defineProperty(e, 'target', { value: input });
+    mac(e);
+    expect(e.defaultPrevented).toBe(true);
   });
 });

@@ -108,3 +108,37 @@ export function windowTitle(tab?: string | null, connection?: string | null, dat
   const where = [connection, database].filter(Boolean).join('/');
   return [tab, where, 'Tusk'].filter(Boolean).join(' — ');
 }
+
+const editCommands: Record<string, string> = {
+  'edit.undo': 'undo', 'edit.redo': 'redo', 'edit.cut': 'cut', 'edit.copy': 'copy', 'edit.paste': 'paste', 'edit.selectAll': 'selectAll',
+};
+
+/**
+ * runEditCommand carries out an Edit menu command (edit.undo, edit.copy …)
+ * on the focused input, text area or editor, as the key would; false for
+ * other commands or when the webview refused. CodeMirror takes undo and
+ * redo from the beforeinput event this raises.
+ */
+export function runEditCommand(id: string, doc: Document = document): boolean {
+  const cmd = editCommands[id];
+  return cmd ? doc.execCommand(cmd) : false;
+}
+
+/**
+ * textUndoKeys returns a keydown listener that gives inputs and text areas
+ * undo (Mod+Z) and redo (Mod+Shift+Z, Ctrl+Y): WebKitGTK binds no key to
+ * undo in form fields (the host application is expected to), so without it
+ * Ctrl+Z does nothing there in the desktop window. The editor keeps its own
+ * history and is left alone.
+ */
+export function textUndoKeys(mac: boolean, doc: Document = document): (e: KeyboardEvent) => void {
+  return (e) => {
+    const t = e.target as HTMLElement | null;
+    if (e.defaultPrevented || !t || !(t.tagName === 'INPUT' || t.tagName === 'TEXTAREA')) return;
+    const mod = mac ? e.metaKey && !e.ctrlKey : e.ctrlKey && !e.metaKey;
+    if (!mod || e.altKey) return;
+    const key = e.key.toLowerCase();
+    const cmd = key === 'z' ? (e.shiftKey ? 'redo' : 'undo') : key === 'y' && !mac && !e.shiftKey ? 'redo' : '';
+    if (cmd && doc.execCommand(cmd)) e.preventDefault();
+  };
+}
