@@ -16,9 +16,7 @@ vi.mock('../api', () => ({
 }));
 
 import { api } from '../api';
-import catalogue from '../commands/catalogue.json';
-import { keyHandler, runEditCommand, startNative, textUndoKeys, windowTitle } from './native';
-import type { Command } from './shortcuts';
+import { runEditCommand, startNative, textUndoKeys, windowTitle } from './native';
 
 const mocked = vi.mocked(api);
 
@@ -92,47 +90,6 @@ describe('startNative', () => {
     mocked.nativeReady.mockRejectedValue(new Error('no backend'));
     await expect(startNative(fixture())).rejects.toThrow('no backend');
     expect(offs).toHaveLength(4);
-  });
-});
-
-describe('keyHandler', () => {
-  const commands = catalogue.commands as Command[];
-  const press = (init: KeyboardEventInit) => {
-    const e = new KeyboardEvent('keydown', { cancelable: true, ...init });
-    return e;
-  };
-
-  it('runs the command of a shortcut and keeps the key from the page', () => {
-    const run = vi.fn();
-    const onKey = keyHandler(commands, run, { mac: false });
-    const e = press({ key: 'k', code: 'KeyK', ctrlKey: true });
-    onKey(e);
-    expect(run).toHaveBeenCalledWith('view.palette');
-    expect(e.defaultPrevented).toBe(true);
-  });
-
-  it('leaves text editing keys to the focused widget', () => {
-    const run = vi.fn();
-    const onKey = keyHandler(commands, run, { mac: false });
-    for (const init of [{ key: 'c', code: 'KeyC', ctrlKey: true }, { key: 'z', code: 'KeyZ', ctrlKey: true }, { key: 'Escape', code: 'Escape' }]) {
-      const e = press(init);
-      onKey(e);
-      expect(e.defaultPrevented, init.key).toBe(false);
-    }
-    expect(run).not.toHaveBeenCalled();
-    const all = keyHandler(commands, run, { mac: false, skip: () => false });
-    all(press({ key: 'Escape', code: 'Escape' }));
-    expect(run).toHaveBeenCalledWith('query.cancel');
-  });
-
-  it('ignores keys already handled and keys of an input method', () => {
-    const run = vi.fn();
-    const onKey = keyHandler(commands, run, { mac: false });
-    const handled = press({ key: 'k', code: 'KeyK', ctrlKey: true });
-    handled.preventDefault();
-    onKey(handled);
-    onKey(press({ key: 'k', code: 'KeyK', ctrlKey: true, isComposing: true }));
-    expect(run).not.toHaveBeenCalled();
   });
 });
 

@@ -3,7 +3,6 @@
 // line, second launch, drop on the window, Open Recent), the recent-files
 // list, the window title and the quit protocol. See startNative.
 import { api, on, type NativeState, type QuitRequest, type RecentFile } from '../api';
-import { matchCommand, type Command } from './shortcuts';
 
 export type FileSource = 'args' | 'instance' | 'drop' | 'recent' | 'start';
 
@@ -74,33 +73,6 @@ export async function startNative(h: NativeHandlers): Promise<NativeSession> {
     stop();
     throw err;
   }
-}
-
-/**
- * keyHandler returns a keydown listener that runs the catalogue command of
- * the pressed shortcut (primary or alternate) and prevents the key's
- * default. In the desktop window native accelerators never reach it, so it
- * serves the rest (alternates such as Mod+K, palette-only commands such as
- * Mod+1, Ctrl+Tab, which GTK refuses as an accelerator); in a browser it
- * serves everything.
- *
- * Commands marked "native": false (Copy, Paste, Undo, Find, Escape …) are
- * left to the focused widget by default, so inputs and the editor keep
- * their own text editing; pass `skip` to decide otherwise.
- */
-export function keyHandler(
-  commands: readonly Command[],
-  run: (id: string) => void,
-  opts: { mac: boolean; skip?: (c: Command, e: KeyboardEvent) => boolean },
-): (e: KeyboardEvent) => void {
-  const skip = opts.skip ?? ((c: Command) => c.native === false);
-  return (e) => {
-    if (e.defaultPrevented || e.isComposing) return;
-    const c = matchCommand(commands, e, opts.mac);
-    if (!c || skip(c, e)) return;
-    e.preventDefault();
-    run(c.id);
-  };
 }
 
 /** windowTitle builds "tab — connection/database — Tusk" from the parts that are set. */
