@@ -378,6 +378,30 @@ func newGuard(ack time.Duration) *guardFixture {
 	return f
 }
 
+// waitAsked waits for the native dialog to be asked and answered (a close
+// while it is open is ignored, so the next close must wait for it).
+func (f *guardFixture) waitAsked(t *testing.T) {
+	t.Helper()
+	select {
+	case <-f.askCalls:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the native dialog was not shown")
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		f.g.mu.Lock()
+		asking := f.g.asking
+		f.g.mu.Unlock()
+		if !asking {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the native dialog did not close")
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
 func (f *guardFixture) counts() (quits, exits, asks int) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -424,7 +448,7 @@ func TestQuitGuardFallsBackToANativeDialog(t *testing.T) {
 	f.work = []query.OpenWork{{Running: true}, {Transaction: "in transaction"}, {Transaction: "in transaction"}}
 	f.answer = false
 	f.g.beforeClose() // nobody acknowledges
-	<-f.askCalls
+	f.waitAsked(t)
 	if quits, _, _ := f.counts(); quits != 0 {
 		t.Fatal("quit although the user said no")
 	}
@@ -432,7 +456,7 @@ func TestQuitGuardFallsBackToANativeDialog(t *testing.T) {
 	f.answer = true
 	f.mu.Unlock()
 	f.g.beforeClose()
-	<-f.askCalls
+	f.waitAsked(t)
 	deadline := time.Now().Add(2 * time.Second)
 	for {
 		if quits, exits, _ := f.counts(); quits == 1 && exits == 1 {
