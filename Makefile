@@ -15,7 +15,7 @@ GOTAGS := -tags '$(TAGS)'
 WAILS := go tool wails
 GO_PKGS := ./...
 
-.PHONY: run build dev deps deps-test bindings test lint go-test fe-check fe-test e2e webkit bench clean
+.PHONY: run build dev deps deps-test bindings test lint go-test fe-check fe-test e2e webkit webkit-native bench clean
 
 ## run: install what is missing, build, launch the app
 run: build
@@ -83,6 +83,14 @@ e2e: bindings
 webkit: build
 	@echo '--- WebKitGTK window'
 	xvfb-run -a -s '-screen 0 1280x800x24' scripts/webkit-shot.sh test-results/webkit/window.png
+
+## webkit-native: the native menu, its accelerators, text editing keys, files,
+## the quit protocol, window state, single instance and SIGTERM, checked in a
+## real WebKitGTK window under Xvfb with a D-Bus session (screenshots and log
+## in test-results/native)
+webkit-native: build
+	@echo '--- WebKitGTK native shell'
+	scripts/with-keyring.sh xvfb-run -a -s '-screen 0 1280x800x24' scripts/webkit-native.sh test-results/native
 
 ## bench: benchmark figures (not part of make test): end-to-end figures
 ## against a throwaway PostgreSQL (also written to docs/benchmarks.md; flags

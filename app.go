@@ -14,7 +14,9 @@ import (
 
 	"github.com/tusk-app/tusk/backend/apperr"
 	"github.com/tusk-app/tusk/backend/credentials"
+	"github.com/tusk-app/tusk/backend/event"
 	"github.com/tusk-app/tusk/backend/logging"
+	"github.com/tusk-app/tusk/backend/query"
 	"github.com/tusk-app/tusk/backend/state"
 	"github.com/tusk-app/tusk/backend/storage"
 )
@@ -38,6 +40,9 @@ type App struct {
 	dataDirErr    error
 	wantedDataDir string
 	emitter       *wailsEmitter // nil in tests
+
+	// desk is the native side: menu, files, window and the quit protocol.
+	desk *desktop
 
 	exports sync.Map // export ID → context.CancelFunc of a running export
 
@@ -86,7 +91,37 @@ func NewApp(logs *logging.Logging, st *state.State, started time.Time) *App {
 	if st != nil {
 		a.adoptState(st)
 	}
+	desk, err := newDesktop(a.log, a.store, event.EmitterFunc(a.emit), a.openWork)
+	if err != nil {
+		panic("the embedded command catalogue is broken: " + err.Error())
+	}
+	a.desk = desk
 	return a
+}
+
+// store returns the local store, or why there is none.
+func (a *App) store() (*storage.Store, error) {
+	st, err := a.state()
+	if err != nil {
+		return nil, err
+	}
+	return st.Store(), nil
+}
+
+// emit sends an event once Wails has started (events before are dropped).
+func (a *App) emit(name string, payload any) {
+	if a.emitter != nil {
+		a.emitter.Emit(name, payload)
+	}
+}
+
+// openWork lists the editor tabs that quitting would interrupt.
+func (a *App) openWork() []query.OpenWork {
+	st, err := a.state()
+	if err != nil {
+		return []query.OpenWork{}
+	}
+	return st.Queries().OpenWork()
 }
 
 // adoptState records st and the notices its opening produced. Callers hold

@@ -18,6 +18,7 @@ import (
 	"github.com/tusk-app/tusk/backend/event"
 	"github.com/tusk-app/tusk/backend/query"
 	"github.com/tusk-app/tusk/backend/resultset"
+	"github.com/tusk-app/tusk/backend/sqlfile"
 	"github.com/tusk-app/tusk/backend/state"
 )
 
@@ -139,8 +140,9 @@ func (a *App) CloseSession(sessionID string) error {
 }
 
 // ExportResultToFile streams a statement's stored rows to a file (never
-// re-running the query). Without Path it asks where with a save dialog; a
-// cancelled dialog returns an empty Path.
+// re-running the query). Without Path it asks where with a save dialog,
+// which starts in the folder of the last export (at first the user's
+// Documents or Downloads folder); a cancelled dialog returns an empty Path.
 func (a *App) ExportResultToFile(req ExportRequest) (ExportResult, error) {
 	st, err := a.state()
 	if err != nil {
@@ -154,17 +156,9 @@ func (a *App) ExportResultToFile(req ExportRequest) (ExportResult, error) {
 	if ext == "" {
 		return ExportResult{}, apperr.ValidationError(apperr.FieldError{Field: "format", Message: "the format must be csv, json or sql"})
 	}
-	path := req.Path
-	if path == "" {
-		path, err = runtime.SaveFileDialog(a.ctx0(), runtime.SaveDialogOptions{
-			Title: "Export result", DefaultFilename: "result" + ext, CanCreateDirectories: true,
-		})
-		if err != nil || path == "" {
-			return ExportResult{}, err
-		}
-	}
-	if filepath.Ext(path) == "" {
-		path += ext
+	path, err := a.exportPath(req, ext)
+	if err != nil || path == "" {
+		return ExportResult{}, err
 	}
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
 	if err != nil {
@@ -221,6 +215,28 @@ func (a *App) ExportResultToFile(req ExportRequest) (ExportResult, error) {
 	return ExportResult{Path: path, Rows: set.Len()}, nil
 }
 
+// exportPath returns where an export goes: req.Path, or what the user
+// picks in a save dialog ("" when cancelled), with ext added when the name
+// has no extension. A picked folder is remembered for the next export.
+func (a *App) exportPath(req ExportRequest, ext string) (string, error) {
+	path := req.Path
+	if path == "" {
+		var err error
+		path, err = a.desk.shell().SaveFileDialog(runtime.SaveDialogOptions{
+			Title: "Export result", DefaultFilename: "result" + ext, CanCreateDirectories: true,
+			DefaultDirectory: a.desk.lastDir(keyExportDir),
+		})
+		if err != nil || path == "" {
+			return "", err
+		}
+		a.desk.rememberDir(keyExportDir, path)
+	}
+	if filepath.Ext(path) == "" {
+		path += ext
+	}
+	return path, nil
+}
+
 // CancelExport stops a running export; its partial file is removed and the
 // export call fails with a Cancelled error. False when it had finished.
 func (a *App) CancelExport(exportID string) bool {
@@ -253,6 +269,10 @@ type EventPayloads struct {
 	QueryStuck     query.Stuck           `json:"queryStuck"`
 	SchemaLoaded   state.SchemaLoaded    `json:"schemaLoaded"`
 	ExportProgress ExportProgress        `json:"exportProgress"`
+	MenuCommand    MenuCommand           `json:"menuCommand"`
+	FilesOpen      FilesOpen             `json:"filesOpen"`
+	RecentFiles    []sqlfile.Recent      `json:"recentFiles"`
+	QuitRequested  QuitRequest           `json:"quitRequested"`
 }
 
 // EventPayloads returns zero values; see the type.

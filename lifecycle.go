@@ -20,6 +20,7 @@ func (a *App) startup(ctx context.Context) {
 	if a.emitter != nil {
 		a.emitter.start(ctx)
 	}
+	a.desk.start(ctx)
 	a.log.WithField("since_process_start_ms", time.Since(a.started).Milliseconds()).Info("window started")
 	if missing {
 		a.chooseDataDir(ctx, wailsPrompt{ctx})

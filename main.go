@@ -43,6 +43,9 @@ func main() {
 	os.Unsetenv("PGSERVICE")
 
 	dataDir, dirErr := storage.DefaultDataDir()
+	if handOff(instanceID(dataDir), os.Args[1:]) {
+		return // a running Tusk took the command line and came to the front
+	}
 	cfg := logging.DefaultConfig(dataDir)
 	if dirErr != nil {
 		cfg.Dir = "" // console only: there is no data directory to log into
@@ -67,12 +70,13 @@ func main() {
 	app.emitter = emitter
 	app.dataDirErr = stErr
 	app.wantedDataDir = dataDir
+	app.desk.launch(os.Args[1:])
 	run(app, log)
 }
 
 // run opens the window and blocks until it closes.
 func run(app *App, log *logrus.Logger) {
-	err := wails.Run(&options.App{
+	opts := &options.App{
 		Title:            "Tusk",
 		Width:            1280,
 		Height:           800,
@@ -86,8 +90,13 @@ func run(app *App, log *logrus.Logger) {
 		EnumBind:         []any{apperr.Enum()},
 		Bind:             []any{app},
 		Linux:            &linux.Options{ProgramName: "tusk"},
-	})
-	if err != nil {
+	}
+	if !generatingBindings {
+		if err := app.desk.configure(opts, app.wantedDataDir); err != nil {
+			log.WithError(err).Error("the application menu could not be built")
+		}
+	}
+	if err := wails.Run(opts); err != nil {
 		log.WithError(err).Error("the window could not be started")
 		app.shutdown(context.Background())
 		fmt.Fprintln(os.Stderr, "tusk:", err)

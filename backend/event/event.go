@@ -32,6 +32,21 @@ const (
 	// KeychainStatus carries a credentials.Status when the keychain switches
 	// to the session-only fallback.
 	KeychainStatus = "keychain:status"
+	// MenuCommand carries a main.MenuCommand when the user picks an item of
+	// the application menu or presses its accelerator: the frontend runs the
+	// command as if it came from the palette.
+	MenuCommand = "menu:command"
+	// FilesOpen carries a main.FilesOpen: .sql files to open in tabs, given
+	// on the command line, by a second launch, dropped on the window or
+	// picked from Open Recent. The frontend reads each with OpenSQLFile.
+	FilesOpen = "files:open"
+	// RecentFiles carries the recent-files list ([]sqlfile.Recent) whenever
+	// it changes.
+	RecentFiles = "files:recent"
+	// QuitRequested carries a main.QuitRequest when the user asked to quit
+	// (window close button, File → Quit): the window stays open until the
+	// frontend answers with ConfirmQuit or CancelQuit.
+	QuitRequested = "app:quit-requested"
 )
 
 // Emitter sends an event to the frontend. Implementations must be safe for

@@ -2,7 +2,7 @@
 // emits, with its payload type. Subscribe through `on`, which returns the
 // unsubscribe function for an $effect cleanup.
 import { EventsOn } from '../../../wailsjs/runtime/runtime';
-import type { connection, credentials, main, query, state } from '../../../wailsjs/go/models';
+import type { connection, credentials, main, query, sqlfile, state } from '../../../wailsjs/go/models';
 
 export interface EventMap {
   'pool:status': connection.PoolStatus;
@@ -14,6 +14,10 @@ export interface EventMap {
   'query:stuck': query.Stuck;
   'schema:loaded': state.SchemaLoaded;
   'export:progress': main.ExportProgress;
+  'menu:command': main.MenuCommand;
+  'files:open': main.FilesOpen;
+  'files:recent': sqlfile.Recent[];
+  'app:quit-requested': main.QuitRequest;
 }
 
 export type EventName = keyof EventMap;

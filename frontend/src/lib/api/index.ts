@@ -1,7 +1,7 @@
 // The only module that imports the generated Wails bindings. Components call
 // `api.*`; unit tests stub this module (vi.mock('$lib/api')).
 import * as App from '../../../wailsjs/go/main/App';
-import type { connection, credentials, main, query, resultset, schema, sshtunnel, state, storage } from '../../../wailsjs/go/models';
+import type { connection, credentials, main, query, resultset, schema, sqlfile, sshtunnel, state, storage } from '../../../wailsjs/go/models';
 import { call } from './errors';
 
 export { AppError, toAppError, Kind, type ErrorInfo } from './errors';
@@ -27,6 +27,12 @@ export type TestReport = state.TestReport;
 export type HistoryEntry = storage.HistoryEntry;
 export type SavedQuery = storage.SavedQuery;
 export type ConnectionGroup = Plain<storage.ConnectionGroup>;
+export type SqlFile = sqlfile.File;
+export type SavedFile = sqlfile.Saved;
+export type RecentFile = sqlfile.Recent;
+export type NativeState = main.NativeState;
+export type QuitRequest = main.QuitRequest;
+export type OpenWork = query.OpenWork;
 
 export const api = {
   /** Version, data directory, log file and startup notices. */
@@ -97,4 +103,20 @@ export const api = {
   refreshSchema: (connectionId: string): Promise<void> => call(() => App.RefreshSchema(connectionId)),
   objectDefinition: (connectionId: string, obj: Plain<main.DefinitionRequest>): Promise<string> =>
     call(() => App.ObjectDefinition(connectionId, obj as never)),
+
+  /** Reads a .sql file (req.path), or asks with the native dialog (no path); an empty path in the result means cancelled. */
+  openSqlFile: (req: Plain<main.OpenFileRequest>): Promise<SqlFile> => call(() => App.OpenSQLFile(req as never)),
+  /** Writes a tab to its file atomically, asking where when it has none (or saveAs); an empty path in the result means cancelled. */
+  saveSqlFile: (req: Partial<Plain<main.SaveFileRequest>> & { content: string }): Promise<SavedFile> =>
+    call(() => App.SaveSQLFile(req as never)),
+  recentFiles: (): Promise<RecentFile[]> => call(() => App.RecentFiles()),
+  clearRecentFiles: (): Promise<void> => call(() => App.ClearRecentFiles()),
+  /** Called once the native events are subscribed: the files to open now. */
+  nativeReady: (): Promise<NativeState> => call(() => App.NativeReady()),
+  setWindowTitle: (title: string): Promise<void> => call(() => App.SetWindowTitle(title)),
+  /** Starts quitting as the window's close button does (app:quit-requested follows). */
+  requestQuit: (): Promise<void> => call(() => App.RequestQuit()),
+  acknowledgeQuit: (requestId: string): Promise<void> => call(() => App.AcknowledgeQuit(requestId)),
+  confirmQuit: (): Promise<void> => call(() => App.ConfirmQuit()),
+  cancelQuit: (): Promise<void> => call(() => App.CancelQuit()),
 };

@@ -18,6 +18,8 @@ describe('shortcuts', () => {
     // Shift+/ is '?' on a US layout: the physical key still matches.
     expect(matches(key({ key: '?', code: 'Slash', ctrlKey: true, shiftKey: true }), parseShortcut('Mod+Shift+/', false))).toBe(true);
     expect(matches(key({ key: '!', code: 'Digit1', ctrlKey: true }), parseShortcut('Mod+1', false))).toBe(true);
+    // WebKitGTK reports Ctrl+Shift+Tab with the key "Unidentified" (seen in the desktop window).
+    expect(matches(key({ key: 'Unidentified', code: 'Tab', ctrlKey: true, shiftKey: true }), parseShortcut('Ctrl+Shift+Tab', false))).toBe(true);
   });
 
   it('spells shortcuts for people', () => {

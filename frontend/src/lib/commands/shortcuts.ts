@@ -47,8 +47,13 @@ export function parseShortcut(text: string, mac = isMac): Shortcut {
   return s;
 }
 
-/** The key names of KeyboardEvent.code for keys whose e.key changes with Shift or the layout. */
+/**
+ * The key names of KeyboardEvent.code for keys whose e.key changes with
+ * Shift or the layout, or is not reported: WebKitGTK gives Ctrl+Shift+Tab
+ * the key "Unidentified" (seen in the desktop window).
+ */
 const byCode: Record<string, string> = {
+  Tab: 'tab',
   Slash: '/',
   Backquote: '`',
   Comma: ',',
