@@ -4,6 +4,8 @@
 // Screenshots of every reworked screen, in both themes, go to test-results/e2e.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resultsDir, startApp, startPostgres } from './harness.mjs';
 
@@ -198,13 +200,44 @@ test('unsaved tabs ask before closing; Ctrl+Shift+T brings a closed tab back', a
   await page.keyboard.press('Control+Shift+T');
   await page.waitForFunction((n) => document.querySelectorAll('[data-testid="editor-tab"]').length === n, count);
   assert.match(await page.locator('[data-testid="editor"] .cm-content').textContent(), /select 7 as unsaved/);
-  // Save it to the saved queries: the tab is no longer dirty and closes without asking.
-  await page.keyboard.press('Control+s');
+  // Add it to the saved queries: the tab is no longer dirty and closes without asking.
+  await page.keyboard.press('Control+Alt+s');
   await page.getByTestId('save-name').fill('Seven');
   await page.getByTestId('save-confirm').click();
   await page.waitForFunction(() => document.querySelector('[data-testid="editor-tab"]:last-child')?.dataset.dirty === 'false');
   await page.keyboard.press('Control+w');
   await page.waitForFunction((n) => document.querySelectorAll('[data-testid="editor-tab"]').length === n - 1, count);
+});
+
+test('a .sql file dropped on the window opens in a tab, and Ctrl+S saves it back as it was written', async () => {
+  const { page } = app;
+  const dir = mkdtempSync(join(tmpdir(), 'tusk-e2e-files-'));
+  try {
+    const file = join(dir, 'report.sql');
+    writeFileSync(file, '\uFEFFselect 1 as one;\r\nselect 2 as two;\r\n');
+    const bad = join(dir, 'latin1.sql');
+    writeFileSync(bad, Buffer.from([0x73, 0x65, 0x6c, 0xe9, 0x0a]));
+    // Wails' native file drop delivers files:open; the page's handler opens them.
+    await page.evaluate((paths) => window.runtime.EventsEmit('files:open', { paths, source: 'drop' }), [file]);
+    await page.locator('[data-testid="editor-tab"]', { hasText: 'report.sql' }).waitFor();
+    assert.match(await page.locator('[data-testid="editor"] .cm-content').textContent(), /select 2 as two/);
+    await page.locator('[data-testid="editor"] .cm-content').click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.insertText('select 3 as three;');
+    await page.keyboard.press('Control+s');
+    await page.waitForFunction(() => document.querySelector('[data-testid="editor-tab"] [aria-selected="true"]')?.closest('[data-testid="editor-tab"]')?.dataset.dirty === 'false');
+    const saved = readFileSync(file);
+    assert.deepEqual([...saved.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'the BOM was lost');
+    assert.match(saved.toString('utf8'), /select 2 as two;\r\nselect 3 as three;/, 'line endings or text changed');
+    // A file that is not UTF-8 is refused with a clear message, and nothing is lost.
+    await page.evaluate((paths) => window.runtime.EventsEmit('files:open', { paths, source: 'drop' }), [bad]);
+    const banner = page.locator('[data-pane="results"] [data-testid="error"]');
+    await banner.first().waitFor();
+    assert.match(await banner.first().textContent(), /UTF-8/);
+    await page.getByTestId('banner-close').first().click();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('fast queries never leave a tab running (events that beat Execute are kept)', async () => {

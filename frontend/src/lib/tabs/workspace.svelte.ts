@@ -44,6 +44,9 @@ export interface TabInit {
   connectionId: string | null;
   sql: string;
   filePath?: string | null;
+  /** The file's conventions, kept when it is saved again. */
+  fileBom?: boolean;
+  fileLineEnding?: string;
   savedQueryId?: string | null;
   /** The text as last saved; undefined = sql (a restored tab is as it was). */
   baseline?: string;
@@ -57,6 +60,8 @@ export class EditorTab {
   sql = $state('');
   /** Where the text is kept: a .sql file, a saved query, or neither yet. */
   filePath = $state<string | null>(null);
+  fileBom = false;
+  fileLineEnding = '';
   savedQueryId = $state<string | null>(null);
   /** The text as last opened or saved; the tab is dirty while sql differs. */
   baseline = $state('');
@@ -80,6 +85,8 @@ export class EditorTab {
     this.connectionId = init.connectionId;
     this.sql = init.sql;
     this.filePath = init.filePath ?? null;
+    this.fileBom = init.fileBom ?? false;
+    this.fileLineEnding = init.fileLineEnding ?? '';
     this.savedQueryId = init.savedQueryId ?? null;
     this.baseline = init.baseline ?? init.sql;
   }
@@ -239,7 +246,8 @@ export class Workspace {
     if (!last) return null;
     this.closed = rest;
     this.closedCount = rest.length;
-    return this.newTab(last.connectionId, last.sql, last.title, { filePath: last.filePath, savedQueryId: last.savedQueryId, baseline: last.baseline });
+    const { connectionId, sql, title, id: _, ...more } = last;
+    return this.newTab(connectionId, sql, title, more);
   }
 
   select(id: string): void {
@@ -273,11 +281,11 @@ export class Workspace {
   }
 
   /** markSaved records that the tab's text is now kept in a file or a saved query. */
-  markSaved(tab: EditorTab, where: { filePath?: string | null; savedQueryId?: string | null; title?: string }): void {
+  markSaved(tab: EditorTab, where: { filePath?: string | null; savedQueryId?: string | null; title?: string; baseline?: string }): void {
     if (where.filePath !== undefined) tab.filePath = where.filePath;
     if (where.savedQueryId !== undefined) tab.savedQueryId = where.savedQueryId;
     if (where.title) tab.title = where.title;
-    tab.baseline = tab.sql;
+    tab.baseline = where.baseline ?? tab.sql;
     this.scheduleSave();
   }
 
@@ -381,6 +389,8 @@ function snapshot(t: EditorTab): TabInit {
     connectionId: t.connectionId,
     sql: t.sql,
     filePath: t.filePath,
+    fileBom: t.fileBom,
+    fileLineEnding: t.fileLineEnding,
     savedQueryId: t.savedQueryId,
     baseline: t.baseline,
   };
