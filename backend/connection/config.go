@@ -96,15 +96,26 @@ type Options struct {
 	// server replaces non-ASCII characters with '?'). "" means
 	// DefaultApplicationName, which NewConfig and FromRecord fill in.
 	ApplicationName string `json:"applicationName"`
+	// SafeMode guards against statements that destroy data; see
+	// EffectiveSafeMode for the default.
+	SafeMode SafeMode `json:"safeMode"`
+	// Marker marks a production (or otherwise sensitive) connection.
+	Marker Marker `json:"marker"`
+	// ManualCommit runs every statement inside a transaction that stays
+	// open until the user commits or rolls back.
+	ManualCommit bool `json:"manualCommit"`
 }
 
 // optionsJSON is the wire shape of Options: durations as milliseconds.
 type optionsJSON struct {
-	ConnectTimeoutMs           int64  `json:"connectTimeoutMs"`
-	StatementTimeoutMs         int64  `json:"statementTimeoutMs"`
-	IdleInTransactionTimeoutMs int64  `json:"idleInTransactionTimeoutMs"`
-	ReadOnly                   bool   `json:"readOnly"`
-	ApplicationName            string `json:"applicationName"`
+	ConnectTimeoutMs           int64    `json:"connectTimeoutMs"`
+	StatementTimeoutMs         int64    `json:"statementTimeoutMs"`
+	IdleInTransactionTimeoutMs int64    `json:"idleInTransactionTimeoutMs"`
+	ReadOnly                   bool     `json:"readOnly"`
+	ApplicationName            string   `json:"applicationName"`
+	SafeMode                   SafeMode `json:"safeMode"`
+	Marker                     Marker   `json:"marker"`
+	ManualCommit               bool     `json:"manualCommit"`
 }
 
 // MarshalJSON writes the durations as whole milliseconds.
@@ -115,6 +126,9 @@ func (o Options) MarshalJSON() ([]byte, error) {
 		IdleInTransactionTimeoutMs: o.IdleInTransactionTimeout.Milliseconds(),
 		ReadOnly:                   o.ReadOnly,
 		ApplicationName:            o.ApplicationName,
+		SafeMode:                   o.SafeMode,
+		Marker:                     o.Marker,
+		ManualCommit:               o.ManualCommit,
 	})
 }
 
@@ -130,6 +144,9 @@ func (o *Options) UnmarshalJSON(b []byte) error {
 		IdleInTransactionTimeout: time.Duration(w.IdleInTransactionTimeoutMs) * time.Millisecond,
 		ReadOnly:                 w.ReadOnly,
 		ApplicationName:          w.ApplicationName,
+		SafeMode:                 w.SafeMode,
+		Marker:                   w.Marker,
+		ManualCommit:             w.ManualCommit,
 	}
 	return nil
 }
@@ -259,6 +276,9 @@ func FromRecord(r storage.ConnectionRecord) Config {
 			IdleInTransactionTimeout: time.Duration(r.Options.IdleInTransactionTimeoutMs) * time.Millisecond,
 			ReadOnly:                 r.Options.ReadOnly,
 			ApplicationName:          r.Options.ApplicationName,
+			SafeMode:                 SafeMode(r.Options.SafeMode),
+			Marker:                   Marker{Name: r.Options.Marker.Name, Color: r.Options.Marker.Color},
+			ManualCommit:             r.Options.ManualCommit,
 		},
 		Color:    r.Color,
 		GroupID:  r.GroupID,
@@ -297,6 +317,9 @@ func (c Config) Record() storage.ConnectionRecord {
 			IdleInTransactionTimeoutMs: c.Options.IdleInTransactionTimeout.Milliseconds(),
 			ReadOnly:                   c.Options.ReadOnly,
 			ApplicationName:            c.Options.ApplicationName,
+			SafeMode:                   string(c.Options.SafeMode),
+			Marker:                     storage.ConnectionMarker{Name: c.Options.Marker.Name, Color: c.Options.Marker.Color},
+			ManualCommit:               c.Options.ManualCommit,
 		},
 		Color:    c.Color,
 		GroupID:  c.GroupID,

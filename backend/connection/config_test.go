@@ -74,7 +74,8 @@ func TestConfigJSON(t *testing.T) {
 	opts := m["options"].(map[string]any)
 	wantOpts := map[string]any{
 		"connectTimeoutMs": 10000.0, "statementTimeoutMs": 1500.0, "idleInTransactionTimeoutMs": 60000.0,
-		"readOnly": true, "applicationName": "Tusk",
+		"readOnly": true, "applicationName": "Tusk", "safeMode": "", "marker": map[string]any{"name": "", "color": ""},
+		"manualCommit": false,
 	}
 	if !reflect.DeepEqual(opts, wantOpts) {
 		t.Errorf("options JSON = %v, want %v", opts, wantOpts)

@@ -156,6 +156,8 @@ func (c Config) Validate() error {
 		add(FieldApplicationName, "the application name is %d bytes long; PostgreSQL keeps at most %d", n, MaxIdentifierBytes)
 	}
 
+	errs = c.Options.validateSafety(errs)
+
 	if len(errs) == 0 {
 		return nil
 	}

@@ -28,6 +28,19 @@ type ConnectionOptions struct {
 	ReadOnly bool `json:"readOnly,omitempty"`
 	// ApplicationName is sent as application_name ("" for the default).
 	ApplicationName string `json:"applicationName,omitempty"`
+	// SafeMode is "", "off", "confirm" or "block" (connection.SafeMode).
+	SafeMode string `json:"safeMode,omitempty"`
+	// Marker labels a production connection; the zero value marks none.
+	Marker ConnectionMarker `json:"marker,omitzero"`
+	// ManualCommit keeps a transaction open until the user ends it.
+	ManualCommit bool `json:"manualCommit,omitempty"`
+}
+
+// ConnectionMarker is a connection's environment label and its colour
+// (connection.Marker).
+type ConnectionMarker struct {
+	Name  string `json:"name,omitempty"`
+	Color string `json:"color,omitempty"`
 }
 
 // ConnectionRecord is a saved PostgreSQL connection as the store keeps it.
