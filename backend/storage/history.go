@@ -3,6 +3,8 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -42,7 +44,16 @@ type HistoryEntry struct {
 	// ErrorCode is the SQLSTATE of the failure; "" on success or when the
 	// failure did not come from the server.
 	ErrorCode string `json:"errorCode,omitempty"`
+	// Plan is the EXPLAIN (FORMAT JSON) output of the statement, saved by
+	// AddHistory. Pages of history leave it out (it can be large) and set
+	// HasPlan; LoadHistoryPlan reads it.
+	Plan    string `json:"-"`
+	HasPlan bool   `json:"hasPlan,omitempty"`
 }
+
+// MaxPlanBytes is the largest plan AddHistory keeps; a larger one is left
+// out of the entry.
+const MaxPlanBytes = 32 << 20
 
 // HistoryFilter selects a page of history, newest first.
 type HistoryFilter struct {
@@ -97,11 +108,15 @@ func (s *Store) AddHistory(ctx context.Context, e HistoryEntry) (HistoryEntry, e
 	if e.RowCount != nil {
 		rowCount = sql.NullInt64{Int64: *e.RowCount, Valid: true}
 	}
+	if len(e.Plan) > MaxPlanBytes || !json.Valid([]byte(e.Plan)) {
+		e.Plan = ""
+	}
+	e.HasPlan = e.Plan != ""
 	res, err := s.w.ExecContext(ctx, `
-INSERT INTO query_history (connection_id, sql, executed_at, duration_ms, row_count, error_message, error_code)
-VALUES (?, ?, ?, ?, ?, ?, ?)`,
+INSERT INTO query_history (connection_id, sql, executed_at, duration_ms, row_count, error_message, error_code, plan)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 		nullString(e.ConnectionID), e.SQL, ms(e.ExecutedAt), e.DurationMs, rowCount,
-		nullString(e.ErrorMessage), nullString(e.ErrorCode))
+		nullString(e.ErrorMessage), nullString(e.ErrorCode), nullString(e.Plan))
 	if err != nil {
 		if isForeignKeyViolation(err) {
 			return HistoryEntry{}, fmt.Errorf("add history: %w", invalid("connectionId", "connection %s does not exist", e.ConnectionID))
@@ -114,7 +129,7 @@ VALUES (?, ?, ?, ?, ?, ?, ?)`,
 	return e, nil
 }
 
-const historyColumns = `h.id, h.connection_id, h.sql, h.executed_at, h.duration_ms, h.row_count, h.error_message, h.error_code`
+const historyColumns = `h.id, h.connection_id, h.sql, h.executed_at, h.duration_ms, h.row_count, h.error_message, h.error_code, h.plan IS NOT NULL`
 
 // LoadHistory returns a page of history, newest first (most recently added
 // first), optionally for one connection. It returns an empty, non-nil slice
@@ -219,7 +234,7 @@ func scanHistory(rows *sql.Rows) ([]HistoryEntry, error) {
 			executed        int64
 			rowCount        sql.NullInt64
 		)
-		if err := rows.Scan(&e.ID, &conn, &e.SQL, &executed, &e.DurationMs, &rowCount, &msg, &code); err != nil {
+		if err := rows.Scan(&e.ID, &conn, &e.SQL, &executed, &e.DurationMs, &rowCount, &msg, &code, &e.HasPlan); err != nil {
 			return nil, err
 		}
 		e.ConnectionID, e.ErrorMessage, e.ErrorCode = conn.String, msg.String, code.String
@@ -234,6 +249,21 @@ func scanHistory(rows *sql.Rows) ([]HistoryEntry, error) {
 		return nil, err
 	}
 	return out, nil
+}
+
+// LoadHistoryPlan returns the plan saved with history entry id: the
+// server's EXPLAIN (FORMAT JSON) text. An entry without a plan, or no such
+// entry, is ErrNotFound.
+func (s *Store) LoadHistoryPlan(ctx context.Context, id int64) (string, error) {
+	var plan sql.NullString
+	err := s.r.QueryRowContext(ctx, "SELECT plan FROM query_history WHERE id = ?", id).Scan(&plan)
+	if errors.Is(err, sql.ErrNoRows) || err == nil && !plan.Valid {
+		return "", fmt.Errorf("load plan of history entry %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return "", fmt.Errorf("load plan of history entry %d: %w", id, err)
+	}
+	return plan.String, nil
 }
 
 // ClearHistory deletes the history of one connection and returns how many
