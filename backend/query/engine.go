@@ -72,6 +72,12 @@ type Request struct {
 	// (the one under the editor's cursor, or the nearest before it) instead
 	// of the whole script.
 	Cursor *int `json:"cursor"`
+	// ConfirmDangerous says the user confirmed the statements safe mode
+	// asks about (see Check); without it a connection in confirm mode
+	// refuses them with a Validation error on FieldConfirmDangerous.
+	ConfirmDangerous bool `json:"confirmDangerous"`
+
+	rollback bool // run inside BEGIN … ROLLBACK (Explain of a data change)
 }
 
 // Deps are the engine's links to the rest of the app.
@@ -179,6 +185,9 @@ func (e *Engine) Execute(req Request) (Started, error) {
 	if !ok {
 		return Started{}, apperr.New(apperr.Connection, "the connection is not open").WithHint("Connect first.")
 	}
+	if err := e.guard(pool, req, stmts); err != nil {
+		return Started{}, err
+	}
 	sess := e.session(req.SessionID, req.ConnectionID)
 	if !sess.busy.TryLock() {
 		return Started{}, apperr.ValidationError(apperr.FieldError{Field: "sessionId", Message: "a query is already running in this tab; cancel it or wait"})
@@ -248,6 +257,14 @@ func (e *Engine) run(ctx context.Context, pool *connection.Pool, sess *session, 
 		sess.conn = c
 	}
 	pg := sess.conn.PgConn()
+	undo, err := e.rollbackScope(ctx, pg, req)
+	if err != nil {
+		if pg.IsClosed() {
+			e.dropSessionConn(sess)
+		}
+		e.finish(ctx, h, req, stmts, &sum, apperr.Classify(err))
+		return
+	}
 	for i, st := range stmts {
 		var announce *time.Timer
 		if len(stmts) > 1 {
@@ -256,10 +273,12 @@ func (e *Engine) run(ctx context.Context, pool *connection.Pool, sess *session, 
 					Columns: []resultset.Column{}, ElapsedMs: ms(h.Elapsed())})
 			})
 		}
+		e.autoBegin(ctx, pg, pool, st)
 		r := e.statement(ctx, pg, h, req, i, len(stmts), st, res)
 		if announce != nil {
 			announce.Stop()
 		}
+		e.keepPlan(&r, res)
 		sum.Statements = append(sum.Statements, r)
 		if r.Status == StatusError || r.Status == StatusCancelled {
 			sum.Status = r.Status
@@ -269,6 +288,7 @@ func (e *Engine) run(ctx context.Context, pool *connection.Pool, sess *session, 
 			break
 		}
 	}
+	undo()
 	sum.BackendPID, sum.ServerVersion = pg.PID(), pg.ParameterStatus("server_version")
 	sum.Transaction = txState(pg)
 	if pg.IsClosed() { // terminated or dropped: the session must start afresh

@@ -26,6 +26,7 @@ func historyEntries(req Request, h *Handle, stmts []Statement, sum *Summary) []s
 			ExecutedAt:   st.started,
 			DurationMs:   int64(st.DurationMs),
 			RowCount:     &rows,
+			Plan:         st.plan,
 		}
 		if e.ExecutedAt.IsZero() {
 			e.ExecutedAt = h.startedAt

@@ -52,6 +52,7 @@ type StatementResult struct {
 	ErrorOffset int `json:"errorOffset"`
 
 	started time.Time // when the statement was sent, for its history entry
+	plan    string    // the EXPLAIN (FORMAT JSON) output, for its history entry
 }
 
 // Summary is a whole query's outcome: the payload of query:done and

@@ -57,9 +57,14 @@ type Danger struct {
 // (its EXECUTE runs the statement), dynamic SQL (EXECUTE 'DELETE …' in
 // PL/pgSQL), and the statements of functions a query calls.
 func Dangers(script string) []Danger {
+	return dangersIn(Split(script))
+}
+
+// dangersIn returns the dangers of stmts, numbered by their index in stmts.
+func dangersIn(stmts []Statement) []Danger {
 	var out []Danger
 	var buf []Token
-	for i, st := range Split(script) {
+	for i, st := range stmts {
 		buf = significant(st.SQL, buf)
 		for _, d := range scanStatement(buf, 0, len(buf), 0) {
 			d.Statement, d.Start, d.End = i, st.Start, st.End
