@@ -56,15 +56,22 @@ const exportBufSize = 64 << 10
 
 // export runs fn on every row that exists when it starts (a running query's
 // later rows are not exported), stopping when ctx is cancelled.
-func (s *Set) export(ctx context.Context, w io.Writer, head func(*bufio.Writer) error,
+// With a view in force (SetView) it exports the rows the view shows, in
+// its order, and the columns it names.
+func (s *Set) export(ctx context.Context, o *order, w io.Writer, head func(*bufio.Writer) error,
 	row func(bw *bufio.Writer, n int64, vals [][]byte) error, tail func(*bufio.Writer, int64) error) error {
 	bw := bufio.NewWriterSize(w, exportBufSize)
 	if err := head(bw); err != nil {
 		return err
 	}
 	var n int64
-	err := s.scan(0, s.Len(), ctx.Err, func(_ int64, vals [][]byte) error {
-		if err := row(bw, n, vals); err != nil {
+	total := s.Len()
+	if o != nil && o.rows != nil {
+		total = int64(len(o.rows))
+	}
+	project := o.projection()
+	err := s.scanShown(o, 0, total, ctx.Err, nil, func(_ int64, vals [][]byte) error {
+		if err := row(bw, n, project(vals)); err != nil {
 			return err
 		}
 		n++
@@ -125,12 +132,13 @@ func (s *Set) ExportCSV(ctx context.Context, w io.Writer, opts CSVOptions) error
 		bw.Write(v)
 		bw.WriteByte('"')
 	}
-	return s.export(ctx, w,
+	o, columns := s.exportView()
+	return s.export(ctx, o, w,
 		func(bw *bufio.Writer) error {
 			if !opts.Header {
 				return nil
 			}
-			for i, c := range s.columns {
+			for i, c := range columns {
 				if i > 0 {
 					bw.Write(d[:dl])
 				}
@@ -160,13 +168,14 @@ func (s *Set) ExportCSV(ctx context.Context, w io.Writer, opts CSVOptions) error
 // and jsonb are embedded as JSON; everything else is its text as a string.
 // See ExportCSV for what is exported from a running set.
 func (s *Set) ExportJSON(ctx context.Context, w io.Writer) error {
-	keys := make([][]byte, len(s.columns))
-	for i, c := range s.columns {
+	o, columns := s.exportView()
+	keys := make([][]byte, len(columns))
+	for i, c := range columns {
 		k := appendJSONString(nil, []byte(c.Name))
 		keys[i] = append(k, ':')
 	}
 	var buf []byte
-	return s.export(ctx, w,
+	return s.export(ctx, o, w,
 		func(bw *bufio.Writer) error { _, err := bw.WriteString("["); return err },
 		func(bw *bufio.Writer, n int64, vals [][]byte) error {
 			buf = buf[:0]
@@ -179,7 +188,7 @@ func (s *Set) ExportJSON(ctx context.Context, w io.Writer) error {
 					buf = append(buf, ',')
 				}
 				buf = append(buf, keys[i]...)
-				buf = appendJSONValue(buf, s.columns[i].TypeOID, v)
+				buf = appendJSONValue(buf, columns[i].TypeOID, v)
 			}
 			buf = append(buf, '}')
 			_, err := bw.Write(buf)
@@ -324,7 +333,8 @@ func (s *Set) ExportSQL(ctx context.Context, w io.Writer, table string) error {
 	prefix = append(prefix, "INSERT INTO "...)
 	prefix = appendIdent(prefix, table)
 	prefix = append(prefix, " ("...)
-	for i, c := range s.columns {
+	o, columns := s.exportView()
+	for i, c := range columns {
 		if i > 0 {
 			prefix = append(prefix, ", "...)
 		}
@@ -332,7 +342,7 @@ func (s *Set) ExportSQL(ctx context.Context, w io.Writer, table string) error {
 	}
 	prefix = append(prefix, ") VALUES ("...)
 	var buf []byte
-	return s.export(ctx, w,
+	return s.export(ctx, o, w,
 		func(*bufio.Writer) error { return nil },
 		func(bw *bufio.Writer, _ int64, vals [][]byte) error {
 			buf = append(buf[:0], prefix...)
@@ -340,7 +350,7 @@ func (s *Set) ExportSQL(ctx context.Context, w io.Writer, table string) error {
 				if i > 0 {
 					buf = append(buf, ", "...)
 				}
-				buf = appendSQLValue(buf, s.columns[i].TypeOID, v)
+				buf = appendSQLValue(buf, columns[i].TypeOID, v)
 			}
 			buf = append(buf, ");\n"...)
 			_, err := bw.Write(buf)

@@ -34,6 +34,9 @@ type Page struct {
 	// Done reports whether the set was complete when the page was read:
 	// then Total is final.
 	Done bool `json:"done"`
+	// RowNumbers are the numbers in the set of the page's rows while a view
+	// (SetView) is in force; Offset and Total then count the view's rows.
+	RowNumbers []int64 `json:"rowNumbers,omitempty"`
 }
 
 // Truncation marks a cell of a Page whose text was cut.
@@ -65,11 +68,16 @@ func (s *Set) PageWith(offset, limit int64, opts PageOptions) (Page, error) {
 		maxCell = DefaultMaxCellBytes
 	}
 	done := s.IsDone() // before reading the rows: Done then implies Total is final
-	_, total, err := s.snapshot(0, 0)
+	o, total, err := s.shown()
 	if err != nil {
 		return Page{}, err
 	}
 	p := Page{Offset: offset, Rows: [][]*string{}, Total: total, Done: done}
+	var numbers *[]int64
+	if o != nil && o.rows != nil {
+		p.RowNumbers = []int64{}
+		numbers = &p.RowNumbers
+	}
 	end := min(offset+limit, total)
 	if offset >= end {
 		return p, nil
@@ -91,7 +99,7 @@ func (s *Set) PageWith(offset, limit int64, opts PageOptions) (Page, error) {
 		pending, block = pending[:0], block[:0]
 	}
 	cell := 0
-	err = s.scan(offset, end, nil, func(row int64, vals [][]byte) error {
+	err = s.scanShown(o, offset, end, nil, numbers, func(row int64, vals [][]byte) error {
 		for col, v := range vals {
 			if v != nil {
 				if maxCell > 0 && len(v) > maxCell {
@@ -124,14 +132,19 @@ func (s *Set) PageWith(offset, limit int64, opts PageOptions) (Page, error) {
 }
 
 // Value returns the whole value of one cell (nil for SQL NULL), e.g. to show
-// a cell that a Page truncated.
+// a cell that a Page truncated. With a view in force, row is a position in
+// the view, as in Page.
 func (s *Set) Value(row int64, col int) (*string, error) {
 	if col < 0 || col >= len(s.columns) || row < 0 {
 		return nil, fmt.Errorf("resultset: no cell at row %d column %d", row, col)
 	}
+	o, _, err := s.shown()
+	if err != nil {
+		return nil, err
+	}
 	var out *string
 	found := false
-	err := s.scan(row, row+1, nil, func(_ int64, vals [][]byte) error {
+	err = s.scanShown(o, row, row+1, nil, nil, func(_ int64, vals [][]byte) error {
 		found = true
 		if vals[col] != nil {
 			v := string(vals[col])

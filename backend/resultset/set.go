@@ -1,6 +1,7 @@
 package resultset
 
 import (
+	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -105,6 +106,10 @@ type Set struct {
 	done     bool
 	err      error
 	closed   bool
+	// order is the sorted and filtered view (SetView); nil shows every row.
+	order       *order
+	builds      uint64             // numbers the SetView calls: the latest wins
+	cancelBuild context.CancelFunc // stops the view being built, if any
 }
 
 // New returns an empty Set for rows of the given columns (copied).
@@ -306,6 +311,10 @@ func (s *Set) Close() error {
 	}
 	s.closed = true
 	s.chunks = nil
+	s.order = nil
+	if s.cancelBuild != nil {
+		s.cancelBuild()
+	}
 	s.resident, s.index, s.fileSize = 0, 0, 0
 	if !s.done {
 		s.done = true

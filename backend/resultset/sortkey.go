@@ -1,0 +1,147 @@
+package resultset
+
+import (
+	"bytes"
+	"encoding/binary"
+	"math"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Sorting works on byte keys: each row's sort columns are encoded into one
+// byte string whose plain byte order (bytes.Compare) is the order SortKey
+// describes, so the sort compares memory, not types.
+//
+// Per column: a NULL byte (0 for a value, 1 for NULL, never inverted: NULLs
+// last in both directions), then the value, whose bytes are inverted for a
+// descending column:
+//
+//   - integers: 8 bytes big-endian with the sign bit flipped;
+//   - floats, times, intervals, booleans: the float64 bits made sortable
+//     (NaN and +Infinity last);
+//   - numerics and money: a decimal encoding (sign, length of the integer
+//     part, digits) that is exact however many digits there are;
+//   - text (and columns whose values did not parse as their type): the
+//     text folded to lower case, 0, the text, 0. Text never holds a 0 byte
+//     and UTF-8 never holds 0xFF, so the inverted form ends in 0xFF and a
+//     prefix still sorts after the longer text.
+
+// appendKey appends the key of value i of c.
+func (c *column) appendKey(dst []byte, i int32, desc bool) []byte {
+	if c.null[i] {
+		return append(dst, 1)
+	}
+	dst = append(dst, 0)
+	start := len(dst)
+	switch {
+	case c.asText || c.kind == keyText:
+		dst = appendFolded(dst, c.bytes(i))
+		dst = append(dst, 0)
+		dst = append(dst, c.bytes(i)...)
+		dst = append(dst, 0)
+	case c.kind == keyInt:
+		dst = binary.BigEndian.AppendUint64(dst, uint64(c.inum[i])^(1<<63))
+	case c.kind == keyNumeric:
+		dst = appendDecimalKey(dst, c.bytes(i), c.num[i])
+	default:
+		dst = binary.BigEndian.AppendUint64(dst, sortableFloat(c.num[i]))
+	}
+	if desc {
+		for k := start; k < len(dst); k++ {
+			dst[k] = ^dst[k]
+		}
+	}
+	return dst
+}
+
+// sortableFloat maps f to an unsigned integer of the same order, NaN above
+// +Infinity, -0 equal to 0.
+func sortableFloat(f float64) uint64 {
+	if math.IsNaN(f) {
+		return math.MaxUint64
+	}
+	if f == 0 {
+		f = 0
+	}
+	b := math.Float64bits(f)
+	if b>>63 == 1 {
+		return ^b
+	}
+	return b | 1<<63
+}
+
+// appendFolded appends v folded to lower case (ASCII fast, then Unicode
+// simple lower case).
+func appendFolded(dst, v []byte) []byte {
+	for i := 0; i < len(v); {
+		if c := v[i]; c < utf8.RuneSelf {
+			dst = append(dst, foldTable[c])
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(v[i:])
+		dst = utf8.AppendRune(dst, unicode.ToLower(r))
+		i += size
+	}
+	return dst
+}
+
+// appendDecimalKey encodes a numeric's text exactly: 0 for negative, 1 for
+// zero, 2 for positive numbers, 3 for NaN; then (negative: inverted) the
+// number of integer digits in 2 bytes, the digits without leading or
+// trailing zeros, and a terminator. Text that is not a plain decimal
+// (money with symbols) falls back to its float value f.
+func appendDecimalKey(dst, v []byte, f float64) []byte {
+	s := v
+	neg := len(s) > 0 && s[0] == '-'
+	if neg {
+		s = s[1:]
+	}
+	ip, fp, _ := bytes.Cut(s, []byte{'.'})
+	plain := len(ip)+len(fp) > 0
+	for _, part := range [][]byte{ip, fp} {
+		for _, c := range part {
+			if c < '0' || c > '9' {
+				plain = false
+			}
+		}
+	}
+	switch {
+	case string(v) == "NaN":
+		return append(dst, 3)
+	case !plain:
+		dst = append(dst, 4) // after every plain number: compare by value among themselves
+		return binary.BigEndian.AppendUint64(dst, sortableFloat(f))
+	}
+	ip = bytes.TrimLeft(ip, "0")
+	fp = bytes.TrimRight(fp, "0")
+	if len(ip) == 0 && len(fp) == 0 {
+		return append(dst, 1)
+	}
+	// The significant digits: ip then fp, without the zeros that start fp
+	// when ip is empty (0.00123: the exponent counts them instead).
+	exp := len(ip)
+	if len(ip) == 0 {
+		lead := 0
+		for lead < len(fp) && fp[lead] == '0' {
+			lead++
+		}
+		fp, exp = fp[lead:], -lead
+	}
+	mark := byte(2)
+	if neg {
+		mark = 0
+	}
+	dst = append(dst, mark)
+	start := len(dst)
+	dst = binary.BigEndian.AppendUint16(dst, uint16(exp+0x8000))
+	dst = append(dst, ip...)
+	dst = append(dst, fp...)
+	if !neg {
+		return append(dst, 0)
+	}
+	for k := start; k < len(dst); k++ {
+		dst[k] = ^dst[k]
+	}
+	return append(dst, 0xFF)
+}

@@ -1,0 +1,654 @@
+package resultset
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"time"
+	"unicode/utf8"
+)
+
+// ViewSpec sorts and filters a finished Set without running its query
+// again. The zero value shows every row in the order the server sent them.
+type ViewSpec struct {
+	// Sort lists the sort columns, most significant first.
+	Sort []SortKey `json:"sort"`
+	// Quick keeps the rows with a cell containing this text, ignoring case
+	// ("" keeps all). Cells are matched on the text the grid shows; NULL
+	// matches nothing.
+	Quick string `json:"quick"`
+	// Filters keep the rows that pass every one.
+	Filters []ColumnFilter `json:"filters"`
+	// Columns lists the columns exports write, in their order (hidden and
+	// reordered columns in the grid); nil writes all in result order. Pages
+	// always carry every column.
+	Columns []int `json:"columns"`
+}
+
+// SortKey sorts by one column. Values compare by type: numbers by value,
+// dates and times chronologically (ISO DateStyle), booleans false first,
+// intervals by length, text case-insensitively; NULLs come last in either
+// direction. Rows that compare equal keep their order.
+type SortKey struct {
+	Column int  `json:"column"`
+	Desc   bool `json:"desc"`
+}
+
+// FilterOp is how a ColumnFilter compares.
+type FilterOp string
+
+// The filter operations. Contains and NotContains match text ignoring case;
+// Equals and NotEquals compare by type (1.0 equals 1; text exactly); Less …
+// GreaterOrEqual order by type as SortKey does; IsNull and NotNull ignore
+// the value. A NULL cell passes only IsNull.
+const (
+	Contains       FilterOp = "contains"
+	NotContains    FilterOp = "notContains"
+	Equals         FilterOp = "equals"
+	NotEquals      FilterOp = "notEquals"
+	Less           FilterOp = "lt"
+	LessOrEqual    FilterOp = "le"
+	Greater        FilterOp = "gt"
+	GreaterOrEqual FilterOp = "ge"
+	IsNull         FilterOp = "isNull"
+	NotNull        FilterOp = "notNull"
+)
+
+// ColumnFilter keeps the rows whose cell in Column passes Op against Value.
+type ColumnFilter struct {
+	Column int      `json:"column"`
+	Op     FilterOp `json:"op"`
+	Value  string   `json:"value"`
+}
+
+// ViewInfo describes the view a Set shows.
+type ViewInfo struct {
+	// Rows is how many rows the view shows; Total how many the set holds.
+	Rows  int64 `json:"rows"`
+	Total int64 `json:"total"`
+	// Spec is the view in force (the zero ViewSpec after ClearView).
+	Spec ViewSpec `json:"spec"`
+	// BuildMs is how long building the view took.
+	BuildMs float64 `json:"buildMs"`
+}
+
+// ErrRunning is returned by SetView while rows are still arriving.
+var ErrRunning = errors.New("resultset: the query is still running")
+
+// order is a built ViewSpec: the row numbers it shows, in order (nil: all
+// rows in order) and the columns exports write.
+type order struct {
+	spec    ViewSpec
+	rows    []int32
+	columns []int
+}
+
+// SetView sorts and filters the set as spec says; pages, Value and the
+// exports then follow the view (Page row numbers are positions in the
+// view; Page.RowNumbers gives the rows' numbers in the set). It needs a
+// finished set (ErrRunning otherwise) of at most 2^31-1 rows. The view
+// is built without blocking readers; a later SetView or ClearView wins
+// over one still being built, which then returns ctx's error or
+// context.Canceled.
+func (s *Set) SetView(ctx context.Context, spec ViewSpec) (ViewInfo, error) {
+	start := time.Now()
+	if !s.IsDone() {
+		return ViewInfo{}, ErrRunning
+	}
+	total := s.Len()
+	if total > math.MaxInt32 {
+		return ViewInfo{}, fmt.Errorf("resultset: %d rows are too many to sort or filter", total)
+	}
+	if err := s.validateSpec(spec); err != nil {
+		return ViewInfo{}, err
+	}
+	ctx, ticket := s.startBuild(ctx)
+	defer ticket.cancel()
+	v, err := s.buildView(ctx, spec, total)
+	if err != nil {
+		return ViewInfo{}, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return ViewInfo{}, ErrClosed
+	}
+	if s.builds != ticket.n {
+		return ViewInfo{}, context.Canceled // a newer view replaced this one
+	}
+	s.order = v
+	return ViewInfo{Rows: v.len(total), Total: total, Spec: spec, BuildMs: float64(time.Since(start).Microseconds()) / 1000}, nil
+}
+
+// ClearView shows every row again in the server's order, and all columns
+// in exports.
+func (s *Set) ClearView() ViewInfo {
+	_, ticket := s.startBuild(context.Background())
+	ticket.cancel()
+	s.mu.Lock()
+	s.order = nil
+	rows := s.rows
+	s.mu.Unlock()
+	return ViewInfo{Rows: rows, Total: rows, Spec: ViewSpec{}}
+}
+
+// View returns the view in force.
+func (s *Set) View() ViewInfo {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.order == nil {
+		return ViewInfo{Rows: s.rows, Total: s.rows}
+	}
+	return ViewInfo{Rows: s.order.len(s.rows), Total: s.rows, Spec: s.order.spec}
+}
+
+type buildTicket struct {
+	n      uint64
+	cancel context.CancelFunc
+}
+
+// startBuild cancels the view being built, if any, and numbers this one.
+func (s *Set) startBuild(ctx context.Context) (context.Context, buildTicket) {
+	ctx, cancel := context.WithCancel(ctx)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cancelBuild != nil {
+		s.cancelBuild()
+	}
+	s.builds++
+	s.cancelBuild = cancel
+	return ctx, buildTicket{n: s.builds, cancel: cancel}
+}
+
+func (v *order) len(total int64) int64 {
+	if v == nil || v.rows == nil {
+		return total
+	}
+	return int64(len(v.rows))
+}
+
+func (s *Set) validateSpec(spec ViewSpec) error {
+	n := len(s.columns)
+	for _, k := range spec.Sort {
+		if k.Column < 0 || k.Column >= n {
+			return fmt.Errorf("resultset: no column %d to sort by", k.Column)
+		}
+	}
+	for _, f := range spec.Filters {
+		if f.Column < 0 || f.Column >= n {
+			return fmt.Errorf("resultset: no column %d to filter", f.Column)
+		}
+		switch f.Op {
+		case Contains, NotContains, Equals, NotEquals, Less, LessOrEqual, Greater, GreaterOrEqual, IsNull, NotNull:
+		default:
+			return fmt.Errorf("resultset: unknown filter %q", f.Op)
+		}
+	}
+	for _, c := range spec.Columns {
+		if c < 0 || c >= n {
+			return fmt.Errorf("resultset: no column %d to export", c)
+		}
+	}
+	return nil
+}
+
+// buildView filters (one pass over the rows, collecting the sort keys of
+// the rows kept) and sorts.
+func (s *Set) buildView(ctx context.Context, spec ViewSpec, total int64) (*order, error) {
+	v := &order{spec: spec, columns: spec.Columns}
+	quick := newMatcher(spec.Quick)
+	filters := make([]filter, len(spec.Filters))
+	for i, f := range spec.Filters {
+		filters[i] = newFilter(f, s.columns[f.Column].TypeOID)
+	}
+	if quick == nil && len(filters) == 0 && len(spec.Sort) == 0 {
+		return v, nil // every row, server order: rows stays nil
+	}
+	keys := make([]*column, len(spec.Sort))
+	perValue := int(s.Stats().DataBytes / max(total*int64(len(s.columns)), 1))
+	for i, k := range spec.Sort {
+		keys[i] = newColumn(s.columns[k.Column].TypeOID, int(total))
+		keys[i].text = make([]byte, 0, int(total)*(perValue+1))
+	}
+	rows := make([]int32, 0, total)
+	err := s.scan(0, total, ctx.Err, func(row int64, vals [][]byte) error {
+		for i := range filters {
+			if !filters[i].pass(vals[filters[i].col]) {
+				return nil
+			}
+		}
+		if quick != nil && !quick.row(vals) {
+			return nil
+		}
+		rows = append(rows, int32(row))
+		for i, k := range spec.Sort {
+			keys[i].add(vals[k.Column])
+			if len(keys[i].text) > math.MaxUint32 {
+				return fmt.Errorf("resultset: column %d holds too much text to sort", k.Column)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(spec.Sort) > 0 {
+		rows = sortRows(ctx, rows, keys, spec.Sort)
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+	}
+	v.rows = rows
+	return v, nil
+}
+
+// matcher finds text in cells ignoring case.
+type matcher struct {
+	needle []byte // lower-cased
+	ascii  bool
+	first  [2]byte // the needle's first byte in both cases (ASCII needles)
+}
+
+func newMatcher(text string) *matcher {
+	if text == "" {
+		return nil
+	}
+	m := &matcher{needle: bytes.ToLower([]byte(text)), ascii: true}
+	for _, c := range m.needle {
+		if c >= utf8.RuneSelf {
+			m.ascii = false
+		}
+	}
+	m.first = [2]byte{m.needle[0], bytes.ToUpper(m.needle[:1])[0]}
+	return m
+}
+
+// row reports whether a cell of the row contains the text.
+func (m *matcher) row(vals [][]byte) bool {
+	for _, v := range vals {
+		if v != nil && m.cell(v) {
+			return true
+		}
+	}
+	return false
+}
+
+// cell reports whether v contains the text, ignoring case.
+func (m *matcher) cell(v []byte) bool {
+	if !m.ascii {
+		return bytes.Contains(bytes.ToLower(v), m.needle)
+	}
+	n := len(m.needle)
+	for len(v) >= n {
+		i := bytes.IndexByte(v[:len(v)-n+1], m.first[0])
+		if m.first[1] != m.first[0] {
+			if j := bytes.IndexByte(v[:len(v)-n+1], m.first[1]); j >= 0 && (i < 0 || j < i) {
+				i = j
+			}
+		}
+		if i < 0 {
+			return false
+		}
+		if equalFoldASCII(v[i+1:i+n], m.needle[1:]) {
+			return true
+		}
+		v = v[i+1:]
+	}
+	return false
+}
+
+// equalFoldASCII compares a with the lower-case ASCII b, ignoring a's case.
+func equalFoldASCII(a, b []byte) bool {
+	for i := range b {
+		if foldTable[a[i]] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// filter is a ColumnFilter ready to run.
+type filter struct {
+	col  int
+	op   FilterOp
+	text *matcher
+	kind keyKind
+	key  scalar // the value, parsed as the column's type
+}
+
+func newFilter(f ColumnFilter, oid uint32) filter {
+	flt := filter{col: f.Column, op: f.Op, kind: kindOf(oid)}
+	switch f.Op {
+	case Contains, NotContains:
+		flt.text = newMatcher(f.Value)
+	case IsNull, NotNull:
+	default:
+		flt.key = parseScalar(flt.kind, []byte(f.Value))
+	}
+	return flt
+}
+
+// pass reports whether cell v (nil = NULL) passes the filter.
+func (f *filter) pass(v []byte) bool {
+	switch f.op {
+	case IsNull:
+		return v == nil
+	case NotNull:
+		return v != nil
+	}
+	if v == nil {
+		return false
+	}
+	switch f.op {
+	case Contains:
+		return f.text == nil || f.text.cell(v)
+	case NotContains:
+		return f.text != nil && !f.text.cell(v)
+	}
+	cell := parseScalar(f.kind, v)
+	if f.op == Equals || f.op == NotEquals {
+		eq := false
+		if f.kind == keyText || !cell.ok || !f.key.ok {
+			eq = bytes.Equal(v, f.key.text)
+		} else {
+			eq = compareScalar(cell, f.key) == 0
+		}
+		return eq == (f.op == Equals)
+	}
+	r := compareScalar(cell, f.key)
+	switch f.op {
+	case Less:
+		return r < 0
+	case LessOrEqual:
+		return r <= 0
+	case Greater:
+		return r > 0
+	case GreaterOrEqual:
+		return r >= 0
+	}
+	return false
+}
+
+// scalar is one value parsed for comparing (see column for the rules).
+type scalar struct {
+	kind keyKind
+	ok   bool // parsed as its kind; false compares as text
+	f    float64
+	i    int64
+	text []byte
+}
+
+func parseScalar(k keyKind, v []byte) scalar {
+	s := scalar{kind: k, text: v, ok: true}
+	switch k {
+	case keyInt:
+		s.i, s.ok = parseInt(v)
+	case keyFloat, keyNumeric:
+		s.f, s.ok = parseNumber(v, k == keyNumeric)
+	case keyBool:
+		switch string(bytes.ToLower(v)) {
+		case "t", "true", "yes", "on", "1":
+			s.f = 1
+		case "f", "false", "no", "off", "0":
+		default:
+			s.ok = false
+		}
+	case keyTime:
+		s.f, s.ok = parseTime(v)
+	case keyInterval:
+		s.f, s.ok = parseInterval(v)
+	}
+	return s
+}
+
+func compareScalar(a, b scalar) int {
+	if a.kind == keyText || !a.ok || !b.ok {
+		return compareText(a.text, b.text)
+	}
+	switch a.kind {
+	case keyInt:
+		return cmpOrdered(a.i, b.i)
+	case keyNumeric:
+		if r := compareFloat(a.f, b.f); r != 0 {
+			return r
+		}
+		return compareDecimal(a.text, b.text)
+	}
+	return compareFloat(a.f, b.f)
+}
+
+// shown returns the order in force and the number of rows it shows.
+func (s *Set) shown() (*order, int64, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.closed {
+		return nil, 0, ErrClosed
+	}
+	if s.order == nil || s.order.rows == nil {
+		return s.order, s.rows, nil
+	}
+	return s.order, int64(len(s.order.rows)), nil
+}
+
+// scanShown is scan over positions [from, to) of the view in force: fn
+// gets the position and the row's values. rowNumbers, when not nil,
+// receives each row's number in the set.
+func (s *Set) scanShown(o *order, from, to int64, check func() error, rowNumbers *[]int64, fn func(pos int64, vals [][]byte) error) error {
+	if o == nil || o.rows == nil {
+		return s.scan(from, to, check, func(row int64, vals [][]byte) error {
+			if rowNumbers != nil {
+				*rowNumbers = append(*rowNumbers, row)
+			}
+			return fn(row, vals)
+		})
+	}
+	to = min(to, int64(len(o.rows)))
+	if from >= to {
+		return nil
+	}
+	vs, _, err := s.snapshot(0, math.MaxInt64)
+	if err != nil {
+		return err
+	}
+	var r rowReader
+	ncols := len(s.columns)
+	cur, next := -1, int64(-1) // the loaded chunk, and the row r.next decodes
+	var loadedTo int64         // rows of the loaded slice end here
+	for pos := from; pos < to; pos++ {
+		if check != nil && pos%256 == 0 {
+			if err := check(); err != nil {
+				return err
+			}
+		}
+		row := int64(o.rows[pos])
+		if cur < 0 || row != next || row >= loadedTo {
+			ci, _ := slices.BinarySearchFunc(vs, row, func(v view, row int64) int {
+				switch {
+				case v.first+int64(v.rows) <= row:
+					return -1
+				case v.first > row:
+					return 1
+				}
+				return 0
+			})
+			if ci >= len(vs) {
+				return fmt.Errorf("resultset: row %d is gone", row)
+			}
+			v := vs[ci]
+			lo := int(row - v.first)
+			hi := min(lo+64, v.rows)
+			if v.data != nil {
+				hi = v.rows // in memory: reading on is free
+			}
+			if err := r.load(v, lo, hi, ncols); err != nil {
+				return err
+			}
+			cur, loadedTo = ci, v.first+int64(hi)
+		}
+		if err := r.next(); err != nil {
+			return err
+		}
+		next = row + 1
+		if rowNumbers != nil {
+			*rowNumbers = append(*rowNumbers, row)
+		}
+		if err := fn(pos, r.vals); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// exportView returns the order in force and the columns exports write.
+func (s *Set) exportView() (*order, []Column) {
+	s.mu.RLock()
+	o := s.order
+	s.mu.RUnlock()
+	if o == nil || o.columns == nil {
+		return o, s.columns
+	}
+	cols := make([]Column, len(o.columns))
+	for i, c := range o.columns {
+		cols[i] = s.columns[c]
+	}
+	return o, cols
+}
+
+// projection returns a function that picks the exported columns of a row.
+func (o *order) projection() func([][]byte) [][]byte {
+	if o == nil || o.columns == nil {
+		return func(vals [][]byte) [][]byte { return vals }
+	}
+	out := make([][]byte, len(o.columns))
+	return func(vals [][]byte) [][]byte {
+		for i, c := range o.columns {
+			out[i] = vals[c]
+		}
+		return out
+	}
+}
+
+// sortRows orders rows (whose sort values are in keys, by position) by
+// their byte keys (see sortkey.go); equal keys keep their order.
+func sortRows(ctx context.Context, rows []int32, keys []*column, sort []SortKey) []int32 {
+	n := len(rows)
+	off := make([]uint32, n+1)
+	arena := make([]byte, 0, n*16)
+	for i := range n {
+		for c, k := range sort {
+			arena = keys[c].appendKey(arena, int32(i), k.Desc)
+		}
+		off[i+1] = uint32(len(arena))
+		if i%65536 == 0 && ctx.Err() != nil {
+			return rows
+		}
+	}
+	pos := make([]int32, n)
+	for i := range pos {
+		pos[i] = int32(i)
+	}
+	ks := keySorter{arena: arena, off: off, tmp: make([]int32, n), word: make([]uint64, n), tmpWord: make([]uint64, n)}
+	ks.sort(ctx, pos, 0, 0)
+	sorted := make([]int32, n)
+	for i, p := range pos {
+		sorted[i] = rows[p]
+	}
+	return sorted
+}
+
+// keySorter sorts positions by their byte keys: an MSD radix sort on 8-byte
+// digits (each digit sorted by an LSD radix sort of its bytes), with a
+// comparison sort for small runs. Keys are prefix-free (see sortkey.go), so
+// keys that agree on every digit are equal; equal keys keep their order.
+type keySorter struct {
+	arena         []byte
+	off           []uint32
+	tmp           []int32
+	word, tmpWord []uint64
+}
+
+// smallRun is the run length below which a comparison sort is faster.
+const smallRun = 64
+
+func (ks *keySorter) key(p int32) []byte { return ks.arena[ks.off[p]:ks.off[p+1]] }
+
+// sort orders pos, which starts at index base of the positions being
+// sorted, by the keys from byte depth on.
+func (ks *keySorter) sort(ctx context.Context, pos []int32, base, depth int) {
+	if len(pos) < 2 || ctx.Err() != nil {
+		return
+	}
+	if len(pos) <= smallRun {
+		slices.SortFunc(pos, func(a, b int32) int {
+			ka, kb := ks.key(a), ks.key(b)
+			if r := bytes.Compare(ka[min(depth, len(ka)):], kb[min(depth, len(kb)):]); r != 0 {
+				return r
+			}
+			return int(a - b)
+		})
+		return
+	}
+	word := ks.word[base : base+len(pos)]
+	longer := false // a key goes on past this digit
+	for i, p := range pos {
+		k := ks.key(p)
+		var b [8]byte
+		if depth < len(k) {
+			copy(b[:], k[depth:])
+		}
+		word[i] = binary.BigEndian.Uint64(b[:])
+		longer = longer || len(k) > depth+8
+	}
+	ks.radix(pos, word, base)
+	if !longer {
+		return // keys that agree on this digit are equal: order kept
+	}
+	for start := 0; start < len(pos); {
+		end := start + 1
+		for end < len(pos) && word[end] == word[start] {
+			end++
+		}
+		if end-start > 1 {
+			ks.sort(ctx, pos[start:end], base+start, depth+8)
+		}
+		start = end
+	}
+}
+
+// radix sorts pos by word (in step), stably, one byte at a time from the
+// least significant, skipping bytes all words share.
+func (ks *keySorter) radix(pos []int32, word []uint64, base int) {
+	src, srcWord := pos, word
+	dst, dstWord := ks.tmp[base:base+len(pos)], ks.tmpWord[base:base+len(pos)]
+	for shift := uint(0); shift < 64; shift += 8 {
+		var count [256]int
+		for _, w := range srcWord {
+			count[byte(w>>shift)]++
+		}
+		if count[byte(srcWord[0]>>shift)] == len(srcWord) {
+			continue
+		}
+		sum := 0
+		for i := range count {
+			c := count[i]
+			count[i] = sum
+			sum += c
+		}
+		for i, w := range srcWord {
+			b := byte(w >> shift)
+			dst[count[b]] = src[i]
+			dstWord[count[b]] = w
+			count[b]++
+		}
+		src, dst = dst, src
+		srcWord, dstWord = dstWord, srcWord
+	}
+	if &src[0] != &pos[0] { // an odd number of passes ended in the spare buffers
+		copy(pos, src)
+		copy(word, srcWord)
+	}
+}
