@@ -243,3 +243,19 @@ func (e *Engine) keepPlan(r *StatementResult, res *results) {
 
 // oidJSON is the type OID of json, which EXPLAIN (FORMAT JSON) returns.
 const oidJSON = 114
+
+// ExplainSupport is what EXPLAIN offers on a connection's server.
+type ExplainSupport struct {
+	Server  explain.Version  `json:"server"`
+	Options []explain.Option `json:"options"`
+}
+
+// ExplainOptions returns the server's version and its EXPLAIN options, for
+// the options menu.
+func (e *Engine) ExplainOptions(ctx context.Context, sessionID, connectionID string) (ExplainSupport, error) {
+	v, err := e.serverVersion(ctx, sessionID, connectionID)
+	if err != nil {
+		return ExplainSupport{}, err
+	}
+	return ExplainSupport{Server: v, Options: explain.Options(v)}, nil
+}

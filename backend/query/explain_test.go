@@ -9,6 +9,7 @@ import (
 	"github.com/tusk-app/tusk/backend/apperr"
 	"github.com/tusk-app/tusk/backend/connection"
 	"github.com/tusk-app/tusk/backend/query"
+	"github.com/tusk-app/tusk/backend/resultset"
 	"github.com/tusk-app/tusk/backend/storage"
 )
 
@@ -178,4 +179,40 @@ func TestExplainRefusesAndPointsAtErrors(t *testing.T) {
 	if _, err := e.eng.Plan(typed.QueryID, 0); err != nil {
 		t.Error(err)
 	}
+}
+
+func TestViewOfAStoredResult(t *testing.T) {
+	e := newEnv(t)
+	sum := e.run(t, "s", "select g as id, (g * 7) % 10 as k from generate_series(1, 1000) g")
+	v, err := e.eng.SetView(context.Background(), sum.QueryID, 0, resultset.ViewSpec{
+		Sort: []resultset.SortKey{{Column: 1, Desc: true}, {Column: 0}}, Filters: []resultset.ColumnFilter{{Column: 0, Op: resultset.LessOrEqual, Value: "100"}}}, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Info.Rows != 100 || v.Info.Total != 1000 || len(v.Page.Rows) != 5 || *v.Page.Rows[0][0] != "7" || *v.Page.Rows[1][0] != "17" || v.Page.Total != 100 {
+		t.Fatalf("view %+v first rows %v %v", v.Info, *v.Page.Rows[0][0], *v.Page.Rows[1][0])
+	}
+	if p, err := e.eng.Page(sum.QueryID, 0, 99, 10); err != nil || len(p.Rows) != 1 || *p.Rows[0][1] != "0" {
+		t.Errorf("the last page of the view: %+v, %v", p, err)
+	}
+	info, err := e.eng.ClearView(sum.QueryID, 0)
+	if err != nil || info.Rows != 1000 {
+		t.Errorf("clear: %+v %v", info, err)
+	}
+	if _, err := e.eng.SetView(context.Background(), sum.QueryID, 0, resultset.ViewSpec{Sort: []resultset.SortKey{{Column: 5}}}, 0); apperr.KindOf(err) != apperr.Validation {
+		t.Errorf("bad column: %v", err)
+	}
+	if _, err := e.eng.SetView(context.Background(), "nope", 0, resultset.ViewSpec{}, 0); apperr.KindOf(err) != apperr.Validation {
+		t.Errorf("unknown query: %v", err)
+	}
+	// While rows still arrive, a view is refused.
+	started, err := e.eng.Execute(query.Request{SessionID: "slow", ConnectionID: e.connID, SQL: "select g, pg_sleep(0.001) from generate_series(1, 3000) g"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(50 * time.Millisecond)
+	if _, err := e.eng.SetView(context.Background(), started.QueryID, 0, resultset.ViewSpec{}, 0); apperr.KindOf(err) != apperr.Validation {
+		t.Errorf("running: %v", err)
+	}
+	e.eng.Cancel(started.QueryID)
 }

@@ -1,7 +1,7 @@
 // The only module that imports the generated Wails bindings. Components call
 // `api.*`; unit tests stub this module (vi.mock('$lib/api')).
 import * as App from '../../../wailsjs/go/main/App';
-import type { connection, credentials, main, query, resultset, schema, sqlfile, sshtunnel, state, storage } from '../../../wailsjs/go/models';
+import type { connection, credentials, explain, main, query, resultset, schema, sqlfile, sshtunnel, state, storage } from '../../../wailsjs/go/models';
 import { call } from './errors';
 
 export { AppError, toAppError, Kind, type ErrorInfo } from './errors';
@@ -33,6 +33,11 @@ export type RecentFile = sqlfile.Recent;
 export type NativeState = main.NativeState;
 export type QuitRequest = main.QuitRequest;
 export type OpenWork = query.OpenWork;
+export type Plan = explain.Plan;
+export type PlanComparison = explain.Comparison;
+export type Guard = query.Guard;
+export type ExplainInfo = query.ExplainInfo;
+export type ViewSpec = Plain<resultset.ViewSpec>;
 
 export const api = {
   /** Version, data directory, log file and startup notices. */
@@ -119,4 +124,27 @@ export const api = {
   acknowledgeQuit: (requestId: string): Promise<void> => call(() => App.AcknowledgeQuit(requestId)),
   confirmQuit: (): Promise<void> => call(() => App.ConfirmQuit()),
   cancelQuit: (): Promise<void> => call(() => App.CancelQuit()),
+  /** What safe mode will do with a request (run, confirm or block) and the dangerous statements. */
+  checkSafety: (req: Partial<query.Request> & { connectionId: string; sql: string }): Promise<Guard> =>
+    call(() => App.CheckSafety(req as query.Request)),
+  /** The server's version and the EXPLAIN options it supports. */
+  explainOptions: (req: Plain<main.SessionRequest>): Promise<query.ExplainSupport> => call(() => App.ExplainOptions(req as never)),
+  /** What an explain will run, and whether it runs inside BEGIN … ROLLBACK; runs nothing. */
+  prepareExplain: (req: Partial<query.ExplainRequest> & { sessionId: string; connectionId: string; sql: string }): Promise<ExplainInfo> =>
+    call(() => App.PrepareExplain(req as query.ExplainRequest)),
+  /** Runs EXPLAIN (FORMAT JSON, …) in the tab's session; query:* events follow, then queryPlan. */
+  explain: (req: Partial<query.ExplainRequest> & { sessionId: string; connectionId: string; sql: string }): Promise<query.ExplainStarted> =>
+    call(() => App.Explain(req as query.ExplainRequest)),
+  queryPlan: (req: Plain<main.PlanRequest>): Promise<Plan> => call(() => App.QueryPlan(req as never)),
+  historyPlan: (historyId: number): Promise<Plan> => call(() => App.HistoryPlan(historyId)),
+  comparePlans: (req: Plain<main.ComparePlansRequest>): Promise<PlanComparison> => call(() => App.ComparePlans(req as never)),
+  /** Saves a plan as JSON or text; resolves to the path, or '' when the dialog was cancelled. */
+  exportPlan: (req: Plain<main.ExportPlanRequest>): Promise<string> => call(() => App.ExportPlan(req as never)),
+  /** Sorts and filters a stored result; resolves to the view and its first page. */
+  setResultView: (req: Plain<main.ResultViewRequest>): Promise<query.ViewResult> => call(() => App.SetResultView(req as never)),
+  clearResultView: (req: Plain<main.PlanRequest>): Promise<resultset.ViewInfo> => call(() => App.ClearResultView(req as never)),
+  /** Manual commit: commits or rolls back a tab's transaction; resolves to its state afterwards. */
+  commit: (sessionId: string): Promise<string> => call(() => App.Commit(sessionId)),
+  rollback: (sessionId: string): Promise<string> => call(() => App.Rollback(sessionId)),
+  sessionStates: (connectionId = ''): Promise<query.SessionState[]> => call(() => App.SessionStates(connectionId)),
 };
