@@ -1,7 +1,8 @@
 // Command benchcmd measures Tusk's query engine against a throwaway
 // PostgreSQL cluster and against the pgx floor and psql: full fetch time,
 // memory while holding a result, time to first page, page fetches,
-// cancellation, history search and spilling. It prints a table and writes
+// cancellation, history search, spilling, sorting and filtering a stored
+// result, and plan analysis. It prints a table and writes
 // docs/benchmarks.md. Run it with `make bench`. A missed target is printed as
 // MISS; the command exits 0 unless a measurement could not run at all.
 package main
@@ -31,6 +32,7 @@ type config struct {
 	fetchRuns, ttfpRuns, pageFetches int
 	sleepTrials, streamTrials        int
 	historyEntries, searchRuns       int
+	viewRuns                         int
 	smallBudget                      int64
 	out                              string
 }
@@ -46,6 +48,7 @@ func main() {
 	flag.IntVar(&cfg.streamTrials, "stream-trials", 200, "cancel trials while streaming the narrow table")
 	flag.IntVar(&cfg.historyEntries, "history", 100_000, "history entries")
 	flag.IntVar(&cfg.searchRuns, "search-runs", 20, "runs of each history search")
+	flag.IntVar(&cfg.viewRuns, "view-runs", 3, "runs of each result sort and filter (best and median reported)")
 	flag.Int64Var(&cfg.smallBudget, "small-budget", 32<<20, "small memory budget for the spilling run (bytes)")
 	flag.StringVar(&cfg.out, "out", "docs/benchmarks.md", "markdown report to write (\"\" = none)")
 	child := flag.String("child", "", "internal: run as a measuring subprocess (floor|tusk)")
@@ -182,10 +185,42 @@ func run(cfg config) error {
 			return fmt.Errorf("page at %d has %d rows", off, len(p.Rows))
 		}
 	}
-	tk.eng.Release(lastID)
 	p99 := percentile(pageT, 99)
 	rep.add("4 page fetch", "Page(offset random, 1000 rows) p50 / p99",
 		fmtDur(percentile(pageT, 50))+" / "+fmtDur(p99), "max "+fmtDur(percentile(pageT, 100)), "p99 ≤ 10 ms", verdict(p99 <= 10*time.Millisecond))
+
+	// 8. Sorting and filtering the stored result.
+	fmt.Printf("\n8. sort and filter the stored %d-row result (best of %d)\n", wideN, cfg.viewRuns)
+	vf, err := benchView(tk.eng, lastID, cfg.viewRuns)
+	if err != nil {
+		return fmt.Errorf("result view: %w", err)
+	}
+	tk.eng.Release(lastID)
+	sec = "8 result view"
+	for _, v := range []struct {
+		figure string
+		ds     []time.Duration
+		target time.Duration
+	}{
+		{fmt.Sprintf("sort %d rows by a text column (t)", wideN), vf.sortText, time.Second},
+		{fmt.Sprintf("sort %d rows by a numeric column (amount, descending)", wideN), vf.sortNumeric, time.Second},
+		{fmt.Sprintf("quick filter over all cells of %d rows (%d match)", wideN, vf.quickRows), vf.quick, 300 * time.Millisecond},
+		{"first page (200 rows) after a sort", vf.pageAfterSort, 20 * time.Millisecond},
+		{"first page (200 rows) after the quick filter", vf.pageAfterQuick, 20 * time.Millisecond},
+	} {
+		best := percentile(v.ds, 0)
+		rep.add(sec, v.figure, fmtDur(best)+" (median "+fmtDur(percentile(v.ds, 50))+")", "",
+			"≤ "+fmtDur(v.target), verdict(best <= v.target))
+	}
+	rep.add(sec, fmt.Sprintf("column filter f > 100000 over %d rows", wideN), fmtDur(percentile(vf.column, 0))+" (median "+fmtDur(percentile(vf.column, 50))+")", "", "", "")
+
+	// 9. Plan analysis.
+	pt, size, err := benchPlan(ctx, t.connString(), 1000, cfg.viewRuns*3)
+	if err != nil {
+		return fmt.Errorf("plan: %w", err)
+	}
+	rep.add("9 plan", fmt.Sprintf("parse and analyse a 1,001-node plan (ANALYZE, VERBOSE, BUFFERS; %s of JSON)", mb(int64(size))),
+		fmtDur(percentile(pt, 0))+" (median "+fmtDur(percentile(pt, 50))+")", "", "", "")
 
 	// 2. Memory while holding the whole result.
 	fmt.Printf("\n2. memory holding the whole result (subprocesses); wire bytes %s\n", mb(wire))

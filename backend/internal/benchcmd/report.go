@@ -102,6 +102,11 @@ const methodNotes = `
    ` + "`AddHistory`" + `; ` + "`SearchHistory`" + ` (page of 100) for a dozen query shapes.
 7. **Spilling**: ` + "`select * from narrow`" + ` (10M int8) through the engine in a subprocess with the default
    256 MiB budget and with a small budget; the spill-file size comes from the result store's Stats.
+8. **Result view**: ` + "`Set.SetView`" + ` on the finished 1M-row result of section 1: sort by the text column ` + "`t`" + `, by
+   ` + "`amount`" + ` (numeric) descending, a quick filter for "ABC1" over every cell, and a column filter; then
+   ` + "`Engine.Page(id, 0, 0, 200)`" + ` for the first page of the view. Best of N (median shown).
+9. **Plan analysis**: ` + "`explain.Parse`" + ` (parse, times, findings) of the real EXPLAIN (ANALYZE, VERBOSE, BUFFERS,
+   FORMAT JSON) output of a UNION ALL of 1,000 index scans.
 `
 
 // machineInfo describes the machine for the report.
