@@ -41,11 +41,15 @@ type ExplainInfo struct {
 	Start     int    `json:"start"`
 	End       int    `json:"end"`
 	Kind      Kind   `json:"kind"`
-	// RollsBack reports that EXPLAIN ANALYZE runs inside BEGIN … ROLLBACK
-	// (a savepoint inside an open transaction), because the statement
-	// changes data: INSERT, UPDATE, DELETE, MERGE, DDL, data-modifying
-	// CTEs, anything but a plain query.
+	// RollsBack reports that the statement runs inside BEGIN … ROLLBACK (a
+	// savepoint inside an open transaction): every EXPLAIN ANALYZE does, so
+	// that whatever it changes, also through functions it calls, is undone.
 	RollsBack bool `json:"rollsBack"`
+	// ChangesData reports that the statement itself may change data:
+	// INSERT, UPDATE, DELETE, MERGE, DDL, SELECT … INTO, data-modifying
+	// CTEs, CALL — anything but a plain query. The UI says so before an
+	// EXPLAIN ANALYZE runs it.
+	ChangesData bool `json:"changesData"`
 	// SQL is the EXPLAIN statement sent to the server.
 	SQL string `json:"sql"`
 	// Server is the server's version; Options the EXPLAIN options it has.
@@ -99,14 +103,15 @@ func (e *Engine) PrepareExplain(ctx context.Context, req ExplainRequest) (Explai
 		return ExplainInfo{}, apperr.ValidationError(apperr.FieldError{Field: "options", Message: err.Error()})
 	}
 	return ExplainInfo{
-		Statement: body,
-		Start:     req.Offset + utf16Len(req.SQL[:st.End-len(body)]),
-		End:       req.Offset + utf16Len(req.SQL[:st.End]),
-		Kind:      st.Kind,
-		RollsBack: req.Analyze && changesData(body, st.Kind),
-		SQL:       sql,
-		Server:    v,
-		Options:   explain.Options(v),
+		Statement:   body,
+		Start:       req.Offset + utf16Len(req.SQL[:st.End-len(body)]),
+		End:         req.Offset + utf16Len(req.SQL[:st.End]),
+		Kind:        st.Kind,
+		RollsBack:   req.Analyze,
+		ChangesData: changesData(body, st.Kind),
+		SQL:         sql,
+		Server:      v,
+		Options:     explain.Options(v),
 	}, nil
 }
 
@@ -141,9 +146,9 @@ func forUpdate(toks []Token, t Token) bool {
 }
 
 // Explain runs EXPLAIN (FORMAT JSON, …) of one statement in the tab's
-// session and returns at once, like Execute. With ANALYZE, a statement that
-// changes data runs inside BEGIN … ROLLBACK (a savepoint when a transaction
-// is open), which ExplainInfo.RollsBack announced beforehand. The plan is
+// session and returns at once, like Execute. With ANALYZE the statement
+// runs inside BEGIN … ROLLBACK (a savepoint when a transaction is open),
+// which ExplainInfo announced beforehand. The plan is
 // saved with the history entry; Plan reads it once the query is done.
 func (e *Engine) Explain(ctx context.Context, req ExplainRequest) (ExplainStarted, error) {
 	info, err := e.PrepareExplain(ctx, req)

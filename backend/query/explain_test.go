@@ -45,7 +45,7 @@ func TestExplainAnalyzeOfADeleteRollsBack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !info.RollsBack || info.Kind != query.Delete || info.Statement != "delete from doomed" ||
+	if !info.RollsBack || !info.ChangesData || info.Kind != query.Delete || info.Statement != "delete from doomed" ||
 		info.Start != 7+strings.Index(text, "delete") || info.End != 7+strings.Index(text, ";\nselect 2") {
 		t.Fatalf("info %+v", info)
 	}
@@ -127,8 +127,8 @@ func TestExplainInTheSession(t *testing.T) {
 		"with x as (select 1) select * from scratch",
 	} {
 		info, err := e.eng.PrepareExplain(context.Background(), query.ExplainRequest{SessionID: "s", ConnectionID: e.connID, SQL: sql, Analyze: true})
-		if err != nil || info.RollsBack {
-			t.Errorf("%s: rolls back %v, %v", sql, info.RollsBack, err)
+		if err != nil || info.ChangesData || !info.RollsBack {
+			t.Errorf("%s: changes data %v, rolls back %v, %v", sql, info.ChangesData, info.RollsBack, err)
 		}
 	}
 	for _, sql := range []string{
@@ -138,8 +138,8 @@ func TestExplainInTheSession(t *testing.T) {
 		"merge into scratch s using (select 1 n) v on s.n = v.n when matched then delete",
 	} {
 		info, err := e.eng.PrepareExplain(context.Background(), query.ExplainRequest{SessionID: "s", ConnectionID: e.connID, SQL: sql, Analyze: true})
-		if err != nil || !info.RollsBack {
-			t.Errorf("%s: rolls back %v, %v", sql, info.RollsBack, err)
+		if err != nil || !info.ChangesData || !info.RollsBack {
+			t.Errorf("%s: changes data %v, rolls back %v, %v", sql, info.ChangesData, info.RollsBack, err)
 		}
 	}
 }
@@ -215,4 +215,17 @@ func TestViewOfAStoredResult(t *testing.T) {
 		t.Errorf("running: %v", err)
 	}
 	e.eng.Cancel(started.QueryID)
+}
+
+func TestExplainAnalyzeUndoesWhatAQueryChanges(t *testing.T) {
+	e := newEnv(t)
+	e.run(t, "s", `create temp table audit (x int);
+		create function pg_temp.noisy() returns int language sql as 'insert into audit values (1) returning 1'`)
+	started, sum := e.explain(t, query.ExplainRequest{SessionID: "s", SQL: "select pg_temp.noisy()", Analyze: true})
+	if sum.Status != query.StatusDone || !started.Info.RollsBack || started.Info.ChangesData {
+		t.Fatalf("%+v %+v", started.Info, sum.Statements)
+	}
+	if n := count(t, e, "s", "audit"); n != "0" {
+		t.Errorf("the function's insert survived EXPLAIN ANALYZE: %s rows", n)
+	}
 }
