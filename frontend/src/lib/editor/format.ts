@@ -2,7 +2,9 @@
 // is only ever replaced by a formatting whose significant tokens are the
 // same (see sameTokens); one the formatter would change, or cannot read,
 // is left exactly as it was.
-import { format } from 'sql-formatter';
+// formatDialect with the one dialect keeps the others out of the bundle
+// (19 kB gzipped instead of 74 kB).
+import { formatDialect, postgresql } from 'sql-formatter';
 import { isTrivia, splitStatements, tokens, type Token } from './sqlTokens';
 
 export type KeywordCase = 'upper' | 'lower' | 'preserve';
@@ -62,8 +64,8 @@ export function formatSQL(sql: string, options: Partial<FormatOptions> = {}): Fo
 export function formatStatement(stmt: string, opts: FormatOptions): string | null {
   let text: string;
   try {
-    text = format(stmt, {
-      language: 'postgresql',
+    text = formatDialect(stmt, {
+      dialect: postgresql,
       keywordCase: opts.keywordCase,
       dataTypeCase: opts.keywordCase,
       functionCase: 'preserve',
