@@ -120,6 +120,15 @@ func (a *App) HistoryPlan(historyID int64) (*explain.Plan, error) {
 	return a.plan(PlanSource{HistoryID: historyID})
 }
 
+// PlanText renders a plan in EXPLAIN's text layout, for the raw plan tab.
+func (a *App) PlanText(src PlanSource) (string, error) {
+	p, err := a.plan(src)
+	if err != nil {
+		return "", err
+	}
+	return p.Text(), nil
+}
+
 // ComparePlans matches the nodes of two plans and reports the change in
 // time and rows per node and in total.
 func (a *App) ComparePlans(req ComparePlansRequest) (explain.Comparison, error) {

@@ -54,6 +54,9 @@ func TestPlansFromHistoryAndJSON(t *testing.T) {
 			t.Errorf("%s export %s:\n%s", format, path, b)
 		}
 	}
+	if text, err := app.PlanText(PlanSource{HistoryID: e.ID}); err != nil || !strings.HasPrefix(text, "Seq Scan on orders o  (cost=0.00..4562.00 rows=20 width=49) (actual time=0.010..14.200 rows=1 loops=1)") {
+		t.Errorf("PlanText = %q, %v", text, err)
+	}
 	plain, _ := st.Store().AddHistory(ctx, storage.HistoryEntry{SQL: "select 1", ExecutedAt: time.Now()})
 	for _, src := range []PlanSource{{HistoryID: plain.ID}, {JSON: "Seq Scan on t"}, {}, {QueryID: "gone"}} {
 		if _, err := app.plan(src); apperr.KindOf(err) != apperr.Validation {

@@ -137,6 +137,8 @@ export const api = {
     call(() => App.Explain(req as query.ExplainRequest)),
   queryPlan: (req: Plain<main.PlanRequest>): Promise<Plan> => call(() => App.QueryPlan(req as never)),
   historyPlan: (historyId: number): Promise<Plan> => call(() => App.HistoryPlan(historyId)),
+  /** A plan in EXPLAIN's text layout, for the raw plan tab. */
+  planText: (src: Plain<main.PlanSource>): Promise<string> => call(() => App.PlanText(src as never)),
   comparePlans: (req: Plain<main.ComparePlansRequest>): Promise<PlanComparison> => call(() => App.ComparePlans(req as never)),
   /** Saves a plan as JSON or text; resolves to the path, or '' when the dialog was cancelled. */
   exportPlan: (req: Plain<main.ExportPlanRequest>): Promise<string> => call(() => App.ExportPlan(req as never)),
