@@ -208,6 +208,21 @@ func (s *Set) buildView(ctx context.Context, spec ViewSpec, total int64) (*order
 	if quick == nil && len(filters) == 0 && len(spec.Sort) == 0 {
 		return v, nil // every row, server order: rows stays nil
 	}
+	if quick != nil {
+		var freq [256]int
+		err := s.scan(0, min(total, 2048), nil, func(_ int64, vals [][]byte) error {
+			for _, v := range vals {
+				for _, c := range v {
+					freq[c]++
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		quick.tune(&freq)
+	}
 	keys := make([]*column, len(spec.Sort))
 	perValue := int(s.Stats().DataBytes / max(total*int64(len(s.columns)), 1))
 	for i, k := range spec.Sort {
@@ -250,7 +265,11 @@ func (s *Set) buildView(ctx context.Context, spec ViewSpec, total int64) (*order
 type matcher struct {
 	needle []byte // lower-cased
 	ascii  bool
-	first  [2]byte // the needle's first byte in both cases (ASCII needles)
+	// anchor is the needle byte cells are scanned for (IndexByte, in both
+	// cases for a letter): the one rarest in a sample of the rows, so few
+	// candidates need checking.
+	anchor int
+	cases  [2]byte
 }
 
 func newMatcher(text string) *matcher {
@@ -263,8 +282,31 @@ func newMatcher(text string) *matcher {
 			m.ascii = false
 		}
 	}
-	m.first = [2]byte{m.needle[0], bytes.ToUpper(m.needle[:1])[0]}
+	m.setAnchor(0)
 	return m
+}
+
+func (m *matcher) setAnchor(i int) {
+	m.anchor = i
+	m.cases = [2]byte{m.needle[i], bytes.ToUpper(m.needle[i : i+1])[0]}
+}
+
+// tune picks the anchor from the byte counts of a sample of the data.
+func (m *matcher) tune(freq *[256]int) {
+	if !m.ascii {
+		return
+	}
+	best, bestScore := 0, -1
+	for i, c := range m.needle {
+		score := freq[c]
+		if up := bytes.ToUpper([]byte{c})[0]; up != c {
+			score += freq[up]
+		}
+		if bestScore < 0 || score < bestScore {
+			best, bestScore = i, score
+		}
+	}
+	m.setAnchor(best)
 }
 
 // row reports whether a cell of the row contains the text.
@@ -282,18 +324,20 @@ func (m *matcher) cell(v []byte) bool {
 	if !m.ascii {
 		return bytes.Contains(bytes.ToLower(v), m.needle)
 	}
-	n := len(m.needle)
+	n, k := len(m.needle), m.anchor
 	for len(v) >= n {
-		i := bytes.IndexByte(v[:len(v)-n+1], m.first[0])
-		if m.first[1] != m.first[0] {
-			if j := bytes.IndexByte(v[:len(v)-n+1], m.first[1]); j >= 0 && (i < 0 || j < i) {
+		// The anchor can only sit at k … len(v)-n+k.
+		window := v[k : len(v)-n+k+1]
+		i := bytes.IndexByte(window, m.cases[0])
+		if m.cases[1] != m.cases[0] {
+			if j := bytes.IndexByte(window, m.cases[1]); j >= 0 && (i < 0 || j < i) {
 				i = j
 			}
 		}
 		if i < 0 {
 			return false
 		}
-		if equalFoldASCII(v[i+1:i+n], m.needle[1:]) {
+		if equalFoldASCII(v[i:i+n], m.needle) {
 			return true
 		}
 		v = v[i+1:]
