@@ -104,7 +104,9 @@ const methodNotes = `
    256 MiB budget and with a small budget; the spill-file size comes from the result store's Stats.
 8. **Result view**: ` + "`Set.SetView`" + ` on the finished 1M-row result of section 1: sort by the text column ` + "`t`" + `, by
    ` + "`amount`" + ` (numeric) descending, a quick filter for "ABC1" over every cell, and a column filter; then
-   ` + "`Engine.Page(id, 0, 0, 200)`" + ` for the first page of the view. Best of N (median shown).
+   ` + "`Engine.Page(id, 0, 0, 200)`" + ` for the first page of the view. Best of N (median shown), with the
+   process's CPU time (getrusage) during the best run: on a shared machine the wall time also counts
+   waiting for a core.
 9. **Plan analysis**: ` + "`explain.Parse`" + ` (parse, times, findings) of the real EXPLAIN (ANALYZE, VERBOSE, BUFFERS,
    FORMAT JSON) output of a UNION ALL of 1,000 index scans.
 `
