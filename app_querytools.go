@@ -237,14 +237,3 @@ func (a *App) endTransaction(sessionID string, commit bool) (string, error) {
 	}
 	return st.Queries().EndTransaction(context.WithoutCancel(a.ctx0()), sessionID, commit)
 }
-
-// SessionStates lists the transaction state of each tab's session on a
-// connection ("" for all), so the UI can ask before closing a tab,
-// disconnecting or quitting with a transaction open.
-func (a *App) SessionStates(connectionID string) ([]query.SessionState, error) {
-	st, err := a.state()
-	if err != nil {
-		return nil, err
-	}
-	return st.Queries().Sessions(connectionID), nil
-}

@@ -140,11 +140,11 @@ func TestManualCommit(t *testing.T) {
 		t.Fatalf("another session sees %s uncommitted rows", n)
 	}
 	states := map[string]string{}
-	for _, s := range e.eng.Sessions(e.connID) {
-		states[s.SessionID] = s.Transaction
+	for _, w := range e.eng.OpenWork() {
+		states[w.SessionID] = w.Transaction
 	}
 	if states["tab"] != query.TxOpen {
-		t.Errorf("sessions: %v", states)
+		t.Errorf("open work: %v", states)
 	}
 	tx, err := e.eng.EndTransaction(ctx, "tab", false)
 	if err != nil || tx != query.TxIdle {

@@ -11,22 +11,13 @@ import (
 )
 
 // Transaction states of a session, as Summary.Transaction and
-// SessionState report them.
+// EndTransaction report them (OpenWork lists the sessions inside one).
 const (
-	TxIdle    = "idle"
-	TxOpen    = "in transaction"
-	TxFailed  = "failed transaction"
-	TxClosed  = "closed"
-	TxRunning = "running" // a query is running: its state is not known yet
+	TxIdle   = "idle"
+	TxOpen   = "in transaction"
+	TxFailed = "failed transaction"
+	TxClosed = "closed"
 )
-
-// SessionState is the transaction state of an editor tab's session.
-type SessionState struct {
-	SessionID    string `json:"sessionId"`
-	ConnectionID string `json:"connectionId"`
-	// Transaction is TxIdle, TxOpen, TxFailed or TxRunning.
-	Transaction string `json:"transaction"`
-}
 
 // endTimeout bounds COMMIT and ROLLBACK sent on the user's behalf.
 const endTimeout = 30 * time.Second
@@ -81,33 +72,6 @@ func (e *Engine) EndTransaction(ctx context.Context, sessionID string, commit bo
 			WithHint("A statement in it failed; run the statements again once the error is fixed.")
 	}
 	return state, nil
-}
-
-// Sessions returns the transaction state of every session of a connection
-// (of every connection when connectionID is ""), so the UI can ask before
-// closing a tab, disconnecting or quitting with a transaction open.
-func (e *Engine) Sessions(connectionID string) []SessionState {
-	e.mu.Lock()
-	var list []*session
-	for _, s := range e.sessions {
-		if connectionID == "" || s.connectionID == connectionID {
-			list = append(list, s)
-		}
-	}
-	e.mu.Unlock()
-	out := []SessionState{}
-	for _, s := range list {
-		st := SessionState{SessionID: s.id, ConnectionID: s.connectionID, Transaction: TxRunning}
-		if s.busy.TryLock() {
-			st.Transaction = TxIdle
-			if s.conn != nil {
-				st.Transaction = txState(s.conn.PgConn())
-			}
-			s.busy.Unlock()
-		}
-		out = append(out, st)
-	}
-	return out
 }
 
 // autoBegin opens a transaction before st when the connection is in

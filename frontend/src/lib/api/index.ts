@@ -148,5 +148,4 @@ export const api = {
   /** Manual commit: commits or rolls back a tab's transaction; resolves to its state afterwards. */
   commit: (sessionId: string): Promise<string> => call(() => App.Commit(sessionId)),
   rollback: (sessionId: string): Promise<string> => call(() => App.Rollback(sessionId)),
-  sessionStates: (connectionId = ''): Promise<query.SessionState[]> => call(() => App.SessionStates(connectionId)),
 };
