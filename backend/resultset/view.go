@@ -324,23 +324,41 @@ func (m *matcher) cell(v []byte) bool {
 	if !m.ascii {
 		return bytes.Contains(bytes.ToLower(v), m.needle)
 	}
-	n, k := len(m.needle), m.anchor
-	for len(v) >= n {
-		// The anchor can only sit at k … len(v)-n+k.
-		window := v[k : len(v)-n+k+1]
-		i := bytes.IndexByte(window, m.cases[0])
-		if m.cases[1] != m.cases[0] {
-			if j := bytes.IndexByte(window, m.cases[1]); j >= 0 && (i < 0 || j < i) {
-				i = j
-			}
+	n := len(m.needle)
+	if len(v) < n {
+		return false
+	}
+	// Position p of hay is the anchor of a match starting at v[p]. The next
+	// occurrence of each case is remembered (-1: none left), so a cell is
+	// scanned about once per case however many candidates fail.
+	hay := v[m.anchor : len(v)-n+m.anchor+1]
+	lo, up := m.cases[0], m.cases[1]
+	nextLo, nextUp := -2, -2 // -2: not looked for yet
+	if up == lo {
+		nextUp = -1
+	}
+	find := func(next, off int, c byte) int {
+		if next == -1 || next >= off {
+			return next
 		}
-		if i < 0 {
+		if j := bytes.IndexByte(hay[off:], c); j >= 0 {
+			return off + j
+		}
+		return -1
+	}
+	for off := 0; off < len(hay); {
+		nextLo, nextUp = find(nextLo, off, lo), find(nextUp, off, up)
+		p := nextLo
+		if p < 0 || nextUp >= 0 && nextUp < p {
+			p = nextUp
+		}
+		if p < 0 {
 			return false
 		}
-		if equalFoldASCII(v[i:i+n], m.needle) {
+		if equalFoldASCII(v[p:p+n], m.needle) {
 			return true
 		}
-		v = v[i+1:]
+		off = p + 1
 	}
 	return false
 }
