@@ -58,7 +58,7 @@ SetCompressor /SOLID lzma
 !insertmacro MUI_LANGUAGE "English"
 
 !ifdef ARG_SIGN_COMMAND
-  !uninstfinalize '${ARG_SIGN_COMMAND} "%1"'
+  !uninstfinalize '${ARG_SIGN_COMMAND} "%1"' = 0
 !endif
 
 Name "${INFO_PRODUCTNAME}"
