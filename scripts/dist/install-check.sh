@@ -13,7 +13,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 dir=${1:-$dist_dir}
 cd "$root"
-deb=$(ls "$dir"/tusk_*_amd64.deb 2>/dev/null | head -1)
+deb=$(find "$dir" -maxdepth 1 -name 'tusk_*_amd64.deb' | LC_ALL=C sort | head -1)
 [ -n "$deb" ] || die "no .deb in $dir: run make dist first"
 
 r=$(mktemp -d /tmp/tusk-install-root.XXXXXX)

@@ -4,7 +4,9 @@
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 # Where make dist writes its artifacts, and where the signing material of a
 # run lives (throwaway keys, public halves for dist-verify).
+# shellcheck disable=SC2034 # used by the scripts that source this file
 dist_dir=${TUSK_DIST_DIR:-$root/dist}
+# shellcheck disable=SC2034
 keys_dir=${TUSK_KEYS_DIR:-$root/build/dist-keys}
 
 say() { printf 'dist: %s\n' "$*"; }

@@ -31,12 +31,13 @@ if [ "$self_test" = 1 ]; then
 	# expect NAME CHECKS WANT FILE: flip one byte in the middle of FILE in a
 	# fresh copy, run CHECKS and expect the check WANT to fail.
 	expect() {
-		local name=$1 checks=$2 want=$3 file=$4 copy=$tmp/$1 size out
+		local name=$1 checks=$2 want=$3 file=$4 copy=$tmp/$1 size byte out
 		rm -rf "$copy" && cp -r "$dir" "$copy"
 		if [ -n "$file" ]; then
 			size=$(stat -c %s "$copy/$file")
-			printf '%02x' $(( 0x$(od -An -tx1 -j $((size / 2)) -N1 "$copy/$file" | tr -d ' ') ^ 0x01 )) | xxd -r -p |
-				dd of="$copy/$file" bs=1 seek=$((size / 2)) conv=notrunc status=none
+			byte=$(od -An -tu1 -j $((size / 2)) -N1 "$copy/$file" | tr -d ' ')
+			# shellcheck disable=SC2059 # the format is the octal escape of the flipped byte
+			printf "\\$(printf '%03o' $((byte ^ 1)))" | dd of="$copy/$file" bs=1 seek=$((size / 2)) conv=notrunc status=none
 			cmp -s "$dir/$file" "$copy/$file" && { echo "self-test: the byte flip in $file did nothing"; exit 1; }
 		fi
 		if out=$(TUSK_VERIFY_CHECKS=$checks "$0" "$copy" 2>&1); then
@@ -51,9 +52,9 @@ if [ "$self_test" = 1 ]; then
 			echo "FAIL self-test $name: expected the $want check to fail; verify said:"; echo "$out"; fails=$((fails + 1))
 		fi
 	}
-	first() { (cd "$dir" && ls -- $1 2>/dev/null | head -1); }
+	first() { find "$dir" -maxdepth 1 -name "$1" -printf '%f\n' | LC_ALL=C sort | head -1; }
 	expect pristine 'checksums gpg minisign authenticode rpm tar' none ""
-	deb=$(first '*.deb'); rpm=$(first '*.rpm'); tgz=$(first '*.tar.gz'); exes=$(cd "$dir" && ls -- *.exe 2>/dev/null || true)
+	deb=$(first '*.deb'); rpm=$(first '*.rpm'); tgz=$(first '*.tar.gz'); exes=$(find "$dir" -maxdepth 1 -name '*.exe' -printf '%f\n' | LC_ALL=C sort)
 	[ -n "$deb" ] && expect flipped-deb all checksums "$deb"
 	[ -n "$tgz" ] && expect flipped-tar.gz checksums checksums "$tgz"
 	expect flipped-SHA256SUMS-gpg gpg gpg SHA256SUMS
@@ -72,6 +73,9 @@ ok() { printf 'ok   %s: %s\n' "$1" "$2"; }
 fail() { printf 'FAIL %s: %s\n' "$1" "$2"; failed=$((failed + 1)); }
 tmp=$(mktemp -d /tmp/tusk-verify.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
+# A scratch home for gpg's --dearmor; the user's keyring is never touched.
+export GNUPGHOME=$tmp/gnupg
+mkdir -m 700 "$GNUPGHOME"
 cd "$dir"
 
 # --- checksums: every file listed, every listed file intact ---------------------------
@@ -130,7 +134,7 @@ if want deb; then
 	for f in *.deb; do
 		[ -f "$f" ] || continue
 		problems=()
-		control=$(dpkg-deb -f "$f" 2>&1) || { fail deb "$f: dpkg-deb cannot read it"; continue; }
+		dpkg-deb -f "$f" >/dev/null 2>&1 || { fail deb "$f: dpkg-deb cannot read it"; continue; }
 		name=$(dpkg-deb -f "$f" Package) ver=$(dpkg-deb -f "$f" Version) depends=$(dpkg-deb -f "$f" Depends)
 		[ "$name" = tusk ] || problems+=("Package is $name")
 		[[ $f == "tusk_${ver}_amd64"* ]] || problems+=("Version $ver does not match the file name")
@@ -148,8 +152,9 @@ if want deb; then
 		# Every library the binary links must be a dependency.
 		if [ -x "$x/root/usr/bin/tusk" ] && command -v dpkg-shlibdeps >/dev/null; then
 			mkdir -p "$x/debian" && printf 'Source: tusk\n\nPackage: tusk\nArchitecture: any\n' >"$x/debian/control"
-			needed=$(cd "$x" && dpkg-shlibdeps -O root/usr/bin/tusk 2>/dev/null | sed 's/^shlibs:Depends=//')
-			IFS=, read -ra needs <<<"$needed"
+			needed=$(cd "$x" && dpkg-shlibdeps -O root/usr/bin/tusk 2>&1) ||
+				problems+=("dpkg-shlibdeps cannot resolve the binary's libraries here: $(tail -1 <<<"$needed")")
+			IFS=, read -ra needs <<<"$(sed -n 's/^shlibs:Depends=//p' <<<"$needed")"
 			for n in "${needs[@]}"; do
 				n=$(awk '{ print $1 }' <<<"$n")
 				grep -qE "(^|, )$n( |,|$)" <<<"$depends" || problems+=("Depends lacks $n, which the binary links")
@@ -158,7 +163,8 @@ if want deb; then
 		if [ -x "$x/root/usr/bin/tusk" ]; then
 			line=$(env -u DISPLAY -u WAYLAND_DISPLAY timeout 10 "$x/root/usr/bin/tusk" --version 2>&1) ||
 				problems+=("tusk --version failed: $line")
-			[[ $line == "tusk ${ver%-1}"* || $line == "tusk $(sed 's/~/-/' <<<"${ver%-1}")"* ]] ||
+			upstream=${ver%-1}
+			[[ $line == "tusk ${upstream/\~/-} "* ]] ||
 				problems+=("tusk --version says '$line' for package version $ver")
 		fi
 		command -v desktop-file-validate >/dev/null &&
