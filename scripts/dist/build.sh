@@ -62,7 +62,7 @@ build_linux() {
 		{ cat "$work/wails-linux.log"; die "the Linux build failed"; }
 	touch frontend/dist/.gitkeep
 	[ -x build/bin/tusk ] || die "wails build wrote no build/bin/tusk"
-	build/bin/tusk --version | grep -qF "tusk $version " || die "build/bin/tusk --version does not say $version"
+	[[ $(build/bin/tusk --version) == "tusk $version "* ]] || die "build/bin/tusk --version does not say $version"
 
 	local stage=$work/linux share
 	share=$stage/share

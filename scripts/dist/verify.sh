@@ -194,7 +194,9 @@ if want rpm; then
 		grep -q '^Name *: tusk$' <<<"$info" || problems+=("Name is not tusk")
 		requires=$(rpm -qp --requires "$f" 2>/dev/null)
 		for dep in gtk3 'webkit2gtk(4.1|3)'; do grep -qE "^$dep$" <<<"$requires" || problems+=("Requires lacks $dep"); done
-		rpm -qpl "$f" 2>/dev/null | grep -qx /usr/bin/tusk || problems+=("no /usr/bin/tusk")
+		# (no pipe into grep -q: under pipefail the early exit fails the pipeline)
+		files=$(rpm -qpl "$f" 2>/dev/null)
+		grep -qx /usr/bin/tusk <<<"$files" || problems+=("no /usr/bin/tusk")
 		# An unsigned package passes rpmkeys -K unless signatures are required.
 		mkdir -p "$tmp/rpmdb"
 		if [ -z "$gpg_public" ] || ! rpmkeys --dbpath "$tmp/rpmdb" --import "$gpg_public" 2>/dev/null; then
