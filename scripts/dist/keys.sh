@@ -24,7 +24,6 @@ set -euo pipefail
 # shellcheck source=scripts/dist/lib.sh
 source "$(dirname "$0")/lib.sh"
 
-[ -d "$keys_dir/gnupg" ] && GNUPGHOME=$keys_dir/gnupg gpgconf --kill gpg-agent 2>/dev/null
 rm -rf "$keys_dir"
 mkdir -p "$(dirname "$keys_dir")"
 mkdir -m 700 "$keys_dir"
@@ -40,9 +39,11 @@ missing() {
 }
 
 # --- OpenPGP ------------------------------------------------------------------
-export GNUPGHOME=$keys_dir/gnupg
-mkdir -m 700 "$GNUPGHOME"
-trap 'gpgconf --kill gpg-agent 2>/dev/null || true' EXIT
+# A scratch keyring under a short path (gpg-agent's socket path is limited to
+# about 100 characters); the keys themselves are kept as armoured files.
+GNUPGHOME=$(mktemp -d /tmp/tusk-gpg.XXXXXX)
+export GNUPGHOME
+trap 'gpgconf --kill gpg-agent 2>/dev/null || true; rm -rf "$GNUPGHOME"' EXIT
 if [ -n "${TUSK_GPG_KEY_FILE:-}" ]; then
 	gpg --batch --quiet --pinentry-mode loopback --passphrase "${TUSK_GPG_PASSPHRASE:-}" --import "$TUSK_GPG_KEY_FILE" 2>/dev/null ||
 		die "TUSK_GPG_KEY_FILE: cannot import $TUSK_GPG_KEY_FILE"
@@ -95,8 +96,8 @@ if [ -z "${TUSK_WIN_SIGN_COMMAND:-}${TUSK_WIN_PKCS11_MODULE:-}${TUSK_WIN_CERT_P1
 fi
 
 {
-	printf 'GNUPGHOME=%q\nGPG_FPR=%q\nGPG_SECRET=%q\nGPG_PUBLIC=%q\nGPG_TEST=%q\n' \
-		"$GNUPGHOME" "$gpg_fpr" "$gpg_secret" "${TUSK_GPG_PUBLIC_KEY_FILE:-$keys_dir/gpg.pub.asc}" "$gpg_test"
+	printf 'GPG_FPR=%q\nGPG_SECRET=%q\nGPG_PUBLIC=%q\nGPG_TEST=%q\n' \
+		"$gpg_fpr" "$gpg_secret" "${TUSK_GPG_PUBLIC_KEY_FILE:-$keys_dir/gpg.pub.asc}" "$gpg_test"
 	printf 'MINISIGN_SECRET=%q\nMINISIGN_PUBLIC=%q\nMINISIGN_TEST=%q\n' "$minisign_secret" "$minisign_public" "$minisign_test"
 	printf 'WIN_TEST=%q\nWIN_CA=%q\n' "$win_test" "$win_ca"
 	[ "$win_test" = 1 ] && printf 'WIN_P12=%q\n' "$keys_dir/authenticode/sign.p12"

@@ -9,8 +9,11 @@ dir=${1:-$dist_dir}
 [ -f "$keys_dir/env" ] || "$root/scripts/dist/keys.sh"
 # shellcheck source=/dev/null
 source "$keys_dir/env"
+GNUPGHOME=$(mktemp -d /tmp/tusk-gpg.XXXXXX)
 export GNUPGHOME
-trap 'gpgconf --kill gpg-agent 2>/dev/null || true' EXIT
+trap 'gpgconf --kill gpg-agent 2>/dev/null || true; rm -rf "$GNUPGHOME"' EXIT
+gpg --batch --quiet --pinentry-mode loopback --passphrase "${TUSK_GPG_PASSPHRASE:-}" --import "$GPG_SECRET" 2>/dev/null ||
+	die "cannot import the OpenPGP key $GPG_SECRET"
 
 cd "$dir"
 rm -f SHA256SUMS SHA256SUMS.asc SHA256SUMS.minisig
