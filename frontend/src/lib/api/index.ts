@@ -18,6 +18,7 @@ export type Plain<T> = T extends (infer U)[]
     : T;
 
 export type AppInfo = main.AppInfo;
+export type AboutInfo = main.AboutInfo;
 export type Notice = main.Notice;
 export type ConnectionConfig = Plain<connection.Config>;
 export type PoolStatus = connection.PoolStatus;
@@ -42,6 +43,9 @@ export type ViewSpec = Plain<resultset.ViewSpec>;
 export const api = {
   /** Version, data directory, log file and startup notices. */
   appInfo: (): Promise<AppInfo> => call(() => App.AppInfo()),
+
+  /** Build identity, Go/Wails/web view versions, data and log paths, and a plain-text report of them. */
+  about: (): Promise<AboutInfo> => call(() => App.About()),
 
   /** Reads a persisted UI value; resolves to null when the key was never set. */
   async getUIState<T>(key: string): Promise<T | null> {
