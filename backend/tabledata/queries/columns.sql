@@ -1,0 +1,84 @@
+-- The columns of relation $1 in attnum order, with what the data tab needs
+-- to show, sort, filter and edit them. Domains are resolved to their base
+-- type (through domains over domains); arrays to their element type.
+-- "sortable" means the type has a default btree operator class (directly,
+-- through an implicit binary-coercible cast such as varchar → text, or the
+-- polymorphic classes of enums, ranges, arrays and composites), so it can
+-- be ordered and compared with = ; other types (json, xml, point, …) are
+-- compared by their text.
+with recursive domains(top, oid, typtype, typbasetype) as (
+    select t.oid, t.oid, t.typtype, t.typbasetype
+    from pg_attribute a
+    join pg_type t on t.oid = a.atttypid
+    where a.attrelid = $1 and a.attnum > 0 and not a.attisdropped
+  union
+    select d.top, p.oid, p.typtype, p.typbasetype
+    from domains d
+    join pg_type p on p.oid = d.typbasetype
+    where d.typtype = 'd'
+)
+select a.attnum::int,
+       a.attname,
+       format_type(a.atttypid, a.atttypmod),
+       format_type(a.atttypid, null),
+       a.atttypid,
+       a.atttypmod,
+       bt.oid,
+       format_type(bt.oid, null),
+       bt.typcategory::text,
+       bt.typtype::text,
+       case when t.typtype = 'd' then format_type(t.oid, null) else '' end,
+       coalesce(el.oid, 0),
+       coalesce(format_type(el.oid, null), ''),
+       coalesce(el.typcategory::text, ''),
+       coalesce((select array_agg(e.enumlabel::text order by e.enumsortorder)
+                 from pg_enum e
+                 where e.enumtypid = case when bt.typtype = 'e' then bt.oid else el.oid end), '{}'),
+       a.attnotnull or t.typnotnull,
+       case when a.attgenerated = '' then coalesce(pg_get_expr(ad.adbin, ad.adrelid), '') else '' end,
+       case when a.attgenerated <> '' then coalesce(pg_get_expr(ad.adbin, ad.adrelid), '') else '' end,
+       a.attidentity::text,
+       pg_column_is_updatable(a.attrelid, a.attnum, false),
+       has_column_privilege(a.attrelid, a.attnum, 'INSERT'),
+       has_column_privilege(a.attrelid, a.attnum, 'UPDATE'),
+       case when el.oid is not null then ordered_el.yes else ordered_bt.yes end,
+       coalesce(col_description(a.attrelid, a.attnum), '')
+from pg_attribute a
+join pg_type t on t.oid = a.atttypid
+join domains dm on dm.top = t.oid and dm.typtype <> 'd'
+join pg_type bt on bt.oid = dm.oid
+left join pg_type el on el.oid = bt.typelem and bt.typcategory = 'A'
+left join pg_attrdef ad on ad.adrelid = a.attrelid and ad.adnum = a.attnum
+cross join lateral (
+    select exists (
+        select 1
+        from pg_opclass oc
+        join pg_am am on am.oid = oc.opcmethod and am.amname = 'btree'
+        join pg_type it on it.oid = oc.opcintype
+        where oc.opcdefault
+          and (oc.opcintype = bt.oid
+               or (bt.typtype = 'e' and it.typname = 'anyenum')
+               or (bt.typtype = 'r' and it.typname = 'anyrange')
+               or (bt.typtype = 'm' and it.typname = 'anymultirange')
+               or (bt.typtype = 'c' and it.typname = 'record')
+               or exists (select 1 from pg_cast pc
+                          where pc.castsource = bt.oid and pc.casttarget = oc.opcintype and pc.castmethod = 'b' and pc.castcontext = 'i'))
+    ) as yes
+) ordered_bt
+left join lateral (
+    select exists (
+        select 1
+        from pg_opclass oc
+        join pg_am am on am.oid = oc.opcmethod and am.amname = 'btree'
+        join pg_type it on it.oid = oc.opcintype
+        where oc.opcdefault
+          and (oc.opcintype = el.oid
+               or (el.typtype = 'e' and it.typname = 'anyenum')
+               or (el.typtype = 'r' and it.typname = 'anyrange')
+               or (el.typtype = 'c' and it.typname = 'record')
+               or exists (select 1 from pg_cast pc
+                          where pc.castsource = el.oid and pc.casttarget = oc.opcintype and pc.castmethod = 'b' and pc.castcontext = 'i'))
+    ) as yes
+) ordered_el on el.oid is not null
+where a.attrelid = $1 and a.attnum > 0 and not a.attisdropped
+order by a.attnum
