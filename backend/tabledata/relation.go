@@ -35,10 +35,10 @@ func catalogQuery(name string) string {
 }
 
 var (
-	queryRelation  = catalogQuery("relation")
-	queryColumns   = catalogQuery("columns")
-	queryKeys      = catalogQuery("keys")
-	queryQuantile  = catalogQuery("quantile")
+	queryRelation = catalogQuery("relation")
+	queryColumns  = catalogQuery("columns")
+	queryKeys     = catalogQuery("keys")
+	queryQuantile = catalogQuery("quantile")
 )
 
 // Kind is the kind of a relation a data tab shows.
