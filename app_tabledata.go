@@ -40,9 +40,9 @@ type TableCountRequest struct {
 // TableCellRequest asks for the whole value of one cell, the row found by
 // its key values.
 type TableCellRequest struct {
-	Handle string             `json:"handle"`
-	Key    map[string]*string `json:"key"`
-	Column string             `json:"column"`
+	Handle string                     `json:"handle"`
+	Key    map[string]tabledata.Value `json:"key"`
+	Column string                     `json:"column"`
 }
 
 // TableCell is a cell's whole value (nil for NULL); Found is false when the

@@ -40,8 +40,8 @@ type Column struct {
 	// shows a table's (or view's) column unchanged: the relation's OID and
 	// the column's number (attnum; negative for system columns such as
 	// ctid). TableOID is 0 for a computed column.
-	TableOID    uint32 `json:"tableOid"`
-	TableColumn int16  `json:"tableColumn"`
+	TableOID    uint32 `json:"tableOid,omitempty"`
+	TableColumn int16  `json:"tableColumn,omitempty"`
 }
 
 // Options tunes New. The zero value is usable.

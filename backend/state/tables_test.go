@@ -54,7 +54,7 @@ func TestTables(t *testing.T) {
 		t.Fatalf("reopen: %+v, %v", view, err)
 	}
 
-	changes := []tabledata.Change{{ID: "r1", Kind: tabledata.ChangeUpdate, Old: map[string]*string{"id": page.Rows[0][0], "user": page.Rows[0][1]},
+	changes := []tabledata.Change{{ID: "r1", Kind: tabledata.ChangeUpdate, Old: tabledata.FromCells(map[string]*string{"id": page.Rows[0][0], "user": page.Rows[0][1]}),
 		New: map[string]tabledata.Value{"user": tabledata.Text("renamed")}}}
 	res, err := st.CommitTable(ctx, tb.Handle, changes)
 	if err != nil || !res.Committed || *res.Rows[0].Row[1] != "renamed" {
@@ -90,7 +90,7 @@ func TestTables(t *testing.T) {
 		t.Fatalf("result table: %+v, %v", rt, err)
 	}
 	res, err = st.CommitTable(ctx, rt.Table.Handle, []tabledata.Change{{Kind: tabledata.ChangeUpdate,
-		Old: map[string]*string{"id": strp("2"), "qty": strp("2")}, New: map[string]tabledata.Value{"qty": tabledata.Text("20")}}})
+		Old: tabledata.FromCells(map[string]*string{"id": strp("2"), "qty": strp("2")}), New: map[string]tabledata.Value{"qty": tabledata.Text("20")}}})
 	if err != nil || !res.Committed {
 		t.Fatalf("edit through a result: %+v, %v", res, err)
 	}

@@ -39,6 +39,20 @@ type Value struct {
 // Text returns a ValueText value.
 func Text(s string) Value { return Value{Kind: ValueText, Text: s} }
 
+// FromCells turns a loaded row, by column name with nil for NULL, into the
+// values of Change.Old.
+func FromCells(cells map[string]*string) map[string]Value {
+	out := make(map[string]Value, len(cells))
+	for k, v := range cells {
+		if v == nil {
+			out[k] = Null
+		} else {
+			out[k] = Text(*v)
+		}
+	}
+	return out
+}
+
 // Null is the SQL NULL value.
 var Null = Value{Kind: ValueNull}
 
@@ -51,12 +65,13 @@ type Change struct {
 	// statements, results and failures.
 	ID   string     `json:"id"`
 	Kind ChangeKind `json:"kind"`
-	// Old is the row as it was loaded, by column name, nil for NULL (update
-	// and delete). It must hold every key column, and for an update every
-	// changed column: the statement finds the row by the key and only
-	// changes it if those columns still hold these values. A delete
-	// compares every column it holds (leave out cells that were truncated).
-	Old map[string]*string `json:"old"`
+	// Old is the row as it was loaded, by column name (update and delete),
+	// each cell {text} or {null}. It must hold every key column, and for an
+	// update every changed column: the statement finds the row by the key
+	// and only changes it if those columns still hold these values. A
+	// delete compares every column it holds (leave out cells that were
+	// truncated).
+	Old map[string]Value `json:"old"`
 	// New holds the cells to set (update) or to insert (insert; columns
 	// not given get their DEFAULT), by column name.
 	New map[string]Value `json:"new"`
@@ -109,13 +124,15 @@ func (r *Relation) Plan(changes []Change) (*Plan, error) {
 	seen := map[string]int{}
 	for i, ch := range changes {
 		path := fmt.Sprintf("changes.%d", i)
-		st, es := r.planChange(i, ch, path, &p.probes)
+		old, es := loadedCells(ch.Old, path)
+		st, more := r.planChange(i, ch, old, path, &p.probes)
+		es = append(es, more...)
 		errs = append(errs, es...)
 		if len(es) > 0 {
 			continue
 		}
 		if ch.Kind != ChangeInsert {
-			k := r.keyString(ch.Old)
+			k := r.keyString(old)
 			if j, dup := seen[k]; dup {
 				errs = append(errs, apperr.FieldError{Field: path, Message: fmt.Sprintf("changes %d and %d both change the same row; merge them into one", j, i)})
 				continue
@@ -123,7 +140,7 @@ func (r *Relation) Plan(changes []Change) (*Plan, error) {
 			seen[k] = i
 		}
 		p.Statements = append(p.Statements, st)
-		p.old[i] = ch.Old
+		p.old[i] = old
 	}
 	if len(errs) > 0 {
 		return nil, apperr.ValidationError(errs...)
@@ -149,7 +166,25 @@ func readOnlyHint(r *Relation) string {
 	return "Change the data with SQL in an editor tab."
 }
 
-func (r *Relation) planChange(i int, ch Change, path string, probes *[]probe) (Statement, []apperr.FieldError) {
+// loadedCells turns Change.Old into cells, nil for NULL.
+func loadedCells(old map[string]Value, path string) (map[string]*string, []apperr.FieldError) {
+	out := make(map[string]*string, len(old))
+	var errs []apperr.FieldError
+	for k, v := range old {
+		switch v.Kind {
+		case ValueText:
+			t := v.Text
+			out[k] = &t
+		case ValueNull:
+			out[k] = nil
+		default:
+			errs = append(errs, apperr.FieldError{Field: path + ".old." + k, Message: "a loaded value is text or null"})
+		}
+	}
+	return out, errs
+}
+
+func (r *Relation) planChange(i int, ch Change, old map[string]*string, path string, probes *[]probe) (Statement, []apperr.FieldError) {
 	st := Statement{Change: i, ChangeID: ch.ID, Kind: ch.Kind}
 	var errs []apperr.FieldError
 	bad := func(field, format string, args ...any) {
@@ -208,11 +243,11 @@ func (r *Relation) planChange(i int, ch Change, path string, probes *[]probe) (S
 	}
 	if ch.Kind == ChangeUpdate || ch.Kind == ChangeDelete {
 		for _, k := range r.Key {
-			if v, ok := ch.Old[k]; !ok || v == nil {
+			if v, ok := old[k]; !ok || v == nil {
 				bad(".old."+k, "the loaded value of key column %q is required", k)
 			}
 		}
-		for name := range ch.Old {
+		for name := range old {
 			if _, ok := r.Column(name); !ok {
 				bad(".old."+name, "there is no column %q", name)
 			}
@@ -223,7 +258,7 @@ func (r *Relation) planChange(i int, ch Change, path string, probes *[]probe) (S
 			if _, known := r.Column(name); !known {
 				continue
 			}
-			if _, ok := ch.Old[name]; !ok {
+			if _, ok := old[name]; !ok {
 				bad(".old."+name, "the loaded value of changed column %q is required", name)
 			}
 		}
@@ -253,7 +288,7 @@ func (r *Relation) planChange(i int, ch Change, path string, probes *[]probe) (S
 		if n > 1 {
 			st.column = ""
 		}
-		r.writeRowMatch(s, ch.Old, func(name string) bool { _, ok := ch.New[name]; return ok })
+		r.writeRowMatch(s, old, func(name string) bool { _, ok := ch.New[name]; return ok })
 		s.w(" RETURNING *")
 	case ChangeInsert:
 		s.w("INSERT INTO ", r.Qualified())
@@ -285,7 +320,7 @@ func (r *Relation) planChange(i int, ch Change, path string, probes *[]probe) (S
 		s.w(" RETURNING *")
 	case ChangeDelete:
 		s.w("DELETE FROM ", r.Qualified())
-		r.writeRowMatch(s, ch.Old, func(string) bool { return true })
+		r.writeRowMatch(s, old, func(string) bool { return true })
 	}
 	st.SQL, st.Review, st.Args = s.SQL(), s.Review(), s.args
 	return st, nil

@@ -137,7 +137,7 @@ func TestEveryTypeRoundTrips(t *testing.T) {
 	}
 
 	// Change every column again, finding the row by the values just read.
-	upd := tabledata.Change{ID: "upd", Kind: tabledata.ChangeUpdate, Old: got, New: map[string]tabledata.Value{}}
+	upd := tabledata.Change{ID: "upd", Kind: tabledata.ChangeUpdate, Old: tabledata.FromCells(got), New: map[string]tabledata.Value{}}
 	for _, v := range typed {
 		upd.New[v.col] = tabledata.Null
 	}
@@ -167,11 +167,11 @@ func TestNullEmptyAndTheTextNULL(t *testing.T) {
 		t.Errorf("stored %q", got)
 	}
 	// And each matches only itself as an old value.
-	res := commit(t, r, c, tabledata.Change{Kind: tabledata.ChangeUpdate, Old: map[string]*string{"id": str("202"), "name": nil}, New: map[string]tabledata.Value{"name": tabledata.Text("x")}})
+	res := commit(t, r, c, tabledata.Change{Kind: tabledata.ChangeUpdate, Old: tabledata.FromCells(map[string]*string{"id": str("202"), "name": nil}), New: map[string]tabledata.Value{"name": tabledata.Text("x")}})
 	if res.Committed || !res.Failure.Conflict {
 		t.Errorf("'' matched NULL: %+v", res)
 	}
-	res = commit(t, r, c, tabledata.Change{Kind: tabledata.ChangeUpdate, Old: map[string]*string{"id": str("203"), "name": nil}, New: map[string]tabledata.Value{"name": tabledata.Text("x")}})
+	res = commit(t, r, c, tabledata.Change{Kind: tabledata.ChangeUpdate, Old: tabledata.FromCells(map[string]*string{"id": str("203"), "name": nil}), New: map[string]tabledata.Value{"name": tabledata.Text("x")}})
 	if res.Committed || !res.Failure.Conflict || cell(res.Failure.Current[1]) != "NULL" {
 		t.Errorf("'NULL' matched NULL: %+v", res)
 	}
@@ -203,7 +203,7 @@ func TestDefaultsIdentityAndTriggersComeBack(t *testing.T) {
 	if cell(res.Rows[0].Row[2]) != "by trigger: hello" {
 		t.Errorf("trigger change not returned: %v", res.Rows[0].Row)
 	}
-	res = mustCommit(t, trig, c, tabledata.Change{Kind: tabledata.ChangeUpdate, Old: map[string]*string{"id": str("1"), "v": str("hello")}, New: map[string]tabledata.Value{"v": tabledata.Null}})
+	res = mustCommit(t, trig, c, tabledata.Change{Kind: tabledata.ChangeUpdate, Old: tabledata.FromCells(map[string]*string{"id": str("1"), "v": str("hello")}), New: map[string]tabledata.Value{"v": tabledata.Null}})
 	if cell(res.Rows[0].Row[2]) != "by trigger: null" {
 		t.Errorf("trigger change not returned: %v", res.Rows[0].Row)
 	}
@@ -230,9 +230,9 @@ func TestConflicts(t *testing.T) {
 	}
 	edits := func() []tabledata.Change {
 		return []tabledata.Change{
-			{ID: "r1", Kind: tabledata.ChangeUpdate, Old: loaded["1"], New: map[string]tabledata.Value{"n": tabledata.Text("11")}},
-			{ID: "r2", Kind: tabledata.ChangeUpdate, Old: loaded["2"], New: map[string]tabledata.Value{"n": tabledata.Text("21")}},
-			{ID: "r3", Kind: tabledata.ChangeDelete, Old: loaded["3"]},
+			{ID: "r1", Kind: tabledata.ChangeUpdate, Old: tabledata.FromCells(loaded["1"]), New: map[string]tabledata.Value{"n": tabledata.Text("11")}},
+			{ID: "r2", Kind: tabledata.ChangeUpdate, Old: tabledata.FromCells(loaded["2"]), New: map[string]tabledata.Value{"n": tabledata.Text("21")}},
+			{ID: "r3", Kind: tabledata.ChangeDelete, Old: tabledata.FromCells(loaded["3"])},
 		}
 	}
 
@@ -259,14 +259,14 @@ func TestConflicts(t *testing.T) {
 
 	// A delete compares every loaded column: a row changed anywhere is kept.
 	other(t, "insert into app.checked values (3, 30, 3); update app.checked set u = 33 where id = 3")
-	res = commit(t, r, c, tabledata.Change{ID: "r3", Kind: tabledata.ChangeDelete, Old: loaded["3"]})
+	res = commit(t, r, c, tabledata.Change{ID: "r3", Kind: tabledata.ChangeDelete, Old: tabledata.FromCells(loaded["3"])})
 	if res.Committed || !res.Failure.Conflict || cell(res.Failure.Current[2]) != "33" {
 		t.Errorf("delete of a changed row: %+v", res.Failure)
 	}
 
 	// A change to a column this edit does not touch is not a conflict.
 	other(t, "update app.checked set u = 3 where id = 3; update app.checked set u = 12 where id = 1")
-	res = commit(t, r, c, tabledata.Change{ID: "r1", Kind: tabledata.ChangeUpdate, Old: loaded["1"], New: map[string]tabledata.Value{"n": tabledata.Text("11")}})
+	res = commit(t, r, c, tabledata.Change{ID: "r1", Kind: tabledata.ChangeUpdate, Old: tabledata.FromCells(loaded["1"]), New: map[string]tabledata.Value{"n": tabledata.Text("11")}})
 	if !res.Committed || cell(res.Rows[0].Row[2]) != "12" {
 		t.Errorf("an unrelated change blocked the edit: %+v", res)
 	}
@@ -283,7 +283,7 @@ func TestFailureInTheThirdOfFiveAppliesNothing(t *testing.T) {
 	}
 	before := snapshot()
 	upd := func(id, col, old, v string) tabledata.Change {
-		return tabledata.Change{ID: "c" + id, Kind: tabledata.ChangeUpdate, Old: map[string]*string{"id": str(id), col: str(old)}, New: map[string]tabledata.Value{col: tabledata.Text(v)}}
+		return tabledata.Change{ID: "c" + id, Kind: tabledata.ChangeUpdate, Old: tabledata.FromCells(map[string]*string{"id": str(id), col: str(old)}), New: map[string]tabledata.Value{col: tabledata.Text(v)}}
 	}
 	for _, tc := range []struct {
 		name    string
@@ -301,7 +301,7 @@ func TestFailureInTheThirdOfFiveAppliesNothing(t *testing.T) {
 				upd("1", "n", "1", "10"),
 				tabledata.Change{ID: "c9", Kind: tabledata.ChangeInsert, New: map[string]tabledata.Value{"id": tabledata.Text("9"), "n": tabledata.Text("9"), "u": tabledata.Text("9")}},
 				tc.third,
-				tabledata.Change{ID: "c4", Kind: tabledata.ChangeDelete, Old: map[string]*string{"id": str("4")}},
+				tabledata.Change{ID: "c4", Kind: tabledata.ChangeDelete, Old: tabledata.FromCells(map[string]*string{"id": str("4")})},
 				upd("2", "n", "2", "20"),
 			)
 			f := res.Failure
@@ -338,18 +338,18 @@ func TestCommitThroughViewsAndPartitions(t *testing.T) {
 	if cell(asMap(v, res.Rows[0].Row)["qty"]) != "1" {
 		t.Errorf("view insert returned %v (base default for qty expected)", res.Rows[0].Row)
 	}
-	mustCommit(t, v, c, tabledata.Change{Kind: tabledata.ChangeUpdate, Old: map[string]*string{"id": str("300"), "name": str("via view")}, New: map[string]tabledata.Value{"name": tabledata.Text("renamed")}})
+	mustCommit(t, v, c, tabledata.Change{Kind: tabledata.ChangeUpdate, Old: tabledata.FromCells(map[string]*string{"id": str("300"), "name": str("via view")}), New: map[string]tabledata.Value{"name": tabledata.Text("renamed")}})
 	vv := describe(t, c, "app", "items_vv")
-	mustCommit(t, vv, c, tabledata.Change{Kind: tabledata.ChangeUpdate, Old: map[string]*string{"item": str("300"), "name": str("renamed")}, New: map[string]tabledata.Value{"name": tabledata.Text("twice removed")}})
+	mustCommit(t, vv, c, tabledata.Change{Kind: tabledata.ChangeUpdate, Old: tabledata.FromCells(map[string]*string{"item": str("300"), "name": str("renamed")}), New: map[string]tabledata.Value{"name": tabledata.Text("twice removed")}})
 	if got := ids(t, c, "select name from app.items where id = 300"); got[0] != "twice removed" {
 		t.Errorf("through two views: %v", got)
 	}
 	expr := describe(t, c, "app", "items_expr")
-	mustCommit(t, expr, c, tabledata.Change{Kind: tabledata.ChangeUpdate, Old: map[string]*string{"id": str("300"), "qty": str("1")}, New: map[string]tabledata.Value{"qty": tabledata.Text("4")}})
-	if _, err := expr.Plan([]tabledata.Change{{Kind: tabledata.ChangeUpdate, Old: map[string]*string{"id": str("300"), "shout": nil}, New: map[string]tabledata.Value{"shout": tabledata.Text("X")}}}); err == nil {
+	mustCommit(t, expr, c, tabledata.Change{Kind: tabledata.ChangeUpdate, Old: tabledata.FromCells(map[string]*string{"id": str("300"), "qty": str("1")}), New: map[string]tabledata.Value{"qty": tabledata.Text("4")}})
+	if _, err := expr.Plan([]tabledata.Change{{Kind: tabledata.ChangeUpdate, Old: tabledata.FromCells(map[string]*string{"id": str("300"), "shout": nil}), New: map[string]tabledata.Value{"shout": tabledata.Text("X")}}}); err == nil {
 		t.Error("a computed view column was written")
 	}
-	mustCommit(t, v, c, tabledata.Change{Kind: tabledata.ChangeDelete, Old: map[string]*string{"id": str("300")}})
+	mustCommit(t, v, c, tabledata.Change{Kind: tabledata.ChangeDelete, Old: tabledata.FromCells(map[string]*string{"id": str("300")})})
 	if got := ids(t, c, "select count(*) from app.items where id = 300"); got[0] != "0" {
 		t.Error("view delete did not delete")
 	}
@@ -366,7 +366,7 @@ func TestCommitThroughViewsAndPartitions(t *testing.T) {
 	)
 	t.Cleanup(func() { exec(t, "delete from app.events") })
 	// Moving a row to another partition by changing its key.
-	mustCommit(t, ev, c, tabledata.Change{Kind: tabledata.ChangeUpdate, Old: map[string]*string{"id": str("1"), "at": str("2024-06-01")}, New: map[string]tabledata.Value{"at": tabledata.Text("2025-07-01")}})
+	mustCommit(t, ev, c, tabledata.Change{Kind: tabledata.ChangeUpdate, Old: tabledata.FromCells(map[string]*string{"id": str("1"), "at": str("2024-06-01")}), New: map[string]tabledata.Value{"at": tabledata.Text("2025-07-01")}})
 	if got := ids(t, c, "select tableoid::regclass::text || ' ' || id from app.events order by id"); !slices.Equal(got, []string{"app.events_2025 1", "app.events_2025 2"}) {
 		t.Errorf("partitions: %v", got)
 	}
@@ -399,7 +399,7 @@ func TestReviewScriptDoesWhatCommitDoes(t *testing.T) {
 	}
 	changes := []tabledata.Change{
 		{Kind: tabledata.ChangeInsert, New: insert},
-		{Kind: tabledata.ChangeUpdate, Old: old, New: update},
+		{Kind: tabledata.ChangeUpdate, Old: tabledata.FromCells(old), New: update},
 	}
 	snapshot := func() string {
 		return strings.Join(ids(t, c, "select row(i.*)::text from app.items i where id between 400 and 401 order by id"), "\n")

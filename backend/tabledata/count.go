@@ -36,15 +36,19 @@ func (r *Relation) Count(ctx context.Context, c Conn, f Filter) (int64, error) {
 }
 
 // Cell returns the whole value of one cell (nil for NULL) of the row with
-// the given key values, e.g. one a page truncated. found is false when the
+// the given key values (by key column), e.g. one a page truncated. found is false when the
 // row is gone.
-func (r *Relation) Cell(ctx context.Context, c Conn, key map[string]*string, column string) (value *string, found bool, err error) {
+func (r *Relation) Cell(ctx context.Context, c Conn, keyValues map[string]Value, column string) (value *string, found bool, err error) {
 	col, ok := r.Column(column)
 	if !ok {
 		return nil, false, apperr.ValidationError(apperr.FieldError{Field: "column", Message: "there is no column " + strconv.Quote(column)})
 	}
 	if len(r.Key) == 0 {
 		return nil, false, apperr.New(apperr.Validation, r.Qualified()+" has no key to find the row by")
+	}
+	key, errs := loadedCells(keyValues, "key")
+	if len(errs) > 0 {
+		return nil, false, apperr.ValidationError(errs...)
 	}
 	for _, k := range r.Key {
 		if key[k] == nil {

@@ -288,11 +288,11 @@ func TestPageTruncatesLongCells(t *testing.T) {
 	if v := *p.Rows[0][1]; len(v) > tabledata.DefaultMaxCellBytes || !strings.HasPrefix(strings.Repeat("é", 20000), v) {
 		t.Errorf("cut to %d bytes, not at a character boundary or not a prefix", len(v))
 	}
-	full, found, err := r.Cell(testCtx(t), c, map[string]*string{"id": str("1")}, "v")
+	full, found, err := r.Cell(testCtx(t), c, tabledata.FromCells(map[string]*string{"id": str("1")}), "v")
 	if err != nil || !found || len(*full) != 40000 {
 		t.Errorf("cell: %v %v", found, err)
 	}
-	if _, found, err := r.Cell(testCtx(t), c, map[string]*string{"id": str("3")}, "v"); found || err != nil {
+	if _, found, err := r.Cell(testCtx(t), c, tabledata.FromCells(map[string]*string{"id": str("3")}), "v"); found || err != nil {
 		t.Errorf("a missing row: found %v, %v", found, err)
 	}
 }

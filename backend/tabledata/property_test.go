@@ -143,7 +143,7 @@ func TestPropertyRandomEditsMatchModel(t *testing.T) {
 					id := existing[rng.IntN(len(existing))]
 					used[id] = true
 					old := map[string]*string{"id": str(fmt.Sprint(id))}
-					ch := tabledata.Change{ID: fmt.Sprintf("u%d", id), Kind: tabledata.ChangeUpdate, Old: old, New: map[string]tabledata.Value{}}
+					ch := tabledata.Change{ID: fmt.Sprintf("u%d", id), Kind: tabledata.ChangeUpdate, New: map[string]tabledata.Value{}}
 					for _, col := range propCols {
 						if rng.IntN(2) == 0 {
 							v, stored := randomValue(rng, col)
@@ -158,6 +158,7 @@ func TestPropertyRandomEditsMatchModel(t *testing.T) {
 						v, stored := randomValue(rng, "t")
 						ch.New["t"], next[id]["t"], old["t"] = v, stored, m[id]["t"]
 					}
+					ch.Old = tabledata.FromCells(old)
 					raceable = append(raceable, len(changes))
 					changes = append(changes, ch)
 				case op < 8 || len(existing) == 0: // insert
@@ -187,7 +188,7 @@ func TestPropertyRandomEditsMatchModel(t *testing.T) {
 					}
 					delete(next, id)
 					raceable = append(raceable, len(changes))
-					changes = append(changes, tabledata.Change{ID: fmt.Sprintf("d%d", id), Kind: tabledata.ChangeDelete, Old: old})
+					changes = append(changes, tabledata.Change{ID: fmt.Sprintf("d%d", id), Kind: tabledata.ChangeDelete, Old: tabledata.FromCells(old)})
 				}
 			}
 			// Sometimes another session changes the row first: a cell the
@@ -196,7 +197,7 @@ func TestPropertyRandomEditsMatchModel(t *testing.T) {
 			raced := false
 			if len(raceable) > 0 && rng.IntN(4) == 0 {
 				ch := changes[raceable[rng.IntN(len(raceable))]]
-				id := *ch.Old["id"]
+				id := ch.Old["id"].Text
 				col := propCols[rng.IntN(len(propCols))]
 				_, inOld := ch.Old[col]
 				_, inNew := ch.New[col]

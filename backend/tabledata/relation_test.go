@@ -184,7 +184,7 @@ func TestDescribeReadOnly(t *testing.T) {
 	if r.Editable || r.CanUpdate || r.ReadOnlyReason != "the connection is read-only" || col(t, r, "name").Writable {
 		t.Errorf("read-only connection: editable %v %q", r.Editable, r.ReadOnlyReason)
 	}
-	if _, err := r.Plan([]tabledata.Change{{Kind: tabledata.ChangeDelete, Old: map[string]*string{"id": str("1")}}}); apperr.KindOf(err) != apperr.Validation || !strings.Contains(err.Error(), "read-only") {
+	if _, err := r.Plan([]tabledata.Change{{Kind: tabledata.ChangeDelete, Old: tabledata.FromCells(map[string]*string{"id": str("1")})}}); apperr.KindOf(err) != apperr.Validation || !strings.Contains(err.Error(), "read-only") {
 		t.Errorf("plan on a read-only connection: %v", err)
 	}
 	// The server's own read-only default counts too.

@@ -11,10 +11,10 @@ func TestStatementsQuoteEveryKindOfName(t *testing.T) {
 	c := conn(t)
 	odd := describe(t, c, "Odd Schema", `My "Table"`)
 	plan, err := odd.Plan([]tabledata.Change{
-		{ID: "u", Kind: tabledata.ChangeUpdate, Old: map[string]*string{"order": str("1"), "User Name": nil, "ünï": str("x")},
+		{ID: "u", Kind: tabledata.ChangeUpdate, Old: tabledata.FromCells(map[string]*string{"order": str("1"), "User Name": nil, "ünï": str("x")}),
 			New: map[string]tabledata.Value{"User Name": tabledata.Text("O'Brien"), "ünï": tabledata.Null}},
 		{ID: "i", Kind: tabledata.ChangeInsert, New: map[string]tabledata.Value{"order": tabledata.Text("2"), "select": tabledata.Default, "a$1": tabledata.Text(`$1 \n`)}},
-		{ID: "d", Kind: tabledata.ChangeDelete, Old: map[string]*string{"order": str("3"), "select": str("7")}},
+		{ID: "d", Kind: tabledata.ChangeDelete, Old: tabledata.FromCells(map[string]*string{"order": str("3"), "select": str("7")})},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -80,7 +80,7 @@ func TestStatementsForEveryType(t *testing.T) {
 		{"pt", "(1,2)", `pt = '(1,2)'`, `pt::text IS NOT DISTINCT FROM 'old'`},
 		{"pair", "(1,x)", `pair = '(1,x)'`, `pair IS NOT DISTINCT FROM 'old'::app.pair`},
 	} {
-		plan, err := r.Plan([]tabledata.Change{{Kind: tabledata.ChangeUpdate, Old: map[string]*string{"id": str("1"), tc.col: str("old")}, New: map[string]tabledata.Value{tc.col: tabledata.Text(tc.value)}}})
+		plan, err := r.Plan([]tabledata.Change{{Kind: tabledata.ChangeUpdate, Old: tabledata.FromCells(map[string]*string{"id": str("1"), tc.col: str("old")}), New: map[string]tabledata.Value{tc.col: tabledata.Text(tc.value)}}})
 		if err != nil {
 			t.Errorf("%s: %v", tc.col, err)
 			continue
@@ -104,16 +104,16 @@ func TestPlanRefusesWhatCannotBeWritten(t *testing.T) {
 		ch     tabledata.Change
 		fields []string
 	}{
-		{items, tabledata.Change{Kind: tabledata.ChangeUpdate, Old: map[string]*string{"id": str("1"), "total": nil}, New: map[string]tabledata.Value{"total": tabledata.Text("5")}}, []string{"changes.0.new.total"}},
+		{items, tabledata.Change{Kind: tabledata.ChangeUpdate, Old: tabledata.FromCells(map[string]*string{"id": str("1"), "total": nil}), New: map[string]tabledata.Value{"total": tabledata.Text("5")}}, []string{"changes.0.new.total"}},
 		{ident, tabledata.Change{Kind: tabledata.ChangeInsert, New: map[string]tabledata.Value{"id": tabledata.Text("5")}}, []string{"changes.0.new.id"}},
-		{items, tabledata.Change{Kind: tabledata.ChangeUpdate, Old: map[string]*string{"name": nil}, New: map[string]tabledata.Value{"name": tabledata.Text("x")}}, []string{"changes.0.old.id"}},
-		{items, tabledata.Change{Kind: tabledata.ChangeUpdate, Old: map[string]*string{"id": str("1")}, New: map[string]tabledata.Value{"name": tabledata.Text("x")}}, []string{"changes.0.old.name"}},
-		{items, tabledata.Change{Kind: tabledata.ChangeUpdate, Old: map[string]*string{"id": str("1"), "qty": str("1")}, New: map[string]tabledata.Value{"qty": tabledata.Null}}, []string{"changes.0.new.qty"}},
-		{items, tabledata.Change{Kind: tabledata.ChangeUpdate, Old: map[string]*string{"id": str("1"), "code": nil}, New: map[string]tabledata.Value{"code": tabledata.Text("toolong")}}, []string{"changes.0.new.code"}},
-		{items, tabledata.Change{Kind: tabledata.ChangeUpdate, Old: map[string]*string{"id": str("1"), "bits": nil}, New: map[string]tabledata.Value{"bits": tabledata.Text("10")}}, []string{"changes.0.new.bits"}},
-		{items, tabledata.Change{Kind: tabledata.ChangeUpdate, Old: map[string]*string{"id": str("1")}, New: map[string]tabledata.Value{"nope": tabledata.Text("1")}}, []string{"changes.0.new.nope"}},
+		{items, tabledata.Change{Kind: tabledata.ChangeUpdate, Old: tabledata.FromCells(map[string]*string{"name": nil}), New: map[string]tabledata.Value{"name": tabledata.Text("x")}}, []string{"changes.0.old.id"}},
+		{items, tabledata.Change{Kind: tabledata.ChangeUpdate, Old: tabledata.FromCells(map[string]*string{"id": str("1")}), New: map[string]tabledata.Value{"name": tabledata.Text("x")}}, []string{"changes.0.old.name"}},
+		{items, tabledata.Change{Kind: tabledata.ChangeUpdate, Old: tabledata.FromCells(map[string]*string{"id": str("1"), "qty": str("1")}), New: map[string]tabledata.Value{"qty": tabledata.Null}}, []string{"changes.0.new.qty"}},
+		{items, tabledata.Change{Kind: tabledata.ChangeUpdate, Old: tabledata.FromCells(map[string]*string{"id": str("1"), "code": nil}), New: map[string]tabledata.Value{"code": tabledata.Text("toolong")}}, []string{"changes.0.new.code"}},
+		{items, tabledata.Change{Kind: tabledata.ChangeUpdate, Old: tabledata.FromCells(map[string]*string{"id": str("1"), "bits": nil}), New: map[string]tabledata.Value{"bits": tabledata.Text("10")}}, []string{"changes.0.new.bits"}},
+		{items, tabledata.Change{Kind: tabledata.ChangeUpdate, Old: tabledata.FromCells(map[string]*string{"id": str("1")}), New: map[string]tabledata.Value{"nope": tabledata.Text("1")}}, []string{"changes.0.new.nope"}},
 		{items, tabledata.Change{Kind: "upsert"}, []string{"changes.0.kind"}},
-		{items, tabledata.Change{Kind: tabledata.ChangeUpdate, Old: map[string]*string{"id": str("1")}}, []string{"changes.0.new"}},
+		{items, tabledata.Change{Kind: tabledata.ChangeUpdate, Old: tabledata.FromCells(map[string]*string{"id": str("1")})}, []string{"changes.0.new"}},
 	} {
 		_, err := tc.r.Plan([]tabledata.Change{tc.ch})
 		if got := fieldsOf(err); strings.Join(got, ",") != strings.Join(tc.fields, ",") {
@@ -121,12 +121,12 @@ func TestPlanRefusesWhatCannotBeWritten(t *testing.T) {
 		}
 	}
 	// Trailing spaces beyond char(n) and varchar(n) are dropped, not refused.
-	if _, err := items.Plan([]tabledata.Change{{Kind: tabledata.ChangeUpdate, Old: map[string]*string{"id": str("1"), "code": nil}, New: map[string]tabledata.Value{"code": tabledata.Text("abcde   ")}}}); err != nil {
+	if _, err := items.Plan([]tabledata.Change{{Kind: tabledata.ChangeUpdate, Old: tabledata.FromCells(map[string]*string{"id": str("1"), "code": nil}), New: map[string]tabledata.Value{"code": tabledata.Text("abcde   ")}}}); err != nil {
 		t.Errorf("trailing spaces: %v", err)
 	}
 	_, err := items.Plan([]tabledata.Change{
-		{Kind: tabledata.ChangeUpdate, Old: map[string]*string{"id": str("1"), "name": nil}, New: map[string]tabledata.Value{"name": tabledata.Text("x")}},
-		{Kind: tabledata.ChangeDelete, Old: map[string]*string{"id": str("1")}},
+		{Kind: tabledata.ChangeUpdate, Old: tabledata.FromCells(map[string]*string{"id": str("1"), "name": nil}), New: map[string]tabledata.Value{"name": tabledata.Text("x")}},
+		{Kind: tabledata.ChangeDelete, Old: tabledata.FromCells(map[string]*string{"id": str("1")})},
 	})
 	if got := fieldsOf(err); strings.Join(got, ",") != "changes.1" {
 		t.Errorf("two changes of one row: %v (%v)", got, err)

@@ -176,7 +176,7 @@ func (t *Tables) Count(ctx context.Context, handle string, f Filter) (int64, err
 }
 
 // Cell returns one whole cell of an open table (see Relation.Cell).
-func (t *Tables) Cell(ctx context.Context, handle string, key map[string]*string, column string) (*string, bool, error) {
+func (t *Tables) Cell(ctx context.Context, handle string, key map[string]Value, column string) (*string, bool, error) {
 	var (
 		v     *string
 		found bool

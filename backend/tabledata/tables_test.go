@@ -83,7 +83,7 @@ func TestTables(t *testing.T) {
 	if n, err := tables.Count(ctx, tb.Handle, tabledata.Filter{}); n != 1 || err != nil {
 		t.Errorf("count %d, %v", n, err)
 	}
-	if plan, err := tables.Review(ctx, tb.Handle, []tabledata.Change{{Kind: tabledata.ChangeDelete, Old: map[string]*string{"id": str("77")}}}); err != nil || plan.Script != "BEGIN;\nDELETE FROM app.checked WHERE id = 77;\nCOMMIT;\n" {
+	if plan, err := tables.Review(ctx, tb.Handle, []tabledata.Change{{Kind: tabledata.ChangeDelete, Old: tabledata.FromCells(map[string]*string{"id": str("77")})}}); err != nil || plan.Script != "BEGIN;\nDELETE FROM app.checked WHERE id = 77;\nCOMMIT;\n" {
 		t.Errorf("review: %+v, %v", plan, err)
 	}
 	if _, err := tables.Refresh(ctx, tb.Handle); err != nil {
@@ -99,7 +99,7 @@ func TestTables(t *testing.T) {
 	if err != nil || rtb.Relation.Editable || rtb.Relation.ReadOnlyReason != "the connection is read-only" {
 		t.Fatalf("read-only open: %+v, %v", rtb.Relation, err)
 	}
-	if _, err := tables.Commit(ctx, rtb.Handle, []tabledata.Change{{Kind: tabledata.ChangeDelete, Old: map[string]*string{"id": str("77")}}}); apperr.KindOf(err) != apperr.Validation {
+	if _, err := tables.Commit(ctx, rtb.Handle, []tabledata.Change{{Kind: tabledata.ChangeDelete, Old: tabledata.FromCells(map[string]*string{"id": str("77")})}}); apperr.KindOf(err) != apperr.Validation {
 		t.Errorf("commit on a read-only connection: %v", err)
 	}
 	if n := ids(t, conn(t), "select count(*) from app.checked"); n[0] != "1" {
@@ -120,7 +120,7 @@ func TestTables(t *testing.T) {
 	if err != nil || !rt.Editable || rt.Table == nil || !slices.Equal(rt.Columns, []string{"n", "id"}) {
 		t.Fatalf("result: %+v, %v", rt, err)
 	}
-	res, err = tables.Commit(ctx, rt.Table.Handle, []tabledata.Change{{Kind: tabledata.ChangeUpdate, Old: map[string]*string{"id": str("77"), "n": str("7")}, New: map[string]tabledata.Value{"n": tabledata.Text("8")}}})
+	res, err = tables.Commit(ctx, rt.Table.Handle, []tabledata.Change{{Kind: tabledata.ChangeUpdate, Old: tabledata.FromCells(map[string]*string{"id": str("77"), "n": str("7")}), New: map[string]tabledata.Value{"n": tabledata.Text("8")}}})
 	if err != nil || !res.Committed {
 		t.Errorf("edit through a result: %+v, %v", res, err)
 	}
