@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -163,25 +164,88 @@ func rollback(pg *pgconn.PgConn) {
 	}
 }
 
-// probeValues checks that every value is valid input for its type, with one
-// `SELECT $1::type` per value sent in one round trip (each in its own
-// implicit transaction, so one failure does not hide the next). It returns
-// a Validation error naming each rejected field, nil when all are valid.
-// The server's own input functions decide, so every type — enums, domains,
-// ranges, arrays, extension types — is judged exactly as the statement
-// would judge it, in the session's DateStyle and locale.
+// anyText are the types whose input accepts every text (their length
+// modifiers are checked by lengthError): probing them proves nothing.
+var anyText = map[string]bool{"text": true, "character varying": true, "bpchar": true, "name": true, `"char"`: true}
+
+// probeChunk is how many values one probe statement checks.
+const probeChunk = 500
+
+// probeValues checks that every value is valid input for its type, on the
+// server, so that enums, domains, ranges, arrays and extension types are
+// judged exactly as the statement would judge them, in the session's
+// DateStyle and locale. Values go in chunks, one `SELECT $1::t1, $2::t2, …`
+// per chunk, pipelined in one round trip; only a chunk that fails is probed
+// again value by value (one `SELECT $1::t` each, each in its own implicit
+// transaction, again one round trip) to name every rejected field. It
+// returns a Validation error naming them, nil when all are valid.
 func probeValues(ctx context.Context, pg *pgconn.PgConn, probes []probe) error {
-	if len(probes) == 0 {
+	var need []probe
+	for _, p := range probes {
+		if !anyText[p.typ] {
+			need = append(need, p)
+		}
+	}
+	if len(need) == 0 {
 		return nil
 	}
+	var chunks [][]probe
+	for len(need) > 0 {
+		n := min(len(need), probeChunk)
+		chunks = append(chunks, need[:n])
+		need = need[n:]
+	}
+	failed, err := runProbes(ctx, pg, chunks, func(ch []probe) (string, [][]byte) {
+		var b strings.Builder
+		args := make([][]byte, len(ch))
+		b.WriteString("SELECT ")
+		for i, p := range ch {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, "$%d::%s", i+1, p.typ)
+			args[i] = []byte(p.value)
+		}
+		return b.String(), args
+	})
+	if err != nil || len(failed) == 0 {
+		return err
+	}
+	var single [][]probe
+	for _, i := range failed {
+		for _, p := range chunks[i] {
+			single = append(single, []probe{p})
+		}
+	}
+	bad, err := runProbes(ctx, pg, single, func(ch []probe) (string, [][]byte) {
+		return "SELECT $1::" + ch[0].typ, [][]byte{[]byte(ch[0].value)}
+	})
+	if err != nil {
+		return err
+	}
+	fields := make([]apperr.FieldError, 0, len(bad))
+	for _, i := range bad {
+		fields = append(fields, apperr.FieldError{Field: single[i][0].field, Message: single[i][0].message})
+	}
+	if len(fields) == 0 { // the chunk failed but no value alone does
+		return fmt.Errorf("check the values: the server rejected them together but not one by one")
+	}
+	return apperr.ValidationError(fields...)
+}
+
+// runProbes sends one statement per group, each followed by a sync, and
+// returns the indexes of the groups the server rejected (their message is
+// kept in the group's first probe).
+func runProbes(ctx context.Context, pg *pgconn.PgConn, groups [][]probe, build func([]probe) (string, [][]byte)) ([]int, error) {
 	p := pg.StartPipeline(ctx)
-	for _, pr := range probes {
-		p.SendQueryParams("SELECT $1::"+pr.typ, [][]byte{[]byte(pr.value)}, nil, nil, nil)
+	for _, g := range groups {
+		sql, args := build(g)
+		p.SendQueryParams(sql, args, nil, nil, nil)
 		p.SendPipelineSync()
 	}
-	var fields []apperr.FieldError
+	var failed []int
 	fatal := p.Flush()
-	for _, pr := range probes {
+	for i := range groups {
 		if fatal != nil {
 			break
 		}
@@ -197,13 +261,13 @@ func probeValues(ctx context.Context, pg *pgconn.PgConn, probes []probe) error {
 				fatal = err
 				break
 			}
-			fields = append(fields, apperr.FieldError{Field: pr.field, Message: pe.Message})
+			groups[i][0].message = pe.Message
+			failed = append(failed, i)
 		}
-		if _, err := p.GetResults(); err != nil { // this probe's sync
+		if _, err := p.GetResults(); err != nil { // the group's sync
 			var pe *pgconn.PgError
 			if !errors.As(err, &pe) {
 				fatal = err
-				break
 			}
 		}
 	}
@@ -211,10 +275,7 @@ func probeValues(ctx context.Context, pg *pgconn.PgConn, probes []probe) error {
 		fatal = cerr
 	}
 	if fatal != nil {
-		return fmt.Errorf("check the values: %w", fatal)
+		return nil, fmt.Errorf("check the values: %w", fatal)
 	}
-	if len(fields) > 0 {
-		return apperr.ValidationError(fields...)
-	}
-	return nil
+	return failed, nil
 }

@@ -85,9 +85,10 @@ func (c *Column) operators() []Operator {
 // probe is a value that must be valid input for a type before a statement
 // runs: field names it in the request ("filter.conditions.0.values.1").
 type probe struct {
-	field string
-	value string
-	typ   string // a type name as format_type writes it
+	field   string
+	value   string
+	typ     string // a type name as format_type writes it
+	message string // the server's objection, once probed
 }
 
 // whereResult is what checking a filter found: the values to probe before

@@ -16,6 +16,15 @@ with recursive domains(top, oid, typtype, typbasetype) as (
     from domains d
     join pg_type p on p.oid = d.typbasetype
     where d.typtype = 'd'
+), btree(intype, typname) as materialized (
+    -- the input types of the default btree operator classes
+    select oc.opcintype, it.typname::text
+    from pg_opclass oc
+    join pg_am am on am.oid = oc.opcmethod and am.amname = 'btree'
+    join pg_type it on it.oid = oc.opcintype
+    where oc.opcdefault
+), poly as materialized (
+    select array_agg(typname) as names from btree where typname like 'any%' or typname = 'record'
 )
 select a.attnum::int,
        a.attname,
@@ -41,7 +50,15 @@ select a.attnum::int,
        pg_column_is_updatable(a.attrelid, a.attnum, false),
        has_column_privilege(a.attrelid, a.attnum, 'INSERT'),
        has_column_privilege(a.attrelid, a.attnum, 'UPDATE'),
-       case when el.oid is not null then ordered_el.yes else ordered_bt.yes end,
+       (select exists (select 1 from btree b where b.intype = x.oid)
+            or (x.typtype = 'e' and 'anyenum' = any (poly.names))
+            or (x.typtype = 'r' and 'anyrange' = any (poly.names))
+            or (x.typtype = 'm' and 'anymultirange' = any (poly.names))
+            or (x.typtype = 'c' and 'record' = any (poly.names))
+            or exists (select 1 from pg_cast pc join btree b on b.intype = pc.casttarget
+                       where pc.castsource = x.oid and pc.castmethod = 'b' and pc.castcontext = 'i')
+        from pg_type x, poly
+        where x.oid = coalesce(el.oid, bt.oid)),
        coalesce(col_description(a.attrelid, a.attnum), '')
 from pg_attribute a
 join pg_type t on t.oid = a.atttypid
@@ -49,36 +66,5 @@ join domains dm on dm.top = t.oid and dm.typtype <> 'd'
 join pg_type bt on bt.oid = dm.oid
 left join pg_type el on el.oid = bt.typelem and bt.typcategory = 'A'
 left join pg_attrdef ad on ad.adrelid = a.attrelid and ad.adnum = a.attnum
-cross join lateral (
-    select exists (
-        select 1
-        from pg_opclass oc
-        join pg_am am on am.oid = oc.opcmethod and am.amname = 'btree'
-        join pg_type it on it.oid = oc.opcintype
-        where oc.opcdefault
-          and (oc.opcintype = bt.oid
-               or (bt.typtype = 'e' and it.typname = 'anyenum')
-               or (bt.typtype = 'r' and it.typname = 'anyrange')
-               or (bt.typtype = 'm' and it.typname = 'anymultirange')
-               or (bt.typtype = 'c' and it.typname = 'record')
-               or exists (select 1 from pg_cast pc
-                          where pc.castsource = bt.oid and pc.casttarget = oc.opcintype and pc.castmethod = 'b' and pc.castcontext = 'i'))
-    ) as yes
-) ordered_bt
-left join lateral (
-    select exists (
-        select 1
-        from pg_opclass oc
-        join pg_am am on am.oid = oc.opcmethod and am.amname = 'btree'
-        join pg_type it on it.oid = oc.opcintype
-        where oc.opcdefault
-          and (oc.opcintype = el.oid
-               or (el.typtype = 'e' and it.typname = 'anyenum')
-               or (el.typtype = 'r' and it.typname = 'anyrange')
-               or (el.typtype = 'c' and it.typname = 'record')
-               or exists (select 1 from pg_cast pc
-                          where pc.castsource = el.oid and pc.casttarget = oc.opcintype and pc.castmethod = 'b' and pc.castcontext = 'i'))
-    ) as yes
-) ordered_el on el.oid is not null
 where a.attrelid = $1 and a.attnum > 0 and not a.attisdropped
 order by a.attnum
