@@ -20,6 +20,7 @@ import (
 // goroutine at a time.
 type Conn interface {
 	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
 	PgConn() *pgconn.PgConn
 }
 
@@ -232,8 +233,9 @@ const maxViewDepth = 8
 
 // Describe reads what the data tab needs about a relation from the catalog
 // of the database c is connected to: its columns, the key, and whether it
-// can be edited. It runs three catalog queries (and, for an updatable view,
-// describes the view's query to find the key of its base table). It does
+// can be edited. It sends its three catalog queries in one round trip (and,
+// for a view, describes the view's query to find the key of its base
+// table). It does
 // not change the session's state, so c may be a pooled connection.
 func Describe(ctx context.Context, c Conn, ref Ref, opts DescribeOptions) (*Relation, error) {
 	return describe(ctx, c, ref, opts, 0)
@@ -249,7 +251,15 @@ func describe(ctx context.Context, c Conn, ref Ref, opts DescribeOptions, depth 
 		txReadOnly, inRecovery          bool
 		viewDef                         string
 	)
-	rows, err := c.Query(ctx, queryRelation, ref.OID, ref.Schema, ref.Name)
+	// The three catalog queries go in one round trip; columns and keys
+	// find the relation by the same reference.
+	batch := &pgx.Batch{}
+	batch.Queue(queryRelation, ref.OID, ref.Schema, ref.Name)
+	batch.Queue(queryColumns, ref.OID, ref.Schema, ref.Name)
+	batch.Queue(queryKeys, ref.OID, ref.Schema, ref.Name)
+	br := c.SendBatch(ctx, batch)
+	defer br.Close()
+	rows, err := br.Query()
 	if err != nil {
 		return nil, fmt.Errorf("describe %s: %w", refName(ref), err)
 	}
@@ -269,12 +279,19 @@ func describe(ctx context.Context, c Conn, ref Ref, opts DescribeOptions, depth 
 		return nil, apperr.Wrap(apperr.Validation, fmt.Sprintf("%s does not exist or is not a table or view", refName(ref)), ErrNotFound).
 			WithHint("Refresh the schema: it may have been dropped or renamed.")
 	}
-	r.Kind = relkinds[relkind]
-	r.RowEstimate = int64(tuples)
-	if err := r.readColumns(ctx, c); err != nil {
+	if err := r.readColumns(br); err != nil {
 		return nil, err
 	}
-	key, source, err := r.findKey(ctx, c, viewDef, opts, depth)
+	keys, err := r.readKeys(br)
+	if err != nil {
+		return nil, err
+	}
+	if err := br.Close(); err != nil {
+		return nil, fmt.Errorf("describe %s: %w", r.Qualified(), err)
+	}
+	r.Kind = relkinds[relkind]
+	r.RowEstimate = int64(tuples)
+	key, source, err := r.findKey(ctx, c, keys, viewDef, opts, depth)
 	if err != nil {
 		return nil, err
 	}
@@ -346,8 +363,8 @@ func refName(ref Ref) string {
 	return ident.Qualified(ref.Schema, ref.Name)
 }
 
-func (r *Relation) readColumns(ctx context.Context, c Conn) error {
-	rows, err := c.Query(ctx, queryColumns, r.OID)
+func (r *Relation) readColumns(br pgx.BatchResults) error {
+	rows, err := br.Query()
 	if err != nil {
 		return fmt.Errorf("describe the columns of %s: %w", r.Qualified(), err)
 	}
@@ -416,33 +433,39 @@ func category(oid uint32, typcategory, typtype string) Category {
 	return CategoryOther
 }
 
-// findKey picks the key: the primary key, else the first unique index over
-// NOT NULL columns; for a view, such a key of its base relation, when the
-// view shows all of its columns unchanged.
-func (r *Relation) findKey(ctx context.Context, c Conn, viewDef string, opts DescribeOptions, depth int) ([]string, string, error) {
-	if r.Kind == KindView {
-		return r.viewKey(ctx, c, viewDef, opts, depth)
-	}
-	rows, err := c.Query(ctx, queryKeys, r.OID)
+// index is a unique index that may serve as the key.
+type index struct {
+	name    string
+	primary bool
+	cols    []int32
+}
+
+func (r *Relation) readKeys(br pgx.BatchResults) ([]index, error) {
+	rows, err := br.Query()
 	if err != nil {
-		return nil, "", fmt.Errorf("read the keys of %s: %w", r.Qualified(), err)
+		return nil, fmt.Errorf("read the keys of %s: %w", r.Qualified(), err)
 	}
-	type index struct {
-		name    string
-		primary bool
-		cols    []int32
-	}
+	defer rows.Close()
 	var idx []index
 	for rows.Next() {
 		var x index
 		if err := rows.Scan(&x.name, &x.primary, &x.cols); err != nil {
-			rows.Close()
-			return nil, "", fmt.Errorf("read the keys of %s: %w", r.Qualified(), err)
+			return nil, fmt.Errorf("read the keys of %s: %w", r.Qualified(), err)
 		}
 		idx = append(idx, x)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, "", fmt.Errorf("read the keys of %s: %w", r.Qualified(), err)
+		return nil, fmt.Errorf("read the keys of %s: %w", r.Qualified(), err)
+	}
+	return idx, nil
+}
+
+// findKey picks the key: the primary key, else the first unique index over
+// NOT NULL columns; for a view, such a key of its base relation, when the
+// view shows all of its columns unchanged.
+func (r *Relation) findKey(ctx context.Context, c Conn, idx []index, viewDef string, opts DescribeOptions, depth int) ([]string, string, error) {
+	if r.Kind == KindView {
+		return r.viewKey(ctx, c, viewDef, opts, depth)
 	}
 next:
 	for _, x := range idx {

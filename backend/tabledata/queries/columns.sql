@@ -1,4 +1,5 @@
--- The columns of relation $1 in attnum order, with what the data tab needs
+-- The columns of the relation (by OID $1 when not 0, else schema $2 and
+-- name $3, as in relation.sql) in attnum order, with what the data tab needs
 -- to show, sort, filter and edit them. Domains are resolved to their base
 -- type (through domains over domains); arrays to their element type.
 -- "sortable" means the type has a default btree operator class (directly,
@@ -6,11 +7,16 @@
 -- polymorphic classes of enums, ranges, arrays and composites), so it can
 -- be ordered and compared with = ; other types (json, xml, point, …) are
 -- compared by their text.
-with recursive domains(top, oid, typtype, typbasetype) as (
+with recursive rel(oid) as (
+    select c.oid
+    from pg_class c
+    join pg_namespace n on n.oid = c.relnamespace
+    where case when $1::oid <> 0 then c.oid = $1::oid else n.nspname = $2 and c.relname = $3 end
+), domains(top, oid, typtype, typbasetype) as (
     select t.oid, t.oid, t.typtype, t.typbasetype
     from pg_attribute a
     join pg_type t on t.oid = a.atttypid
-    where a.attrelid = $1 and a.attnum > 0 and not a.attisdropped
+    where a.attrelid = (select oid from rel) and a.attnum > 0 and not a.attisdropped
   union
     select d.top, p.oid, p.typtype, p.typbasetype
     from domains d
@@ -66,5 +72,5 @@ join domains dm on dm.top = t.oid and dm.typtype <> 'd'
 join pg_type bt on bt.oid = dm.oid
 left join pg_type el on el.oid = bt.typelem and bt.typcategory = 'A'
 left join pg_attrdef ad on ad.adrelid = a.attrelid and ad.adnum = a.attnum
-where a.attrelid = $1 and a.attnum > 0 and not a.attisdropped
+where a.attrelid = (select oid from rel) and a.attnum > 0 and not a.attisdropped
 order by a.attnum

@@ -1,4 +1,5 @@
--- The unique indexes of relation $1 that can identify a row: the primary key
+-- The unique indexes of the relation (by OID $1 when not 0, else schema $2
+-- and name $3, as in relation.sql) that can identify a row: the primary key
 -- first, then unique indexes that are immediate (not deferrable), not
 -- partial and over plain columns, fewest columns first. The caller checks
 -- that every column is NOT NULL. Columns are attnums in index order,
@@ -10,7 +11,10 @@ select ic.relname,
         where k.ord <= i.indnkeyatts)
 from pg_index i
 join pg_class ic on ic.oid = i.indexrelid
-where i.indrelid = $1
+where i.indrelid = (select c.oid
+                    from pg_class c
+                    join pg_namespace n on n.oid = c.relnamespace
+                    where case when $1::oid <> 0 then c.oid = $1::oid else n.nspname = $2 and c.relname = $3 end)
   and i.indisunique
   and i.indimmediate
   and i.indisvalid
