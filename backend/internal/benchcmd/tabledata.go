@@ -46,6 +46,10 @@ func benchTableData(ctx context.Context, t target, cfg config, rep *report) erro
 		return err
 	}
 	defer tk.close()
+	// A data tab opens from the schema tree: the catalog has loaded.
+	if err := waitSchema(tk); err != nil {
+		return err
+	}
 	tables := tk.st.Tables()
 	ref := tabledata.Ref{Schema: "public", Name: "tdata"}
 	n := int64(cfg.tdataRows)
@@ -324,6 +328,21 @@ func benchCommit(ctx context.Context, tk *tusk, h string, cfg config, rep *repor
 	rep.add(sec, fmt.Sprintf("%s: the same %d statements, one per round trip, in one transaction", network, len(ids)),
 		fmtDur(bs)+" (median "+fmtDur(percentile(single, 50))+")", fmt.Sprintf("%.1f× Tusk", bs.Seconds()/bt.Seconds()), "", "")
 	return nil
+}
+
+// waitSchema waits for the connection's catalog load that connecting
+// starts in the background.
+func waitSchema(tk *tusk) error {
+	deadline := time.Now().Add(time.Minute)
+	for {
+		if _, ok := tk.st.SchemaCache(tk.connID); ok {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("the catalog did not load within a minute")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }
 
 // addLatency reports p50 / p99 of ds, checked against target (0: none).
