@@ -183,6 +183,11 @@ func TestPagesWithoutKey(t *testing.T) {
 		if fmt.Sprint(len(fwd)) != want[0] || len(bwd) != len(fwd) {
 			t.Errorf("%s: forward %d, backward %d rows, want %s", n, len(fwd), len(bwd), want[0])
 		}
+		// The middle by fraction: OFFSET into the total, exact.
+		p, err := r.Page(testCtx(t), c, tabledata.PageRequest{Limit: 5, Total: int64(len(fwd)), TotalExact: true, Seek: tabledata.Seek{To: tabledata.SeekFraction, Fraction: 0.5}})
+		if err != nil || len(p.Rows) != 5 || !p.Exact || p.Position != int64(len(fwd))/2 || p.Position+5 > int64(len(fwd)) || !slices.Equal(firstCol(p.Rows), fwd[p.Position:p.Position+5]) {
+			t.Errorf("%s at 0.5: %v at %d (exact %v), %v", n, firstCol(p.Rows), p.Position, p.Exact, err)
+		}
 		sortedF, sortedB := slices.Clone(fwd), slices.Clone(bwd)
 		slices.Sort(sortedF)
 		slices.Sort(sortedB)
@@ -207,7 +212,7 @@ func TestPageFraction(t *testing.T) {
 		{[]tabledata.SortKey{{Column: "name"}}, "name, id"},
 	} {
 		want := ids(t, c, "select id from app.pages order by "+tc.order)
-		for _, f := range []float64{0.1, 0.5, 0.9} {
+		for _, f := range []float64{0.05, 0.1, 0.5, 0.9, 0.95} {
 			p, err := r.Page(testCtx(t), c, tabledata.PageRequest{Sort: tc.sort, Limit: 20, Seek: tabledata.Seek{To: tabledata.SeekFraction, Fraction: f}})
 			if err != nil {
 				t.Fatalf("%s at %.1f: %v", tc.order, f, err)
@@ -237,6 +242,31 @@ func TestPageFraction(t *testing.T) {
 			if err != nil || !slices.Equal(firstCol(prev.Rows), want[at-5:at]) {
 				t.Errorf("%s at %.1f: the page before %v, %v", tc.order, f, firstCol(prev.Rows), err)
 			}
+		}
+	}
+}
+
+// TestPageFractionAmongNulls: a fraction that falls among a sort column's
+// NULLs (last ascending, first descending) lands among them.
+func TestPageFractionAmongNulls(t *testing.T) {
+	c := conn(t)
+	r := describe(t, c, "app", "pages")
+	for _, tc := range []struct {
+		desc bool
+		f    float64
+	}{{false, 0.97}, {true, 0.03}} {
+		p, err := r.Page(testCtx(t), c, tabledata.PageRequest{Sort: []tabledata.SortKey{{Column: "name", Desc: tc.desc}}, Limit: 5,
+			Seek: tabledata.Seek{To: tabledata.SeekFraction, Fraction: tc.f}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, row := range p.Rows {
+			if row[2] != nil {
+				t.Errorf("desc %v at %.2f: name %q, want NULLs", tc.desc, tc.f, *row[2])
+			}
+		}
+		if want := int64(tc.f * pagesRows); p.Position < want-20 || p.Position > want+20 {
+			t.Errorf("desc %v at %.2f: position %d", tc.desc, tc.f, p.Position)
 		}
 	}
 }

@@ -53,6 +53,10 @@ func (p *pager) runOffset(ctx context.Context) (Page, error) {
 	if err != nil {
 		return Page{}, err
 	}
+	if seek.To == SeekFraction && len(rows) < limit && offset > 0 { // the estimate was too high
+		p.req.Seek = Seek{To: SeekLast}
+		return p.runOffset(ctx)
+	}
 	return p.page(rows, offset, true, offset == 0, len(rows) < limit && seek.To != SeekBefore), nil
 }
 
@@ -129,11 +133,14 @@ func (p *pager) runFraction(ctx context.Context) (Page, error) {
 		p.req.Seek = Seek{To: SeekLast}
 		return p.run(ctx)
 	}
-	if a.value == nil {
+	if a.value == nil { // OFFSET: slow far in, but its position is exact
 		p.req.Seek = Seek{To: SeekOffset, Offset: int64(math.Floor(f * float64(total)))}
 		page, err := p.runOffset(ctx)
-		page.Exact = false // an offset into an estimated total
-		return page, err
+		if err != nil || len(page.Rows) == p.limit {
+			return page, err
+		}
+		p.req.Seek = Seek{To: SeekLast} // the estimate was too high
+		return p.run(ctx)
 	}
 	rows, err := p.query(ctx, p.order, func(s *stmt) {
 		s.w(lead.expr, map[bool]string{false: " >= ", true: " <= "}[lead.desc])
