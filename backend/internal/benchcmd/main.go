@@ -53,9 +53,9 @@ func main() {
 	flag.IntVar(&cfg.viewRuns, "view-runs", 3, "runs of each result sort and filter (best and median reported)")
 	flag.Int64Var(&cfg.smallBudget, "small-budget", 32<<20, "small memory budget for the spilling run (bytes)")
 	flag.IntVar(&cfg.tdataRows, "tdata-rows", 10_000_000, "rows of the data tab's table (0 skips section 8)")
-	flag.IntVar(&cfg.tdataRuns, "tdata-runs", 30, "runs of each data tab page measurement")
+	flag.IntVar(&cfg.tdataRuns, "tdata-runs", 100, "runs of each data tab page measurement")
 	flag.IntVar(&cfg.commitRows, "commit-rows", 1000, "edited rows per data tab commit")
-	flag.IntVar(&cfg.commitRuns, "commit-runs", 5, "runs of each commit measurement")
+	flag.IntVar(&cfg.commitRuns, "commit-runs", 10, "runs of each commit measurement")
 	flag.StringVar(&cfg.out, "out", "docs/benchmarks.md", "markdown report to write (\"\" = none)")
 	child := flag.String("child", "", "internal: run as a measuring subprocess (floor|tusk)")
 	var ct target
