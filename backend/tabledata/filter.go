@@ -291,7 +291,7 @@ func (r *Relation) condition(c Condition, s *stmt, path string, res *whereResult
 				s.w(", ")
 			}
 			s.ps(v, false)
-			check(i, col.elementCast)
+			check(i, col.ElementType)
 		}
 		s.w("]::", col.castType)
 	}

@@ -138,16 +138,13 @@ type Column struct {
 	InKey   bool   `json:"inKey"`
 	Comment string `json:"comment"`
 
-	castType    string // format_type(type, NULL): the type for casts, without modifier
-	baseOID     uint32
-	baseType    string // typtype of the base type: b, c, e, r, m, p
-	elementCast string // format_type(element, NULL)
-	elementCat  string // pg_type.typcategory of the element
-	typmod      int32
-	updatable   bool // pg_column_is_updatable
-	mayInsert   bool // column privilege
-	mayUpdate   bool // column privilege
-	typcategory string
+	castType  string // format_type(type, NULL): the type for casts, without modifier
+	baseOID   uint32
+	baseType  string // typtype of the base type: b, c, e, r, m
+	typmod    int32
+	updatable bool // pg_column_is_updatable
+	mayInsert bool // column privilege
+	mayUpdate bool // column privilege
 }
 
 // Relation is what the data tab knows about a table, view, materialized
@@ -235,8 +232,8 @@ const maxViewDepth = 8
 // of the database c is connected to: its columns, the key, and whether it
 // can be edited. It sends its three catalog queries in one round trip (and,
 // for a view, describes the view's query to find the key of its base
-// table). It does
-// not change the session's state, so c may be a pooled connection.
+// table). It does not change the session's state, so c may be a pooled
+// connection.
 func Describe(ctx context.Context, c Conn, ref Ref, opts DescribeOptions) (*Relation, error) {
 	return describe(ctx, c, ref, opts, 0)
 }
@@ -373,21 +370,17 @@ func (r *Relation) readColumns(br pgx.BatchResults) error {
 		var (
 			col                Column
 			baseCat, domain    string
-			elemOID            uint32
-			elemType, elemCat  string
 			notNull            bool
 			identity, baseKind string
 		)
 		if err := rows.Scan(&col.Number, &col.Name, &col.Type, &col.castType, &col.TypeOID, &col.typmod,
-			&col.baseOID, &col.BaseType, &baseCat, &baseKind, &domain, &elemOID, &elemType, &elemCat,
+			&col.baseOID, &col.BaseType, &baseCat, &baseKind, &domain, &col.ElementType,
 			&col.EnumLabels, &notNull, &col.Default, &col.Generated, &identity, &col.updatable,
 			&col.mayInsert, &col.mayUpdate, &col.Sortable, &col.Comment); err != nil {
 			return fmt.Errorf("describe the columns of %s: %w", r.Qualified(), err)
 		}
 		col.Domain = domain
 		col.baseType = baseKind
-		col.typcategory = baseCat
-		col.ElementType, col.elementCast, col.elementCat = elemType, elemType, elemCat
 		col.Nullable = !notNull
 		col.Identity = map[string]string{"a": "always", "d": "by default"}[identity]
 		col.Category = category(col.baseOID, baseCat, baseKind)

@@ -43,9 +43,7 @@ select a.attnum::int,
        bt.typcategory::text,
        bt.typtype::text,
        case when t.typtype = 'd' then format_type(t.oid, null) else '' end,
-       coalesce(el.oid, 0),
        coalesce(format_type(el.oid, null), ''),
-       coalesce(el.typcategory::text, ''),
        coalesce((select array_agg(e.enumlabel::text order by e.enumsortorder)
                  from pg_enum e
                  where e.enumtypid = case when bt.typtype = 'e' then bt.oid else el.oid end), '{}'),
