@@ -166,12 +166,19 @@ func machineInfo(pgVersion string) []string {
 	if out, err := os.ReadFile("/proc/sys/kernel/osrelease"); err == nil {
 		kernel = strings.TrimSpace(string(out))
 	}
+	load := "?"
+	if out, err := os.ReadFile("/proc/loadavg"); err == nil {
+		if f := strings.Fields(string(out)); len(f) >= 3 {
+			load = strings.Join(f[:3], " ") + " (1, 5, 15 min; other work on the machine skews the figures)"
+		}
+	}
 	return []string{
 		"date: " + time.Now().UTC().Format("2006-01-02 15:04 MST"),
 		"nproc: " + nproc,
 		"CPU: " + cpu,
 		"RAM: " + mem,
 		"kernel: Linux " + kernel,
+		"load average at the start: " + load,
 		"PostgreSQL: " + pgVersion,
 		"Go: " + runtime.Version(),
 	}
