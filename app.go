@@ -41,6 +41,7 @@ type App struct {
 	desk *desktop
 
 	exports sync.Map // export ID → context.CancelFunc of a running export
+	counts  sync.Map // count ID → context.CancelFunc of a running table count
 
 	mu      sync.Mutex // guards the fields below
 	ctx     context.Context
