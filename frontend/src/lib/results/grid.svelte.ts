@@ -30,11 +30,15 @@ export type Row = Cell[];
  *   the PostgreSQL text form or null for SQL NULL; `truncated[].row` indexes
  *   `page.rows`. It may reject; the grid shows the error and retries on
  *   `refresh()`.
+ * - `generation`, when the source has one, changes when its rows change
+ *   order or membership (a sort or filter): the grid drops the rows it holds
+ *   and its selection, and goes back to the top; column widths stay.
  */
 export interface RowSource {
   readonly total: number;
   readonly done: boolean;
   readonly columns: Column[];
+  readonly generation?: number;
   page(offset: number, limit: number): Promise<resultset.Page>;
 }
 
