@@ -9,6 +9,7 @@ import {
   indentPx,
   ms,
   percent,
+  ratio,
   reveal,
   rowRange,
   scrollTopToShow,
@@ -110,5 +111,14 @@ describe('plan tree', () => {
     expect(percent(0.0004)).toBe('<0.1%');
     expect(factor(12.4)).toBe('×12');
     expect(factor(1.46)).toBe('×1.5');
+  });
+
+  it('formats a comparison ratio so a large drop still reads', () => {
+    expect(ratio(3.24)).toBe('×3.2');
+    expect(ratio(150.4)).toBe('×150');
+    expect(ratio(0.456)).toBe('×0.46');
+    expect(ratio(0.147 / 28.3)).toBe('÷193');
+    expect(ratio(0)).toBe('–');
+    expect(ratio(Number.NaN)).toBe('–');
   });
 });

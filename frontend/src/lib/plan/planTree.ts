@@ -181,6 +181,18 @@ export function factor(v: number): string {
   return v >= 10 ? `×${whole.format(Math.round(v))}` : `×${v.toFixed(1)}`;
 }
 
+/**
+ * ratio formats B ÷ A of a comparison: ×3.2 or ×150 when B grew, ×0.45
+ * when it shrank a little, ÷193 when it shrank to under a tenth (×0.0
+ * would say nothing).
+ */
+export function ratio(v: number): string {
+  if (!(v > 0)) return '–';
+  if (v >= 1) return factor(v);
+  if (v >= 0.1) return `×${v.toFixed(2)}`;
+  return `÷${whole.format(Math.round(1 / v))}`;
+}
+
 /** kb formats kilobytes: 512 kB, 12.5 MB, 1.2 GB. */
 export function kb(v: number): string {
   if (v >= 1024 * 1024) return `${(v / 1024 / 1024).toFixed(1)} GB`;
