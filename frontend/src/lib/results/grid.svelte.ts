@@ -349,11 +349,11 @@ export function displayValue(v: string, max = 1000): string {
   return s.replace(/\r\n|\r|\n/g, '↵').replace(/\t/g, '    ');
 }
 
-/** Initial width of each column from its header text and the given rows. */
-export function initialWidths(columns: Column[], rows: readonly Row[]): number[] {
+/** Initial width of each column from its header text (plus headerExtra characters: a sort control) and the given rows. */
+export function initialWidths(columns: Column[], rows: readonly Row[], headerExtra = 0): number[] {
   return columns.map((c, col) => {
     // Header: name, a gap, the type name (smaller).
-    let chars = c.name.length + (c.typeName.length * 0.85 + 1);
+    let chars = c.name.length + (c.typeName.length * 0.85 + 1) + headerExtra;
     for (const r of rows) {
       const v = r[col];
       const len = v === null || v === undefined ? 4 : Math.min(v.length, 80);
@@ -367,9 +367,11 @@ export class ColumnWidths {
   widths = $state<number[]>([]);
   /** True once widths were computed from content (not only from the header). */
   fromContent = false;
+  /** Characters each header needs beyond its name and type (a sort control). */
+  headerExtra = 0;
 
   init(columns: Column[], rows: readonly Row[] = []): void {
-    this.widths = initialWidths(columns, rows);
+    this.widths = initialWidths(columns, rows, this.headerExtra);
     this.fromContent = rows.length > 0;
   }
 
