@@ -193,7 +193,10 @@ test('safe mode asks before a DELETE without WHERE: Esc runs nothing, Run anyway
   await typeSQL(page, 'create table victims as select g from generate_series(1, 10) g;');
   await runAndWait(page);
 
+  // Typing marks the dangerous statement before anything runs.
   await typeSQL(page, 'select 1;\ndelete from victims;');
+  await page.locator('[data-testid="danger-mark"]', { hasText: 'delete from victims' }).first().waitFor();
+  assert.match(await page.locator('[data-testid="danger-mark"]').first().getAttribute('title'), /DELETE without WHERE/);
   await page.keyboard.press('Control+Shift+Enter');
   await page.getByTestId('danger-confirm').waitFor();
   assert.equal(await page.getByTestId('danger-item').count(), 1);
@@ -203,6 +206,7 @@ test('safe mode asks before a DELETE without WHERE: Esc runs nothing, Run anyway
   await page.keyboard.press('Escape');
   await page.getByTestId('danger-confirm').waitFor({ state: 'detached' });
   assert.deepEqual(await probe(page, 'select count(*) from victims'), ['10']);
+  await page.locator('[data-testid="danger-mark"]').first().waitFor(); // still marked
 
   await page.keyboard.press('Control+Shift+Enter');
   const ended = await page.evaluate(() => window.__queriesEnded);

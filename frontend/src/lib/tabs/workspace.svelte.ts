@@ -347,9 +347,8 @@ export class Workspace {
       }
       if (guard.action === 'confirm') {
         tab.dangerMarks = marks(guard);
-        const ok = (await this.questions?.dangerous(tab, guard)) ?? false;
-        tab.dangerMarks = [];
-        if (!ok) return;
+        // Declined: nothing runs and the marks stay, the statements being still there.
+        if (!((await this.questions?.dangerous(tab, guard)) ?? false)) return;
         confirmDangerous = true;
       }
     } catch (e) {
@@ -363,6 +362,24 @@ export class Workspace {
       await api.execute({ ...request, queryId, confirmDangerous });
     } catch (e) {
       if (tab.queryId === queryId) tab.failed(e instanceof AppError ? e.info : ({ kind: 'internal', title: 'Not run', message: String(e) } as ErrorInfo));
+    }
+  }
+
+  /**
+   * markDangers marks the statements of the tab's text that safe mode would
+   * ask about or block (the backend's lexer reads them; nothing runs), so
+   * they show while the user types. No marks when the connection is closed
+   * or its safe mode is off; a reply for text edited since is dropped.
+   */
+  async markDangers(tab: EditorTab): Promise<void> {
+    const connectionId = tab.connectionId;
+    if (!connectionId || tab.running || (this.connector && !this.connector.isOpen(connectionId))) return;
+    const sql = tab.sql;
+    try {
+      const guard = await api.checkSafety({ sessionId: tab.id, connectionId, sql, offset: 0 });
+      if (tab.sql === sql && !tab.running) tab.dangerMarks = marks(guard);
+    } catch {
+      // The connection closed meanwhile: the run will say so, and check again.
     }
   }
 
