@@ -468,7 +468,8 @@ export class Workspace {
   async endTransaction(tab: EditorTab, commit: boolean): Promise<boolean> {
     try {
       tab.transaction = commit ? await api.commit(tab.id) : await api.rollback(tab.id);
-      tab.addBanner({ source: 'session', severity: 'info', info: { kind: 'cancelled', title: commit ? 'Committed' : 'Rolled back', message: commit ? 'The transaction was committed.' : 'The transaction was rolled back.' } as ErrorInfo });
+      // Like a run's outcome: the next run replaces it (it would contradict a transaction opened since).
+      tab.addBanner({ source: 'run', severity: 'info', info: { kind: 'cancelled', title: commit ? 'Committed' : 'Rolled back', message: commit ? 'The transaction was committed.' : 'The transaction was rolled back.' } as ErrorInfo });
       return true;
     } catch (e) {
       if (e instanceof AppError) {
