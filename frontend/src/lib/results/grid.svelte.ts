@@ -22,9 +22,11 @@ export type Row = Cell[];
  *   `$state` fields of a class (as LiveRowSource does) and the grid follows a
  *   streaming result (the row count grows, the scroll position stays put).
  *   A plain object works too; then call the grid's `refresh()` after a change.
- * - `columns` never changes for a given source. A new result is a new source
- *   object: the grid drops its cache, selection and widths when `source`
- *   changes identity.
+ * - A new result is a new source object: the grid drops its cache, selection
+ *   and widths when `source` changes identity. `columns` may be replaced by
+ *   the same columns with more type information (the backend names some
+ *   types only after the statement's rows; make it `$state.raw` to follow);
+ *   widths and selection stay.
  * - `page(offset, limit)` resolves to at most `limit` rows starting at
  *   `offset` (fewer at the current end while the result streams). Cells are
  *   the PostgreSQL text form or null for SQL NULL; `truncated[].row` indexes
@@ -38,11 +40,12 @@ export interface RowSource {
   page(offset: number, limit: number): Promise<resultset.Page>;
 }
 
-/** A RowSource with reactive total/done; `page()` also adopts the totals a page reports. */
+/** A RowSource with reactive total/done/columns; `page()` also adopts the totals a page reports. */
 export class LiveRowSource implements RowSource {
   total = $state(0);
   done = $state(false);
-  readonly columns: Column[];
+  /** Replaced (same names and count) when the type names arrive after the first page. */
+  columns = $state.raw<Column[]>([]);
   readonly #fetch: (offset: number, limit: number) => Promise<resultset.Page>;
 
   constructor(columns: Column[], fetch: (offset: number, limit: number) => Promise<resultset.Page>, total = 0, done = false) {
@@ -156,6 +159,89 @@ export function rowWindow(topRow: number, m: Metrics, overscan = OVERSCAN): RowW
 /** Position of row i relative to the top of the row area (never its true offset). */
 export function rowY(i: number, topRow: number, rowHeight: number): number {
   return (i - topRow) * rowHeight;
+}
+
+// ---------------------------------------------------------------------------
+// Column windowing
+//
+// Columns are laid out at their true x (a result has at most 1,664 columns,
+// far below the paint limit), so horizontal scrolling stays native. Only the
+// columns under the viewport, plus a few either side, are rendered; a
+// leading pad holds the place of those to the left.
+
+export const COL_OVERSCAN = 2;
+/** Hard cap on rendered columns, whatever the viewport claims. */
+export const MAX_RENDERED_COLS = 150;
+
+/** offsets[c] is the left edge of column c from the first column's; offsets[n] is the total width. */
+export function columnOffsets(widths: readonly number[]): number[] {
+  const out = new Array<number>(widths.length + 1);
+  let x = 0;
+  out[0] = 0;
+  for (let c = 0; c < widths.length; c++) {
+    x += widths[c] ?? 0;
+    out[c + 1] = x;
+  }
+  return out;
+}
+
+/** The column under x (clamped to the first and last column); -1 without columns. */
+export function columnAt(x: number, offsets: readonly number[]): number {
+  const n = offsets.length - 1;
+  if (n <= 0) return -1;
+  let lo = 0;
+  let hi = n - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (offsets[mid]! <= x) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+export interface ColumnWindow {
+  /** First rendered column (inclusive, overscan included). */
+  start: number;
+  /** End of the rendered columns (exclusive). */
+  end: number;
+  /** First / last columns at least partly visible. */
+  firstVisible: number;
+  lastVisible: number;
+}
+
+/**
+ * The columns to render when the data area (the viewport minus the row
+ * gutter, `width` px) shows x ∈ [scrollLeft, scrollLeft + width).
+ */
+export function columnWindow(
+  scrollLeft: number,
+  width: number,
+  offsets: readonly number[],
+  overscan = COL_OVERSCAN,
+): ColumnWindow {
+  const n = offsets.length - 1;
+  if (n <= 0) return { start: 0, end: 0, firstVisible: 0, lastVisible: -1 };
+  const left = Math.max(0, scrollLeft);
+  const firstVisible = columnAt(left, offsets);
+  const right = left + Math.max(0, width);
+  let lastVisible = columnAt(right, offsets);
+  if (lastVisible > firstVisible && offsets[lastVisible]! >= right) lastVisible--;
+  const start = Math.max(0, firstVisible - overscan);
+  const end = Math.min(n, lastVisible + 1 + overscan, start + MAX_RENDERED_COLS);
+  return { start, end, firstVisible, lastVisible };
+}
+
+/** The scrollLeft that shows column c whole (its left edge when wider than the view), moving as little as possible. */
+export function scrollLeftToShow(c: number, current: number, width: number, offsets: readonly number[]): number {
+  const n = offsets.length - 1;
+  if (n <= 0) return 0;
+  const col = clamp(c, 0, n - 1);
+  const l = offsets[col]!;
+  const r = offsets[col + 1]!;
+  let x = current;
+  if (l < x) x = l;
+  else if (r > x + width) x = Math.min(l, r - width);
+  return clamp(x, 0, Math.max(0, offsets[n]! - width));
 }
 
 // ---------------------------------------------------------------------------
@@ -336,6 +422,8 @@ export class PageCache {
 
 export const MIN_COL_WIDTH = 48;
 export const MAX_INITIAL_COL_WIDTH = 360;
+/** Widest a column may be dragged. */
+export const MAX_COL_WIDTH = 4000;
 const CHAR_WIDTH = 7.8; // ≈ 13px monospace
 const CELL_PADDING = 18;
 
@@ -348,8 +436,8 @@ export function displayValue(v: string, max = 1000): string {
 /** Initial width of each column from its header text and the given rows. */
 export function initialWidths(columns: Column[], rows: readonly Row[]): number[] {
   return columns.map((c, col) => {
-    // Header: name, a gap, the type name (smaller).
-    let chars = c.name.length + (c.typeName.length * 0.85 + 1);
+    // Header: the type icon, the name, a gap, the type name (smaller).
+    let chars = 2.5 + c.name.length + ((c.typeName?.length ?? 0) * 0.85 + 1);
     for (const r of rows) {
       const v = r[col];
       const len = v === null || v === undefined ? 4 : Math.min(v.length, 80);
@@ -360,7 +448,9 @@ export function initialWidths(columns: Column[], rows: readonly Row[]): number[]
 }
 
 export class ColumnWidths {
-  widths = $state<number[]>([]);
+  widths = $state.raw<number[]>([]);
+  /** Prefix sums of the widths (see columnOffsets). */
+  offsets = $derived(columnOffsets(this.widths));
   /** True once widths were computed from content (not only from the header). */
   fromContent = false;
 
@@ -371,13 +461,13 @@ export class ColumnWidths {
 
   resize(col: number, width: number): void {
     if (col < 0 || col >= this.widths.length) return;
-    this.widths[col] = Math.max(MIN_COL_WIDTH, Math.round(width));
+    const next = [...this.widths];
+    next[col] = clamp(Math.round(width), MIN_COL_WIDTH, MAX_COL_WIDTH);
+    this.widths = next;
   }
 
   get total(): number {
-    let t = 0;
-    for (const w of this.widths) t += w;
-    return t;
+    return this.offsets[this.offsets.length - 1] ?? 0;
   }
 }
 
@@ -434,3 +524,87 @@ export class Selection {
     return r !== null && row >= r.r0 && row <= r.r1 && col >= r.c0 && col <= r.c1;
   }
 }
+
+// ---------------------------------------------------------------------------
+// Keyboard navigation
+
+export interface NavBounds {
+  rows: number;
+  cols: number;
+  /** Rows a PageUp/PageDown moves. */
+  page: number;
+}
+
+/**
+ * Where a navigation key moves the active cell from `at`, or null when the
+ * key does not navigate. `mod` is Ctrl (Cmd on macOS): Ctrl+Home/End go to
+ * the first/last cell of the result, Ctrl+arrows to the edge in that
+ * direction. Shift is the caller's business (it extends the selection).
+ */
+export function navigate(key: string, mod: boolean, at: CellPos, b: NavBounds): CellPos | null {
+  if (b.rows <= 0 || b.cols <= 0) return null;
+  const lastRow = b.rows - 1;
+  const lastCol = b.cols - 1;
+  const to = (row: number, col: number): CellPos => ({ row: clamp(row, 0, lastRow), col: clamp(col, 0, lastCol) });
+  switch (key) {
+    case 'ArrowUp':
+      return to(mod ? 0 : at.row - 1, at.col);
+    case 'ArrowDown':
+      return to(mod ? lastRow : at.row + 1, at.col);
+    case 'ArrowLeft':
+      return to(at.row, mod ? 0 : at.col - 1);
+    case 'ArrowRight':
+      return to(at.row, mod ? lastCol : at.col + 1);
+    case 'PageUp':
+      return to(at.row - Math.max(1, b.page), at.col);
+    case 'PageDown':
+      return to(at.row + Math.max(1, b.page), at.col);
+    case 'Home':
+      return mod ? to(0, 0) : to(at.row, 0);
+    case 'End':
+      return mod ? to(lastRow, lastCol) : to(at.row, lastCol);
+    default:
+      return null;
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Hooks for the grid's owner
+
+/** A sort key as the header shows it; the order of the list is the sort order. */
+export interface SortKey {
+  col: number;
+  dir: 'asc' | 'desc';
+}
+
+/**
+ * The sort after a header click, cycling a column none → asc → desc → none.
+ * `add` (Shift+click) keeps the other keys and appends or cycles this one;
+ * otherwise the column becomes the only key. The grid only shows sorts; its
+ * owner sorts (in the backend or on the server).
+ */
+export function toggleSort(sort: readonly SortKey[], col: number, add: boolean): SortKey[] {
+  const at = sort.findIndex((k) => k.col === col);
+  const next: SortKey | null = at < 0 ? { col, dir: 'asc' } : sort[at]!.dir === 'asc' ? { col, dir: 'desc' } : null;
+  if (!add) return next ? [next] : [];
+  const out = sort.filter((k) => k.col !== col);
+  if (next) {
+    if (at < 0) out.push(next);
+    else out.splice(at, 0, next);
+  }
+  return out;
+}
+
+/**
+ * How the grid marks a cell with a pending change (the owner keeps the
+ * edits). `value`, when present, is shown instead of the stored value;
+ * `title` becomes the cell's tooltip (say, why a value is invalid).
+ */
+export interface CellMark {
+  kind: 'changed' | 'invalid';
+  value?: Cell;
+  title?: string;
+}
+
+/** How the grid marks a whole row: added but not saved, or to be deleted. */
+export type RowMark = 'inserted' | 'deleted';
