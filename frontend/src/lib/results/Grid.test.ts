@@ -167,12 +167,15 @@ function wide(cols = 1600, rows = 1000): RowSource & { page: ReturnType<typeof v
     total: rows,
     done: true,
     columns: Array.from({ length: cols }, (_, c) => ({ name: `col_${c}`, ...kinds[c % 4]! })),
-    page: vi.fn(async (offset: number, limit: number) => {
+    // Answers a window of columns, as the backend does.
+    page: vi.fn(async (offset: number, limit: number, span?: { first: number; count: number }) => {
+      const first = span?.first ?? 0;
+      const last = Math.min(cols, first + (span?.count ?? cols));
       const out: (string | null)[][] = [];
       for (let i = offset; i < Math.min(rows, offset + limit); i++) {
-        out.push(Array.from({ length: cols }, (_, c) => (c === 1 && i === 1 ? null : `${i}:${c}`)));
+        out.push(Array.from({ length: last - first }, (_, k) => (first + k === 1 && i === 1 ? null : `${i}:${first + k}`)));
       }
-      return { offset, rows: out, total: rows, done: true } as unknown as resultset.Page;
+      return { offset, firstColumn: first, rows: out, total: rows, done: true } as unknown as resultset.Page;
     }),
   };
 }
@@ -197,6 +200,8 @@ describe('Grid columns', () => {
     const row0 = grid.querySelectorAll('[data-row="0"] [data-testid="grid-cell"]');
     expect(row0).toHaveLength(first.length);
     expect(grid.querySelectorAll('[data-testid="grid-cell"]').length).toBeLessThan(30 * 40);
+    // Only windows of columns are fetched, never whole 1,600-cell rows.
+    for (const [, , span] of source.page.mock.calls) expect(span).toEqual({ first: expect.any(Number), count: 64 });
 
     // A native horizontal scroll (jsdom does no layout: set scrollLeft by hand).
     Object.defineProperty(grid, 'scrollLeft', { value: 150_000, configurable: true, writable: true });
@@ -209,6 +214,36 @@ describe('Grid columns', () => {
     const pad = grid.querySelector<HTMLElement>('[data-row="0"] .pad')!;
     expect(parseFloat(pad.style.width)).toBeGreaterThan(140_000);
   });
+
+  it('keeps the cell Ctrl+End reached in view while its column takes its width from the rows', async () => {
+    const cols = 130;
+    const source: RowSource = {
+      total: 50,
+      done: true,
+      columns: Array.from({ length: cols }, (_, c) => ({ name: `c${c}`, typeOid: 25, typeName: 'text', typeCategory: 'S' })),
+      page: async (offset, limit, span) => {
+        const first = span?.first ?? 0;
+        const last = Math.min(cols, first + (span?.count ?? cols));
+        const rows = Array.from({ length: Math.min(50 - offset, limit) }, () => Array.from({ length: last - first }, () => 'x'.repeat(40)));
+        return { offset, firstColumn: first, rows, total: 50, done: true } as unknown as resultset.Page;
+      },
+    };
+    render(Grid, { source, viewportHeight: 480, viewportWidth: 1000 });
+    const grid = screen.getByTestId('grid');
+    Object.defineProperty(grid, 'scrollLeft', { value: 0, configurable: true, writable: true });
+    await waitFor(() => expect(at(grid, 0, 0)).toHaveTextContent('xxxx'));
+    await fireEvent.keyDown(grid, { key: 'End', ctrlKey: true });
+    await waitFor(() => expect(at(grid, 49, 129)).toHaveTextContent('xxxx'));
+    const headers = screen.getAllByTestId('grid-header-cell');
+    const last = headers.at(-1)!;
+    expect(last.dataset.col).toBe('129');
+    // Its width now comes from the 40-character values, wider than the guess.
+    expect(parseFloat(last.style.width)).toBeGreaterThan(300);
+    const gutter = parseFloat(grid.querySelector<HTMLElement>('[data-corner]')!.style.width);
+    const pad = parseFloat(grid.querySelector<HTMLElement>('[data-testid="grid-header"] .pad')!.style.width);
+    const right = pad + headers.reduce((x, h) => x + parseFloat(h.style.width), 0);
+    expect(right - grid.scrollLeft).toBeCloseTo(1000 - gutter, 0);
+  }, 15_000);
 
   it('labels headers with the type, its icon and a tooltip, and aligns numbers right', async () => {
     render(Grid, { source: wide(4, 10), viewportHeight: 480 });

@@ -108,8 +108,8 @@ describe('PageCache', () => {
     const cache = new PageCache(src, 500, 20);
     await Promise.all([cache.ensure(0, 50), cache.ensure(10, 60), cache.ensure(499, 501)]);
     expect(src.calls).toEqual([0, 500]);
-    expect(cache.row(42)).toEqual(['42', 'x']);
-    expect(cache.row(43)).toEqual(['43', null]);
+    expect([cache.cell(42, 0), cache.cell(42, 1)]).toEqual(['42', 'x']);
+    expect([cache.cell(43, 0), cache.cell(43, 1)]).toEqual(['43', null]);
     await cache.ensure(0, 100);
     expect(src.calls).toEqual([0, 500]);
   });
@@ -125,7 +125,7 @@ describe('PageCache', () => {
     expect(cache.size).toBe(3);
     expect(cache.has(0)).toBe(true);
     expect(cache.has(1)).toBe(false);
-    expect(cache.row(150)).toBeUndefined();
+    expect(cache.cell(150, 0)).toBeUndefined();
   });
 
   it('fetches a streaming tail again once more rows exist', async () => {
@@ -144,11 +144,32 @@ describe('PageCache', () => {
     };
     const cache = new PageCache(src, 500, 20);
     await cache.ensure(0, 120);
-    expect(cache.row(130)).toBeUndefined();
+    expect(cache.cell(130, 0)).toBeUndefined();
     state.total = 200;
     await cache.ensure(100, 200);
-    expect(cache.row(199)).toEqual(['199']);
+    expect(cache.cell(199, 0)).toBe('199');
     expect(src.page).toHaveBeenCalledTimes(2);
+  });
+
+  it('asks again for a short block only once the source has more rows', async () => {
+    const state = { total: 5000 };
+    const page = vi.fn(async (offset: number) => ({ offset, rows: [['0'], ['1']], total: state.total, done: false }) as unknown as resultset.Page);
+    const src: RowSource = {
+      get total() {
+        return state.total;
+      },
+      done: false,
+      columns: [{ name: 'n', typeOid: 23, typeName: 'integer', typeCategory: 'N' }],
+      page,
+    };
+    const cache = new PageCache(src, 500, 20);
+    // A caller that asks again whenever a block arrives must not spin.
+    for (let k = 0; k < 5; k++) await cache.ensure(0, 500);
+    expect(page).toHaveBeenCalledTimes(1);
+    state.total = 6000;
+    await cache.ensure(0, 500);
+    await cache.ensure(0, 500);
+    expect(page).toHaveBeenCalledTimes(2);
   });
 
   it('records truncated cells and errors', async () => {
@@ -176,6 +197,80 @@ describe('PageCache', () => {
     expect(rows[0]![0]).toBe('50');
     expect(rows[999]![0]).toBe('1049');
     expect(cache.size).toBe(1);
+  });
+});
+
+/** A source of `cols` columns that answers a window of columns as the backend does. */
+function wideSource(total: number, cols: number) {
+  const calls: { offset: number; first: number; count: number }[] = [];
+  const src: RowSource = {
+    total,
+    done: true,
+    columns: Array.from({ length: cols }, (_, c) => ({ name: `c${c}`, typeOid: 23, typeName: 'integer', typeCategory: 'N' })),
+    page(offset, limit, columns) {
+      const first = columns?.first ?? 0;
+      const last = Math.min(cols, first + (columns?.count ?? cols));
+      calls.push({ offset, first, count: last - first });
+      const rows: string[][] = [];
+      for (let i = offset; i < Math.min(total, offset + limit); i++) rows.push(Array.from({ length: last - first }, (_, k) => `${i}:${first + k}`));
+      const truncated = offset === 0 && first <= 700 && 700 < last ? [{ row: 3, col: 700, bytes: 99 }] : [];
+      return Promise.resolve({ offset, firstColumn: first, rows, truncated, total, done: true } as unknown as resultset.Page);
+    },
+  };
+  return { src, calls };
+}
+
+describe('PageCache tiles', () => {
+  it('asks only for the columns in view of a wide result', async () => {
+    const { src, calls } = wideSource(10_000, 1600);
+    const cache = new PageCache(src, 500, 40, 64);
+    await cache.ensure(1000, 1030, 650, 665);
+    expect(calls).toEqual([{ offset: 1000, first: 640, count: 64 }]);
+    expect(cache.cell(1000, 650)).toBe('1000:650');
+    expect(cache.cell(1029, 703)).toBe('1029:703');
+    expect(cache.cell(1000, 600)).toBeUndefined(); // another tile
+    expect(cache.cell(1000, 704)).toBeUndefined();
+    // A window across a tile edge asks for both tiles, once.
+    await Promise.all([cache.ensure(1490, 1510, 650, 660), cache.ensure(1495, 1505, 650, 655)]);
+    expect(calls.slice(1)).toEqual([{ offset: 1500, first: 640, count: 64 }]);
+    await cache.ensure(0, 10, 700, 710);
+    expect(cache.truncatedBytes(3, 700)).toBe(99);
+    expect(cache.truncatedBytes(3, 701)).toBeUndefined();
+  });
+
+  it('reads whole rows from a source that ignores the window', async () => {
+    const src = fakeSource(100, 2);
+    const cache = new PageCache(src, 500, 40, 1); // two chunks of one column
+    await cache.ensure(0, 10, 1, 2);
+    expect(cache.cell(4, 1)).toBe('x');
+    expect(cache.cell(4, 0)).toBeUndefined(); // its tile was not asked for
+  });
+
+  it('tells once per chunk of columns about its first rows', async () => {
+    const { src } = wideSource(2000, 200);
+    const cache = new PageCache(src, 500, 40, 64);
+    const seen = vi.fn();
+    cache.onfirsttile = seen;
+    await cache.ensure(0, 10, 0, 10);
+    await cache.ensure(600, 610, 0, 10);
+    await cache.ensure(600, 610, 195, 200);
+    expect(seen.mock.calls.map(([first, count, rows, firstColumn]) => [first, count, rows.length, firstColumn])).toEqual([
+      [0, 64, 500, 0],
+      [192, 8, 500, 192],
+    ]);
+  });
+
+  it('copies a block of columns across tiles, fetching what is missing', async () => {
+    const { src, calls } = wideSource(5000, 1600);
+    const cache = new PageCache(src, 100, 40, 64);
+    await cache.ensure(0, 100, 60, 70); // tiles (0, 0) and (0, 1)
+    calls.length = 0;
+    const rows = await cache.rows(50, 150, 62, 4);
+    expect(rows).toHaveLength(100);
+    expect(rows[0]).toEqual(['50:62', '50:63', '50:64', '50:65']);
+    expect(rows[99]).toEqual(['149:62', '149:63', '149:64', '149:65']);
+    expect(calls).toEqual([{ offset: 100, first: 62, count: 4 }]); // block 0 came from the tiles
+    expect(cache.size).toBe(2);
   });
 });
 
