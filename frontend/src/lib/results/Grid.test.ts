@@ -268,12 +268,14 @@ describe('Grid columns', () => {
     expect(screen.getByTestId('grid-count')).toHaveTextContent('1,000,000 rows');
   });
 
-  it('keeps widths and selection when the same source names its types later', async () => {
-    const fetch = vi.fn(async (offset: number) => ({ offset, rows: [['a', '1']], total: 1, done: true }) as unknown as resultset.Page);
+  it('widens headers when the same source names its types later, keeping selection and resized widths', async () => {
+    const fetch = vi.fn(async (offset: number) => ({ offset, rows: [['a', 'b', '1']], total: 1, done: true }) as unknown as resultset.Page);
+    const unnamed = { typeOid: 16389, typeName: '', typeCategory: '' };
     const src = new LiveRowSource(
       [
-        { name: 'm', typeOid: 16389, typeName: '', typeCategory: '' },
-        { name: 'n', typeOid: 23, typeName: 'integer', typeCategory: 'N' },
+        { name: 'm', ...unnamed },
+        { name: 'n', ...unnamed },
+        { name: 'i', typeOid: 23, typeName: 'integer', typeCategory: 'N' },
       ],
       fetch,
       1,
@@ -281,15 +283,24 @@ describe('Grid columns', () => {
     );
     render(Grid, { source: src, viewportHeight: 480 });
     const grid = screen.getByTestId('grid');
+    const header = (c: number) => screen.getAllByTestId('grid-header-cell')[c]!;
     await waitFor(() => expect(at(grid, 0, 0)).toHaveTextContent('a'));
-    expect(screen.getAllByTestId('grid-header-cell')[0]).toHaveAttribute('title', 'm (type 16389)');
-    await fireEvent.mouseDown(at(grid, 0, 1)!, { button: 0 });
-    const width = screen.getAllByTestId('grid-header-cell')[0]!.style.width;
-    src.columns = [{ ...src.columns[0]!, typeName: 'mood', typeCategory: 'E' }, src.columns[1]!];
-    await waitFor(() => expect(screen.getAllByTestId('grid-header-cell')[0]).toHaveTextContent('m mood'));
-    expect(screen.getAllByTestId('grid-header-cell')[0]!.dataset.family).toBe('enum');
-    expect(screen.getAllByTestId('grid-header-cell')[0]!.style.width).toBe(width);
-    expect(at(grid, 0, 1)).toHaveClass('active');
+    expect(header(0)).toHaveAttribute('title', 'm (type 16389)');
+    await fireEvent.mouseDown(at(grid, 0, 2)!, { button: 0 });
+    // The user narrows column 0 to its minimum.
+    await fireEvent.mouseDown(header(0).querySelector('[data-resize]')!, { button: 0, clientX: 100 });
+    await fireEvent.mouseMove(window, { clientX: 0 });
+    await fireEvent.mouseUp(window);
+    expect(header(0).style.width).toBe('48px');
+    const before = parseFloat(header(1).style.width);
+
+    const mood = { typeOid: 16389, typeName: 'a_rather_long_enum_name', typeCategory: 'E' };
+    src.columns = [{ ...src.columns[0]!, ...mood }, { ...src.columns[1]!, ...mood }, src.columns[2]!];
+    await waitFor(() => expect(header(1)).toHaveTextContent('n a_rather_long_enum_name'));
+    expect(header(1).dataset.family).toBe('enum');
+    expect(parseFloat(header(1).style.width)).toBeGreaterThan(before);
+    expect(header(0).style.width).toBe('48px');
+    expect(at(grid, 0, 2)).toHaveClass('active');
     expect(fetch).toHaveBeenCalledTimes(1);
   });
 });
@@ -481,6 +492,6 @@ describe('Grid hooks', () => {
     await waitFor(() => expect(ontiming).toHaveBeenCalledWith('grid_scroll_v_p50', expect.any(Number)), { timeout: 5000 });
     const names = ontiming.mock.calls.map(([n]) => n);
     expect(names).toEqual(['grid_scroll_v_p50', 'grid_scroll_v_p95', 'grid_scroll_v_dropped_pct', 'grid_scroll_v_frames']);
-    expect(ontiming.mock.calls[3]![1]).toBeGreaterThanOrEqual(10);
+    expect(ontiming.mock.calls[3]![1]).toBeGreaterThanOrEqual(5);
   }, 20_000);
 });

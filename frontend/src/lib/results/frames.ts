@@ -77,7 +77,7 @@ export class ScrollMeter {
   constructor(report: (axis: ScrollAxis, stats: FrameStats) => void, opts: ScrollMeterOptions = {}) {
     this.#report = report;
     this.#idleMs = opts.idleMs ?? 300;
-    this.#minFrames = opts.minFrames ?? 10;
+    this.#minFrames = opts.minFrames ?? 5;
     this.#raf = opts.raf ?? ((cb) => requestAnimationFrame(cb));
     this.#cancel = opts.cancelRaf ?? ((id) => cancelAnimationFrame(id));
     this.#now = opts.now ?? (() => performance.now());

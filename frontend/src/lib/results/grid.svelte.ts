@@ -505,14 +505,33 @@ export const MIN_COL_WIDTH = 48;
 export const MAX_INITIAL_COL_WIDTH = 360;
 /** Widest a column may be dragged. */
 export const MAX_COL_WIDTH = 4000;
-const CHAR_WIDTH = 7.8; // ≈ 13px monospace
-const CELL_PADDING = 18;
 
 /** Display form of a cell: newlines shown as ↵, tabs as spaces, capped for layout. */
 export function displayValue(v: string, max = 1000): string {
   const s = v.length > max ? v.slice(0, max) : v;
   return s.replace(/\r\n|\r|\n/g, '↵').replace(/\t/g, '    ');
 }
+
+/**
+ * How wide text is in the grid's fonts, px. The grid measures with a canvas
+ * in the real fonts; ESTIMATE is for when it cannot (tests).
+ */
+export interface TextMeasure {
+  /** The header's name (bold) and type name (small), without padding or icon. */
+  header(name: string, typeName: string): number;
+  /** One character of the cells' monospace font. */
+  char: number;
+}
+
+export const ESTIMATE: TextMeasure = {
+  header: (name, typeName) => (name.length + typeName.length * 0.85) * 7.8,
+  char: 7.8,
+};
+
+/** Padding, icon, gaps and the resize handle around a header's text, px. */
+const HEADER_EXTRA = 12 + 13 + 2 * 5 + 8;
+/** Padding and borders around a cell's text, px. */
+const CELL_EXTRA = 12 + 4;
 
 /** Typical width of a value of each type family, in characters (until rows show). */
 const TYPICAL_CHARS: Partial<Record<TypeFamily, number>> = {
@@ -529,37 +548,37 @@ const TYPICAL_CHARS: Partial<Record<TypeFamily, number>> = {
   network: 15,
 };
 
-function headerChars(c: Column): number {
-  // The type icon, the name, a gap, the type name (smaller).
-  return 2.5 + c.name.length + ((c.typeName?.length ?? 0) * 0.85 + 1);
-}
-
-function toWidth(chars: number): number {
-  return clamp(Math.ceil(chars * CHAR_WIDTH + CELL_PADDING), MIN_COL_WIDTH, MAX_INITIAL_COL_WIDTH);
-}
-
-/** Initial width of each column from its header text and the given rows (else its type). */
-export function initialWidths(columns: Column[], rows: readonly Row[]): number[] {
-  return columns.map((c, col) => {
-    let chars = headerChars(c);
-    if (rows.length === 0) chars = Math.max(chars, TYPICAL_CHARS[typeFamily(c)] ?? 12);
-    for (const r of rows) chars = Math.max(chars, valueChars(r[col]));
-    return toWidth(chars);
-  });
-}
-
 function valueChars(v: Cell | undefined): number {
   return v === null || v === undefined ? 4 : Math.min(v.length, 80);
+}
+
+/** Width of column c's header, px. */
+export function headerWidth(c: Column, m: TextMeasure = ESTIMATE): number {
+  return Math.ceil(m.header(c.name, c.typeName ?? '') + HEADER_EXTRA);
+}
+
+function fitWidth(c: Column, chars: number, m: TextMeasure): number {
+  return clamp(Math.max(headerWidth(c, m), Math.ceil(chars * m.char + CELL_EXTRA)), MIN_COL_WIDTH, MAX_INITIAL_COL_WIDTH);
+}
+
+/** Initial width of each column from its header and the given rows (else its type). */
+export function initialWidths(columns: Column[], rows: readonly Row[], m: TextMeasure = ESTIMATE): number[] {
+  return columns.map((c, col) => {
+    let chars = rows.length === 0 ? (TYPICAL_CHARS[typeFamily(c)] ?? 12) : 0;
+    for (const r of rows) chars = Math.max(chars, valueChars(r[col]));
+    return fitWidth(c, chars, m);
+  });
 }
 
 export class ColumnWidths {
   widths = $state.raw<number[]>([]);
   /** Prefix sums of the widths (see columnOffsets). */
   offsets = $derived(columnOffsets(this.widths));
+  measure: TextMeasure = ESTIMATE;
   #resized = new Set<number>();
 
   init(columns: Column[], rows: readonly Row[] = []): void {
-    this.widths = initialWidths(columns, rows);
+    this.widths = initialWidths(columns, rows, this.measure);
     this.#resized.clear();
   }
 
@@ -572,11 +591,23 @@ export class ColumnWidths {
     const next = [...this.widths];
     for (let c = first; c < first + count && c < columns.length; c++) {
       if (this.#resized.has(c)) continue;
-      let chars = headerChars(columns[c]!);
+      let chars = 0;
       for (let i = 0; i < rows.length && i < 100; i++) chars = Math.max(chars, valueChars(rows[i]![c - firstColumn]));
-      next[c] = toWidth(chars);
+      next[c] = fitWidth(columns[c]!, chars, this.measure);
     }
     this.widths = next;
+  }
+
+  /** Widens columns whose header no longer fits (a type name arrived), except those the user resized. */
+  fitHeaders(columns: Column[]): void {
+    let next: number[] | null = null;
+    columns.forEach((c, col) => {
+      const want = Math.min(MAX_INITIAL_COL_WIDTH, headerWidth(c, this.measure));
+      if (this.#resized.has(col) || (this.widths[col] ?? 0) >= want) return;
+      next ??= [...this.widths];
+      next[col] = want;
+    });
+    if (next) this.widths = next;
   }
 
   resize(col: number, width: number): void {
