@@ -20,4 +20,14 @@
 // does, and StatementAt finds the statement under the editor's cursor.
 // Offsets are bytes; ByteOffsetOfCharPosition maps PostgreSQL's 1-based
 // character positions in error reports to them.
+//
+// # Result columns
+//
+// Columns carry their type's name as format_type prints it and its
+// pg_type.typcategory, so the grid can label and align them. Built-in types
+// are named from a table; any other OID (enums, composites, extension types
+// such as citext, arrays of them) is looked up in one round trip on the
+// session's own connection once the statement's rows are read, then cached
+// for the connection profile. Until then the column's TypeName is empty: a
+// statement's first query:progress may lack names its query:done has.
 package query

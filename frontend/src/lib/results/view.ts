@@ -1,14 +1,10 @@
 // How the user sorts and filters a stored result: the state the grid's
-// headers and the filter bar edit, and the spec the backend's result view
-// (SetResultView) applies. Pure functions, so the rules of a header click
-// are unit-tested; the sorting and filtering itself runs in the backend.
+// headers (toggleSort in grid.svelte.ts) and the filter row edit, and the
+// spec the backend's result view (SetResultView) applies. The sorting and
+// filtering itself runs in the backend.
 import type { resultset } from '../../../wailsjs/go/models';
 import type { ErrorInfo } from '../api';
-
-export interface SortKey {
-  column: number;
-  desc: boolean;
-}
+import type { SortKey } from './grid.svelte';
 
 export type FilterOp = 'contains' | 'notContains' | 'equals' | 'notEquals' | 'lt' | 'le' | 'gt' | 'ge' | 'isNull' | 'notNull';
 
@@ -45,30 +41,6 @@ export function needsValue(op: FilterOp): boolean {
   return filterOps.find((f) => f.op === op)?.needsValue ?? true;
 }
 
-/**
- * toggleSort is the sort after a click on column's sort control. A plain
- * click sorts by that column alone, cycling ascending → descending → the
- * server's order; with add (Shift) the column joins the others as the least
- * significant key, or cycles in place when it is one already.
- */
-export function toggleSort(sort: readonly SortKey[], column: number, add: boolean): SortKey[] {
-  const at = sort.findIndex((k) => k.column === column);
-  const key = sort[at];
-  if (!add) {
-    if (sort.length === 1 && key) return key.desc ? [] : [{ column, desc: true }];
-    return [{ column, desc: false }];
-  }
-  if (!key) return [...sort, { column, desc: false }];
-  if (!key.desc) return sort.map((k, i) => (i === at ? { column, desc: true } : k));
-  return sort.filter((_, i) => i !== at);
-}
-
-/** sortOf says how column is sorted: its direction and its place among several keys (1-based); null when it is not. */
-export function sortOf(sort: readonly SortKey[], column: number): { desc: boolean; rank: number } | null {
-  const at = sort.findIndex((k) => k.column === column);
-  return at < 0 ? null : { desc: sort[at]!.desc, rank: at + 1 };
-}
-
 /** active filters: those with a value to compare with, or an operator that needs none. */
 export function activeFilters(filters: readonly ColumnFilter[]): ColumnFilter[] {
   return filters.filter((f) => !needsValue(f.op) || f.value !== '');
@@ -86,7 +58,7 @@ export function isPlain(v: ViewState): boolean {
  */
 export function specOf(v: ViewState): resultset.ViewSpec {
   return {
-    sort: v.sort.map((k) => ({ column: k.column, desc: k.desc })),
+    sort: v.sort.map((k) => ({ column: k.col, desc: k.dir === 'desc' })),
     quick: v.quick,
     filters: activeFilters(v.filters).map((f) => ({ column: f.column, op: f.op, value: needsValue(f.op) ? f.value : '' })),
   } as unknown as resultset.ViewSpec;

@@ -30,7 +30,7 @@ describe('QuerySource views', () => {
   it('asks the backend for a sorted, filtered view; the grid then shows its rows from the top', async () => {
     const s = finished();
     setResultView.mockResolvedValueOnce(viewOf(2, [['9'], ['7']]));
-    await s.setView({ sort: [{ column: 0, desc: true }], quick: '7', filters: [{ column: 0, op: 'gt', value: '' }] });
+    await s.setView({ sort: [{ col: 0, dir: 'desc' }], quick: '7', filters: [{ column: 0, op: 'gt', value: '' }] });
     expect(setResultView).toHaveBeenCalledWith({ queryId: 'q', statement: 1, spec: { sort: [{ column: 0, desc: true }], quick: '7', filters: [] }, firstPage: 200 });
     expect(s.total).toBe(2);
     expect(s.rows).toBe(1000);
@@ -56,13 +56,13 @@ describe('QuerySource views', () => {
     const s = finished();
     const slow = deferred<never>();
     setResultView.mockReturnValueOnce(slow.promise).mockResolvedValueOnce(viewOf(3, [['1'], ['2'], ['3']]));
-    const first = s.setView({ sort: [{ column: 0, desc: false }], quick: '', filters: [] });
+    const first = s.setView({ sort: [{ col: 0, dir: 'asc' }], quick: '', filters: [] });
     expect(s.viewing).toBe(true);
-    expect(s.wanted.sort).toEqual([{ column: 0, desc: false }]);
-    await s.setView({ sort: [{ column: 0, desc: true }], quick: '', filters: [] });
+    expect(s.wanted.sort).toEqual([{ col: 0, dir: 'asc' }]);
+    await s.setView({ sort: [{ col: 0, dir: 'desc' }], quick: '', filters: [] });
     slow.resolve(viewOf(1000, [['x']]));
     await first;
-    expect(s.view.sort).toEqual([{ column: 0, desc: true }]);
+    expect(s.view.sort).toEqual([{ col: 0, dir: 'desc' }]);
     expect(s.total).toBe(3);
     expect(s.viewing).toBe(false);
   });
@@ -70,7 +70,7 @@ describe('QuerySource views', () => {
   it('a failed view keeps the rows shown and says why; a cancelled one says nothing', async () => {
     const s = finished();
     setResultView.mockRejectedValueOnce(new AppError({ kind: Kind.Validation, title: 'Not sorted', message: 'the query is still running' } as never));
-    await s.setView({ sort: [{ column: 0, desc: false }], quick: '', filters: [] });
+    await s.setView({ sort: [{ col: 0, dir: 'asc' }], quick: '', filters: [] });
     expect(s.viewError?.message).toBe('the query is still running');
     expect(s.view.sort).toEqual([]);
     expect(s.wanted.sort).toEqual([]);
