@@ -7,6 +7,7 @@
 // Screenshots go to test-results/e2e (querytools-*.png).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resultsDir, startApp, startPostgres } from './harness.mjs';
 
@@ -139,6 +140,17 @@ test('Explain Analyze shows the plan tree with its findings and text; two plans 
   await page.getByTestId('plan-text').filter({ hasText: 'Seq Scan on orders' }).waitFor();
   assert.match(await page.getByTestId('plan-text').textContent(), /Execution Time/);
   await page.getByTestId('plan-mode-tree').click();
+
+  // Export as JSON: the save dialog is native, so the request gets a path as the dialog would give.
+  const path = join(app.dataDir, 'plan.json');
+  await page.evaluate((path) => {
+    const App = window.go.main.App;
+    const real = App.ExportPlan;
+    App.ExportPlan = (req) => real({ ...req, path });
+  }, path);
+  await page.getByTestId('plan-export-json').click();
+  await page.locator('[data-pane="results"] [data-testid="notice"]', { hasText: path }).waitFor();
+  assert.equal(JSON.parse(readFileSync(path, 'utf8'))[0].Plan['Node Type'], 'Sort');
 
   // After an index, the same query's plan; Compare Plans… picks the two newest.
   await typeSQL(page, 'create index orders_customer on orders (customer_id);');
