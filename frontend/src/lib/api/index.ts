@@ -82,6 +82,7 @@ export const api = {
 
   /** Build identity, Go/Wails/web view versions, data and log paths, and a plain-text report of them. */
   about: (): Promise<AboutInfo> => call(() => App.About()),
+  openLogFolder: (): Promise<void> => call(() => App.OpenLogFolder()),
 
   /** Reads a persisted UI value; resolves to null when the key was never set. */
   async getUIState<T>(key: string): Promise<T | null> {
