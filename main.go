@@ -29,7 +29,7 @@ import (
 var assets embed.FS
 
 func main() {
-	started := time.Now()
+	started := launchTime(time.Now())
 	if generatingBindings {
 		// The binary runs only so Wails can read the bound API: touch no data
 		// directory and no log file.
