@@ -1,6 +1,7 @@
 import { mount } from 'svelte';
 import './app.css';
 import App from './App.svelte';
+import { api } from './lib/api';
 import { startup } from './lib/startup.svelte';
 
 const target = document.getElementById('app');
@@ -9,3 +10,8 @@ if (!target) throw new Error('missing #app element');
 export default mount(App, { target });
 void startup.mark('first_paint');
 
+// Only a `make bench-ui` run loads the bench driver (a chunk of its own).
+api
+  .benchScenario()
+  .then((scenario) => (scenario ? import('./lib/bench/driver').then((d) => d.run(scenario)) : undefined))
+  .catch((err: unknown) => console.error('bench:', err));
