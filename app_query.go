@@ -125,6 +125,7 @@ func (a *App) ReleaseResults(queryID string) error {
 		return err
 	}
 	st.Queries().Release(queryID)
+	a.memory.Released()
 	return nil
 }
 
@@ -136,6 +137,7 @@ func (a *App) CloseSession(sessionID string) error {
 		return err
 	}
 	st.Queries().CloseSession(sessionID)
+	a.memory.Released()
 	return nil
 }
 
