@@ -34,7 +34,7 @@ func main() {
 		// The binary runs only so Wails can read the bound API: touch no data
 		// directory and no log file.
 		logs := logging.New(logging.Config{Level: logrus.WarnLevel})
-		run(NewApp(logs, nil, started), logs.Logger())
+		run(NewApp(logs, nil, started), logs.Logger(), "light")
 		return
 	}
 
@@ -71,19 +71,23 @@ func main() {
 	app.dataDirErr = stErr
 	app.wantedDataDir = dataDir
 	app.desk.launch(os.Args[1:])
-	run(app, log)
+	theme := initialTheme(st)
+	paintWindows(backgrounds[theme])
+	run(app, log, theme)
 }
 
-// run opens the window and blocks until it closes.
-func run(app *App, log *logrus.Logger) {
+// run opens the window in theme ("light" or "dark") and blocks until it
+// closes.
+func run(app *App, log *logrus.Logger, theme string) {
+	bg := backgrounds[theme]
 	opts := &options.App{
 		Title:            "Tusk",
 		Width:            1280,
 		Height:           800,
 		MinWidth:         720,
 		MinHeight:        480,
-		BackgroundColour: &options.RGBA{R: 251, G: 251, B: 252, A: 255},
-		AssetServer:      &assetserver.Options{Assets: assets},
+		BackgroundColour: &bg,
+		AssetServer:      &assetserver.Options{Assets: assets, Middleware: themedIndex(theme)},
 		OnStartup:        app.startup,
 		OnShutdown:       app.shutdown,
 		ErrorFormatter:   apperr.Format,
