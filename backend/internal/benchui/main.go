@@ -50,6 +50,7 @@ type config struct {
 	// scenario waits as long).
 	sample, afterClose time.Duration
 	smoke              bool
+	trace              string
 }
 
 func main() {
@@ -64,6 +65,7 @@ func main() {
 	flag.IntVar(&cfg.firstRowsRuns, "first-rows-runs", 7, "runs of the 200-row query per scenario")
 	flag.IntVar(&cfg.frames, "frames", 300, "frames per scroll gesture")
 	cfg.sample, cfg.afterClose = 3*time.Second, 10*time.Second
+	flag.StringVar(&cfg.trace, "trace", "", "write each scenario's memory per process every 250 ms, with the app's log events, to this file (for finding where memory goes)")
 	flag.BoolVar(&cfg.smoke, "smoke", false, "a quick check that every figure is measured (small tables, one launch, no file written); fails on a missing figure, never on a target")
 	flag.Parse()
 	if cfg.smoke {
@@ -231,9 +233,13 @@ func measureScenario(cfg config, bin, template, work, scenario string) (scenario
 		return scenarioFigures{}, err
 	}
 	defer app.stop()
+	if cfg.trace != "" {
+		stop := traceMemory(app, cfg.trace)
+		defer stop()
+	}
 	var f scenarioFigures
 	next := 0
-	long := 3 * time.Minute
+	long := 5 * time.Minute
 	if _, next, err = app.waitMark("idle", next, long); err != nil {
 		return f, err
 	}

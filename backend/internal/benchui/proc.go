@@ -134,3 +134,47 @@ func loadAvg() string {
 	}
 	return strings.Join(f[:3], " ")
 }
+
+// mappingsPSS sums /proc/<pid>/smaps PSS by what is mapped (a library's
+// base name, [heap], [anon], memfd:…) and returns the n largest, as
+// "name MB" strings.
+func mappingsPSS(pid, n int) []string {
+	f, err := os.Open(fmt.Sprintf("/proc/%d/smaps", pid))
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	sum := map[string]int64{}
+	name := ""
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := sc.Text()
+		if rest, ok := strings.CutPrefix(line, "Pss:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+			sum[name] += kb
+			continue
+		}
+		// A mapping's header: "start-end perms offset dev inode [path]".
+		fields := strings.Fields(line)
+		if len(fields) >= 5 && strings.Contains(fields[0], "-") && !strings.HasSuffix(fields[0], ":") {
+			name = "[anon]"
+			if len(fields) >= 6 {
+				name = filepath.Base(strings.Join(fields[5:], " "))
+			}
+		}
+	}
+	type kv struct {
+		name string
+		kb   int64
+	}
+	var all []kv
+	for k, v := range sum {
+		all = append(all, kv{k, v})
+	}
+	slices.SortFunc(all, func(a, b kv) int { return int(b.kb - a.kb) })
+	var out []string
+	for _, e := range all[:min(n, len(all))] {
+		out = append(out, fmt.Sprintf("%s %.1f", e.name, float64(e.kb)/1024))
+	}
+	return out
+}

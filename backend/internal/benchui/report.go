@@ -100,7 +100,7 @@ func buildReport(cfg config, starts []startFigures, runs []scenarioFigures) *rep
 		fmt.Sprintf("≤ %d ms", targetInteractiveMs), ptr(median(inter) <= targetInteractiveMs))
 	if len(window) == len(starts) && len(ui) == len(starts) {
 		r.add(g1, "screen: launch → window shown", fmt.Sprintf("%.0f ms%s", median(window), spread(window)), "", nil)
-		r.add(g1, "screen: launch → UI drawn", fmt.Sprintf("%.0f ms%s", median(ui), spread(ui)), "", nil)
+		r.add(g1, "screen: launch → first frame with content (outline or UI)", fmt.Sprintf("%.0f ms%s", median(ui), spread(ui)), "", nil)
 		r.add(g1, "screen: colour of the window before its UI", colours(blank), "app background only ("+colours(appBackgrounds)+")", ptr(blankOK))
 	} else {
 		r.missing(g1, "screen: launch → window shown / UI drawn", "")
@@ -166,6 +166,9 @@ func buildReport(cfg config, starts []startFigures, runs []scenarioFigures) *rep
 		r.add(g3, fmt.Sprintf("%d-column query", cfg.wideCols), fmt.Sprintf("%.1f ms%s", median(all["wide"]), spread(all["wide"])), "", nil)
 	} else {
 		r.missing(g3, "200-row page (app: run → first row painted)", fmt.Sprintf("≤ %d ms", targetFirstRowsMs))
+	}
+	if v := all["big_run_to_done"]; len(v) > 0 {
+		r.add(g3, fmt.Sprintf("%d-row query: Ctrl+Enter → all rows fetched", cfg.rows), fmt.Sprintf("%.0f ms%s", median(v), spread(v)), "", nil)
 	}
 	if v := all["first_page_to_first_rows"]; len(v) > 0 {
 		r.add(g3, "its UI share: first page arrived → painted", fmt.Sprintf("%.1f ms%s", median(v), spread(v)), "", nil)
