@@ -1,6 +1,7 @@
 package main
 
 import (
+	"math"
 	"os"
 	"reflect"
 	"slices"
@@ -94,5 +95,21 @@ func TestMedian(t *testing.T) {
 		if got := median(c.in); got != c.want {
 			t.Errorf("median(%v) = %v; want %v", c.in, got, c.want)
 		}
+	}
+}
+
+func TestAloneIsThePSSWithoutOtherWebKitProcesses(t *testing.T) {
+	ps := treeMemory(os.Getpid())
+	alone, ok := aloneMB(ps, nil)
+	if !ok {
+		if os.Getuid() != 0 {
+			t.Skip("page frames need root")
+		}
+		t.Fatal("aloneMB: no page frames as root")
+	}
+	// With no process left out of the sharing, it is the kernel's PSS (to
+	// rounding and pages faulted in between the two readings).
+	if pss := totalMB(ps); math.Abs(alone-pss) > 1+pss*0.05 {
+		t.Fatalf("alone %.1f MB, kernel PSS %.1f MB", alone, pss)
 	}
 }

@@ -131,8 +131,8 @@ func run(cfg config) error {
 		if err != nil {
 			return fmt.Errorf("launch %d: %w", i+1, err)
 		}
-		fmt.Printf("launch %d: first paint %.0f ms, interactive %.0f ms; screen: window %s, UI %s, blank frames %s\n",
-			i+1, s.firstPaint, s.interactive, msOf(s.screen.Window), msOf(s.screen.UI), colours(s.screen.Blank))
+		fmt.Printf("launch %d: navigation %.0f ms, script %.0f ms, mounted %.0f ms, first paint %.0f ms, interactive %.0f ms; screen: window %s, content %s, blank frames %s\n",
+			i+1, s.navigation, s.script, s.mounted, s.firstPaint, s.interactive, msOf(s.screen.Window), msOf(s.screen.UI), colours(s.screen.Blank))
 		starts = append(starts, s)
 	}
 
@@ -190,6 +190,9 @@ func stopOnSignal(cleanup func()) {
 type startFigures struct {
 	firstPaint, interactive float64
 	screen                  firstFrames
+	// Phases in ms since launch: the page's navigation start, its module
+	// script's start, the shell mounted (from the boot_* timings).
+	navigation, script, mounted float64
 }
 
 func measureStart(bin, template, work string) (startFigures, error) {
@@ -209,6 +212,15 @@ func measureStart(bin, template, work string) (startFigures, error) {
 	}
 	time.Sleep(300 * time.Millisecond) // the frames right after, on screen
 	s.screen = summarise(scr.close(), app.launched)
+	if t := timings(app.log.snapshot()); err == nil && len(t["boot_first_paint"]) > 0 {
+		s.navigation = s.firstPaint - t["boot_first_paint"][0]
+		if v := t["boot_script_start"]; len(v) > 0 {
+			s.script = s.navigation + v[0]
+		}
+		if v := t["boot_mounted"]; len(v) > 0 {
+			s.mounted = s.navigation + v[0]
+		}
+	}
 	return s, err
 }
 
@@ -219,13 +231,35 @@ type scenarioFigures struct {
 	timings    map[string][]float64
 }
 
-// memSample is the memory of the app's process tree: the median total of a
-// few readings, with the per-process figures of that reading.
+// memSample is one reading of the memory of the app's process tree.
 type memSample struct {
-	procs []procMem
+	procs  []procMem
+	alone  float64 // aloneMB; 0 when page frames cannot be read
+	others int     // other WebKitGTK processes running then
 }
 
-func (m memSample) total() float64 { return totalMB(m.procs) }
+func readMemory(pid int) memSample {
+	ps := treeMemory(pid)
+	tree := make([]int, len(ps))
+	for i, p := range ps {
+		tree[i] = p.PID
+	}
+	others := othersMapping(tree, "libwebkit2gtk")
+	alone, _ := aloneMB(ps, others)
+	return memSample{procs: ps, alone: alone, others: len(others)}
+}
+
+// total is the tree's PSS as if no other WebKitGTK app ran (see aloneMB),
+// else the kernel's PSS.
+func (m memSample) total() float64 {
+	if m.alone > 0 {
+		return m.alone
+	}
+	return m.pss()
+}
+
+// pss is the kernel's PSS of the tree at the time of the reading.
+func (m memSample) pss() float64 { return totalMB(m.procs) }
 
 func measureScenario(cfg config, bin, template, work, scenario string) (scenarioFigures, error) {
 	app, err := launch(bin, template, work, scenario)
@@ -254,7 +288,7 @@ func measureScenario(cfg config, bin, template, work, scenario string) (scenario
 	}
 	for i := 0; i <= int(cfg.afterClose/time.Second); i++ {
 		time.Sleep(time.Until(closedAt.Add(time.Duration(i) * time.Second)))
-		f.closed = append(f.closed, memSample{treeMemory(app.pid())})
+		f.closed = append(f.closed, readMemory(app.pid()))
 	}
 	if _, _, err = app.waitMark("done", next, long); err != nil {
 		return f, err
@@ -268,7 +302,7 @@ func measureScenario(cfg config, bin, template, work, scenario string) (scenario
 func sampleFor(pid int, d time.Duration) memSample {
 	var all []memSample
 	for end := time.Now().Add(d); ; {
-		all = append(all, memSample{treeMemory(pid)})
+		all = append(all, readMemory(pid))
 		if time.Now().After(end) {
 			break
 		}

@@ -11,11 +11,14 @@ import (
 	"strings"
 )
 
-// procMem is one process's memory.
+// procMem is one process's memory. PssKB = anon + file + shmem; only the
+// file-backed part (shared libraries) depends on other processes: it is
+// lower while other processes map the same libraries.
 type procMem struct {
-	PID   int
-	Comm  string
-	PssKB int64
+	PID                     int
+	Comm                    string
+	PssKB                   int64
+	AnonKB, FileKB, ShmemKB int64
 }
 
 // treeMemory returns the PSS of root and every process descending from it
@@ -24,12 +27,13 @@ type procMem struct {
 func treeMemory(root int) []procMem {
 	var out []procMem
 	for _, pid := range descendants(root) {
-		kb, err := pssKB(pid)
+		m, err := rollup(pid)
 		if err != nil {
 			continue
 		}
 		comm, _ := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid))
-		out = append(out, procMem{PID: pid, Comm: strings.TrimSpace(string(comm)), PssKB: kb})
+		m.PID, m.Comm = pid, strings.TrimSpace(string(comm))
+		out = append(out, m)
 	}
 	slices.SortFunc(out, func(a, b procMem) int { return int(b.PssKB - a.PssKB) })
 	return out
@@ -39,6 +43,16 @@ func totalMB(ps []procMem) float64 {
 	var kb int64
 	for _, p := range ps {
 		kb += p.PssKB
+	}
+	return float64(kb) / 1024
+}
+
+// anonMB is the anonymous (private) share of totalMB: unaffected by other
+// processes.
+func anonMB(ps []procMem) float64 {
+	var kb int64
+	for _, p := range ps {
+		kb += p.AnonKB + p.ShmemKB
 	}
 	return float64(kb) / 1024
 }
@@ -80,23 +94,51 @@ func parentOf(pid int) (int, bool) {
 	return ppid, err == nil
 }
 
-// pssKB reads the Pss line of /proc/<pid>/smaps_rollup.
-func pssKB(pid int) (int64, error) {
+// rollup reads the Pss lines of /proc/<pid>/smaps_rollup.
+func rollup(pid int) (procMem, error) {
 	f, err := os.Open(fmt.Sprintf("/proc/%d/smaps_rollup", pid))
 	if err != nil {
-		return 0, err
+		return procMem{}, err
 	}
 	defer f.Close()
+	var m procMem
+	fields := map[string]*int64{"Pss:": &m.PssKB, "Pss_Anon:": &m.AnonKB, "Pss_File:": &m.FileKB, "Pss_Shmem:": &m.ShmemKB}
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
-		if rest, ok := strings.CutPrefix(sc.Text(), "Pss:"); ok {
-			return strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+		k, v, ok := strings.Cut(sc.Text(), " ")
+		if dst := fields[k]; ok && dst != nil {
+			*dst, _ = strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
 		}
 	}
 	if err := sc.Err(); err != nil {
-		return 0, err
+		return procMem{}, err
 	}
-	return 0, fmt.Errorf("/proc/%d/smaps_rollup: no Pss line", pid)
+	if m.PssKB == 0 {
+		return procMem{}, fmt.Errorf("/proc/%d/smaps_rollup: no Pss line", pid)
+	}
+	return m, nil
+}
+
+// othersMapping returns the processes outside tree that map a file whose
+// path contains lib (other WebKitGTK apps, for lib "libwebkit2gtk").
+func othersMapping(tree []int, lib string) []int {
+	ours := map[int]bool{}
+	for _, p := range tree {
+		ours[p] = true
+	}
+	var out []int
+	dirs, _ := filepath.Glob("/proc/[0-9]*")
+	for _, d := range dirs {
+		pid, err := strconv.Atoi(filepath.Base(d))
+		if err != nil || ours[pid] {
+			continue
+		}
+		b, err := os.ReadFile(d + "/maps")
+		if err == nil && bytes.Contains(b, []byte(lib)) {
+			out = append(out, pid)
+		}
+	}
+	return out
 }
 
 // cpuTimes reads the aggregate busy and total jiffies from /proc/stat.

@@ -48,6 +48,7 @@ export class Startup {
       await tick();
       const at = await afterPaint();
       const ms = await api.reportStartup({ name, epochMs: performance.timeOrigin + at });
+      api.reportTiming(`boot_${name}`, at);
       if (name === 'first_paint') this.firstPaintMs = ms;
       else this.interactiveMs = ms;
     } catch (err) {

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 
-vi.mock('./api', () => ({ api: { reportStartup: vi.fn() } }));
+vi.mock('./api', () => ({ api: { reportStartup: vi.fn(), reportTiming: vi.fn() } }));
 
 import { api } from './api';
 import { afterPaint, Startup } from './startup.svelte';
