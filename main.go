@@ -21,6 +21,7 @@ import (
 
 	"github.com/tusk-app/tusk/backend/apperr"
 	"github.com/tusk-app/tusk/backend/logging"
+	"github.com/tusk-app/tusk/backend/memory"
 	"github.com/tusk-app/tusk/backend/state"
 	"github.com/tusk-app/tusk/backend/storage"
 )
@@ -41,6 +42,7 @@ func main() {
 	// Tusk connects with exactly the settings the user saved: a PGSERVICE
 	// naming a service file entry would otherwise be merged in by pgx.
 	os.Unsetenv("PGSERVICE")
+	memory.Configure()
 
 	dataDir, dirErr := storage.DefaultDataDir()
 	if handOff(instanceID(dataDir), os.Args[1:]) {

@@ -2,6 +2,7 @@ package memory_test
 
 import (
 	"runtime"
+	"runtime/debug"
 	"testing"
 	"time"
 
@@ -76,5 +77,21 @@ func TestCloseCancelsAPendingReturn(t *testing.T) {
 	time.Sleep(100 * time.Millisecond)
 	if n := returned(hook); n != 0 {
 		t.Fatalf("%d returns after Close; want none", n)
+	}
+}
+
+func TestConfigureSetsTheGCPercentUnlessGOGCIsSet(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+
+	t.Setenv("GOGC", "")
+	memory.Configure()
+	if got := debug.SetGCPercent(100); got != memory.GCPercent {
+		t.Fatalf("GC percent %d after Configure; want %d", got, memory.GCPercent)
+	}
+
+	t.Setenv("GOGC", "100")
+	memory.Configure()
+	if got := debug.SetGCPercent(100); got != 100 {
+		t.Fatalf("GC percent %d with GOGC=100 set; want it left at 100", got)
 	}
 }
