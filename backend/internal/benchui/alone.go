@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -52,13 +53,10 @@ func aloneMB(ps []procMem, others []int) (mb float64, ok bool) {
 			ours[pfn]++
 		}
 	}
+	counts := kpageCounts(kpc, ours)
 	share := map[uint64]float64{} // page frame → our PSS of one mapping of it, kB
-	var buf [8]byte
 	for pfn, n := range ours {
-		mappings := n
-		if _, err := kpc.ReadAt(buf[:], int64(pfn)*8); err == nil {
-			mappings = max(n, int(binary.LittleEndian.Uint64(buf[:]))-theirs[pfn])
-		}
+		mappings := max(n, counts[pfn]-theirs[pfn])
 		share[pfn] = float64(pageSize/1024) / float64(mappings)
 	}
 	var kb float64
@@ -69,6 +67,34 @@ func aloneMB(ps []procMem, others []int) (mb float64, ok bool) {
 		}
 	}
 	return kb / 1024, true
+}
+
+// kpageCounts reads the mapping counts of frames from /proc/kpagecount (8
+// bytes per frame), in runs of nearby frames: one read per frame would take
+// seconds on a busy machine.
+func kpageCounts(kpc *os.File, frames map[uint64]int) map[uint64]int {
+	sorted := make([]uint64, 0, len(frames))
+	for pfn := range frames {
+		sorted = append(sorted, pfn)
+	}
+	slices.Sort(sorted)
+	out := make(map[uint64]int, len(sorted))
+	const gap = 256 // frames read past to join two runs
+	for i := 0; i < len(sorted); {
+		j := i + 1
+		for j < len(sorted) && sorted[j]-sorted[j-1] <= gap {
+			j++
+		}
+		lo, hi := sorted[i], sorted[j-1]
+		buf := make([]byte, 8*(hi-lo+1))
+		if _, err := kpc.ReadAt(buf, int64(lo)*8); err == nil {
+			for _, pfn := range sorted[i:j] {
+				out[pfn] = int(binary.LittleEndian.Uint64(buf[8*(pfn-lo):]))
+			}
+		}
+		i = j
+	}
+	return out
 }
 
 // fileFrames returns the page frames of pid's resident pages that map

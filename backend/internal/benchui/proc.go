@@ -119,23 +119,33 @@ func rollup(pid int) (procMem, error) {
 	return m, nil
 }
 
-// othersMapping returns the processes outside tree that map a file whose
-// path contains lib (other WebKitGTK apps, for lib "libwebkit2gtk").
-func othersMapping(tree []int, lib string) []int {
+// otherWebKit returns the processes of other WebKitGTK apps: outside tree,
+// WebKit's helper processes (WebKitWebProcess, WebKitNetworkProcess, …) and
+// the app processes that started them.
+func otherWebKit(tree []int) []int {
 	ours := map[int]bool{}
 	for _, p := range tree {
 		ours[p] = true
 	}
+	seen := map[int]bool{}
 	var out []int
+	add := func(pid int) {
+		if pid > 1 && !ours[pid] && !seen[pid] {
+			seen[pid] = true
+			out = append(out, pid)
+		}
+	}
 	dirs, _ := filepath.Glob("/proc/[0-9]*")
 	for _, d := range dirs {
 		pid, err := strconv.Atoi(filepath.Base(d))
 		if err != nil || ours[pid] {
 			continue
 		}
-		b, err := os.ReadFile(d + "/maps")
-		if err == nil && bytes.Contains(b, []byte(lib)) {
-			out = append(out, pid)
+		if comm, err := os.ReadFile(d + "/comm"); err == nil && bytes.HasPrefix(comm, []byte("WebKit")) {
+			add(pid)
+			if ppid, ok := parentOf(pid); ok {
+				add(ppid)
+			}
 		}
 	}
 	return out

@@ -23,12 +23,13 @@ static int cmp_u32(const void *a, const void *b) {
 }
 
 // open_watch connects to the display and asks for damage reports on the
-// whole root window. Returns NULL when the display or DAMAGE is missing.
-static watch *open_watch(const char *name) {
+// whole root window. Returns NULL and sets *why (1: no display, 2: no
+// DAMAGE extension) on failure.
+static watch *open_watch(const char *name, int *why) {
 	Display *dpy = XOpenDisplay(name);
-	if (!dpy) return NULL;
+	if (!dpy) { *why = 1; return NULL; }
 	int ev, err;
-	if (!XDamageQueryExtension(dpy, &ev, &err)) { XCloseDisplay(dpy); return NULL; }
+	if (!XDamageQueryExtension(dpy, &ev, &err)) { XCloseDisplay(dpy); *why = 2; return NULL; }
 	watch *w = calloc(1, sizeof *w);
 	w->dpy = dpy;
 	w->root = DefaultRootWindow(dpy);
@@ -92,7 +93,6 @@ static void close_watch(watch *w) {
 import "C"
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"sync"
@@ -128,9 +128,21 @@ const minGap = 4 * time.Millisecond
 func watchScreen() (*screenWatch, error) {
 	name := C.CString(os.Getenv("DISPLAY"))
 	defer C.free(unsafe.Pointer(name))
-	w := C.open_watch(name)
-	if w == nil {
-		return nil, errors.New("cannot open the X display with the DAMAGE extension (is DISPLAY set, under xvfb-run?)")
+	var w *C.watch
+	var why C.int
+	// The X server may refuse a connection for a moment while the last
+	// launch's clients go away.
+	for try := 0; w == nil && try < 20; try++ {
+		if try > 0 {
+			time.Sleep(100 * time.Millisecond)
+		}
+		w = C.open_watch(name, &why)
+	}
+	switch {
+	case w == nil && why == 2:
+		return nil, fmt.Errorf("the X server on %s has no DAMAGE extension", os.Getenv("DISPLAY"))
+	case w == nil:
+		return nil, fmt.Errorf("cannot connect to the X server on %q (is DISPLAY set, under xvfb-run?)", os.Getenv("DISPLAY"))
 	}
 	s := &screenWatch{stop: make(chan struct{}), done: make(chan struct{})}
 	go func() {

@@ -13,11 +13,9 @@ import (
 // (ms since launch, PSS per process) with the app's log events in between.
 func traceMemory(app *appRun, path string) (stop func()) {
 	type reading struct {
-		at     time.Duration
-		procs  []procMem
-		alone  float64
-		others int
-		maps   []string // where each process's memory is, at the first reading after a mark
+		at    time.Duration
+		procs []procMem
+		maps  []string // where each process's memory is, at the first reading after a mark
 	}
 	var readings []reading
 	done := make(chan struct{})
@@ -28,8 +26,9 @@ func traceMemory(app *appRun, path string) (stop func()) {
 		defer tick.Stop()
 		marks := 0
 		for {
-			m := readMemory(app.pid())
-			r := reading{at: time.Since(app.launched), procs: m.procs, alone: m.alone, others: m.others}
+			// The kernel's figures only: computing aloneMB every 250 ms
+			// would load the machine it measures.
+			r := reading{at: time.Since(app.launched), procs: treeMemory(app.pid())}
 			if n := countMarks(app.log.snapshot()); n > marks {
 				marks = n
 				for _, p := range r.procs {
@@ -58,7 +57,7 @@ func traceMemory(app *appRun, path string) (stop func()) {
 					fmt.Fprintf(&b, "%7d   # %s %s%s\n", l.At.Sub(app.launched).Milliseconds(), l.Msg, l.Fields["timing"]+l.Fields["mark"], " "+l.Fields["ms"])
 				}
 			}
-			fmt.Fprintf(&b, "%7d %6.0f MB (kernel PSS %4.0f, other WebKit processes %d)  %s\n", r.at.Milliseconds(), r.alone, totalMB(r.procs), r.others, perProcess(r.procs))
+			fmt.Fprintf(&b, "%7d %6.0f MB PSS, %4.0f MB anon  %s\n", r.at.Milliseconds(), totalMB(r.procs), anonMB(r.procs), perProcess(r.procs))
 			for _, m := range r.maps {
 				fmt.Fprintf(&b, "          %s\n", m)
 			}
