@@ -8,8 +8,8 @@
 //
 // It relies on the data-testid hooks the e2e tests use: new-tab, editor,
 // editor-tab, connection-item, connect-toggle, pool-status, grid,
-// grid-count, and on the query:done / query:error events. A missing hook
-// fails the run with its name.
+// grid-count, close-dialog / close-discard, and on the query:done /
+// query:error events. A missing hook fails the run with its name.
 import { EditorView } from '@codemirror/view';
 import { api, on } from '../api';
 import { afterPaint, startup } from '../startup.svelte';
@@ -126,10 +126,14 @@ async function newTab(wait: Wait): Promise<void> {
   await frame();
 }
 
+/** Closes the active tab with Ctrl+W, answering "Don't save" when the app asks about its text. */
 async function closeTab(wait: Wait): Promise<void> {
   const before = tabCount();
   key(document.activeElement ?? document.body, 'w', { ctrlKey: true });
-  await wait('the tab closed (Ctrl+W)', () => tabCount() === before - 1);
+  await wait('the tab closed (Ctrl+W)', () => {
+    document.querySelector<HTMLButtonElement>('[data-testid="close-dialog"] [data-testid="close-discard"]')?.click();
+    return tabCount() === before - 1;
+  });
 }
 
 function key(target: EventTarget, k: string, mods: KeyboardEventInit = {}): void {
