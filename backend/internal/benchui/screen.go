@@ -59,14 +59,18 @@ static int wait_damage(watch *w, int timeout_ms) {
 	}
 }
 
-// grab samples every 4th pixel of every 4th line of the screen and reports
-// its most common colour (0xRRGGBB) and that colour's share in 1/10000.
+// grab samples every 4th pixel of every 4th line of the screen below its
+// top 64 lines (the window's menu bar is drawn by GTK at once; the question
+// is what the webview shows) and reports the most common colour (0xRRGGBB)
+// and that colour's share in 1/10000.
 static int grab(watch *w, uint32_t *colour, int *share) {
-	XImage *img = XGetImage(w->dpy, w->root, 0, 0, w->width, w->height, AllPlanes, ZPixmap);
+	const int top = 64;
+	if (w->height <= top) return 0;
+	XImage *img = XGetImage(w->dpy, w->root, 0, top, w->width, w->height - top, AllPlanes, ZPixmap);
 	if (!img) return 0;
-	int n = 0, cap = (w->width / 4 + 1) * (w->height / 4 + 1);
+	int n = 0, cap = (w->width / 4 + 1) * ((w->height - top) / 4 + 1);
 	uint32_t *px = malloc(cap * sizeof *px);
-	for (int y = 0; y < w->height; y += 4)
+	for (int y = 0; y < w->height - top; y += 4)
 		for (int x = 0; x < w->width; x += 4)
 			px[n++] = XGetPixel(img, x, y) & 0xffffff;
 	XDestroyImage(img);
