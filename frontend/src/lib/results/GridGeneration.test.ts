@@ -14,8 +14,8 @@ describe('Grid and a sorted source', () => {
       done: true,
       generation: 0,
       columns: [
-        { name: 'id', typeOid: 23, typeName: 'int4' },
-        { name: 'name', typeOid: 25, typeName: 'text' },
+        { name: 'id', typeOid: 23, typeName: 'integer', typeCategory: 'N' },
+        { name: 'name', typeOid: 25, typeName: 'text', typeCategory: 'S' },
       ],
       page: vi.fn(async (offset: number, limit: number) => ({ offset, firstColumn: 0, rows: rows.slice(offset, offset + limit), total: rows.length, done: true }) as unknown as resultset.Page),
     };
