@@ -87,7 +87,7 @@ func run(app *App, log *logrus.Logger) {
 		OnStartup:        app.startup,
 		OnShutdown:       app.shutdown,
 		ErrorFormatter:   apperr.Format,
-		EnumBind:         []any{apperr.Enum()},
+		EnumBind:         []any{apperr.Enum(), apperr.ReasonEnums()},
 		Bind:             []any{app},
 		Linux:            &linux.Options{ProgramName: "tusk"},
 	}
