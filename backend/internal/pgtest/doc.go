@@ -79,5 +79,6 @@
 // # Missing server binaries
 //
 // Start returns an error wrapping ErrNoServer. Main then fails the package
-// when CI=true and otherwise skips it with a message on stderr.
+// when CI=true. Otherwise it runs the tests without a cluster: those that
+// need one call Need and are skipped with the reason, the others run.
 package pgtest
