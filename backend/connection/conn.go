@@ -38,6 +38,7 @@ func (c *Conn) Release() {
 	if c.released.Swap(true) {
 		return
 	}
+	c.pool.releasing(c.pc.Conn().IsClosed())
 	c.pc.Release()
 	c.pool.released()
 }
