@@ -43,6 +43,25 @@ func (c *Conn) Release() {
 	c.pool.released()
 }
 
+// Discard closes the connection and gives its slot back to the pool,
+// instead of returning it for reuse: for a session whose state (an open
+// transaction, temporary tables, SET values) must not reach whoever
+// acquires next. The server ends the session (rolling back a transaction);
+// nothing waits for its answer, and it does not count as a broken
+// connection. Like Release, calls after the first do nothing.
+func (c *Conn) Discard() {
+	if c.released.Swap(true) {
+		return
+	}
+	pc := c.pc.Conn()
+	ctx, cancel := context.WithTimeout(context.Background(), CloseGrace)
+	_ = pc.PgConn().Close(ctx)
+	cancel()
+	c.pool.releasing(false)
+	c.pc.Release()
+	c.pool.released()
+}
+
 // conn returns the pgx connection, nil after Release.
 func (c *Conn) conn() *pgx.Conn {
 	if c.released.Load() {

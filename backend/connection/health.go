@@ -119,6 +119,11 @@ func (h *health) broke() {
 	}
 }
 
+// Broken counts the connections of the pool that have turned out broken so
+// far. A holder of a connection idle since the count changed should check
+// it before use (a server restart ends every session at once).
+func (p *Pool) Broken() uint64 { return p.health.epoch.Load() }
+
 // Dedicated opens a connection to the pool's server outside the pool, with
 // the same settings, dialer (an SSH tunnel too) and credentials, within the
 // connect timeout and ctx. It serves control statements that must not wait

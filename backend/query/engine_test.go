@@ -546,8 +546,9 @@ func TestCursorRunsTheStatementUnderIt(t *testing.T) {
 	}
 }
 
-// TestCancelWhileWaitingForAConnection: every connection is pinned by a tab,
-// so the next tab's query waits for one; Cancel must end that wait at once.
+// TestCancelWhileWaitingForAConnection: every connection is held by a tab
+// with an open transaction, so the next tab's query waits for one; Cancel
+// must end that wait at once.
 func TestCancelWhileWaitingForAConnection(t *testing.T) {
 	pgtest.Need(t)
 	e := newEnv(t)
@@ -555,7 +556,7 @@ func TestCancelWhileWaitingForAConnection(t *testing.T) {
 	p, _ := e.st.Pool(e.connID)
 	max := p.Status().MaxSize
 	for i := range max {
-		e.run(t, fmt.Sprintf("pin-%d", i), "select 1")
+		e.run(t, fmt.Sprintf("pin-%d", i), "begin")
 	}
 	started, err := e.eng.Execute(query.Request{SessionID: "starved", ConnectionID: e.connID, SQL: "select 1"})
 	if err != nil {
