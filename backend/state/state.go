@@ -44,6 +44,9 @@ type Options struct {
 	// Keychain replaces the OS keychain (tests, platforms without one); nil
 	// uses the OS keychain.
 	Keychain credentials.Keychain
+	// Reconnect is how often a server that stopped answering is tried
+	// again; zero means DefaultReconnectPolicy.
+	Reconnect ReconnectPolicy
 }
 
 // State is the application state. Create it with New; Close it once.
@@ -66,6 +69,11 @@ type State struct {
 	hostKeys *registry[*sshtunnel.HostKeyError]
 	caches   *registry[*schema.Cache]
 	queries  *registry[Query]
+	// watchers are the running reconnect checks, connStates the states of
+	// connections that are not simply connected.
+	watchers   *registry[*watcher]
+	connStates *registry[ConnectionState]
+	reconnect  ReconnectPolicy
 
 	ctx    context.Context // cancelled by Close; parent of background work
 	cancel context.CancelFunc
@@ -126,6 +134,9 @@ func New(ctx context.Context, opts Options) (*State, error) {
 		hostKeys:   newRegistry[*sshtunnel.HostKeyError](),
 		caches:     newRegistry[*schema.Cache](),
 		queries:    newRegistry[Query](),
+		watchers:   newRegistry[*watcher](),
+		connStates: newRegistry[ConnectionState](),
+		reconnect:  opts.Reconnect,
 		ctx:        bg,
 		cancel:     cancel,
 		initTime:   time.Since(start),
@@ -141,10 +152,14 @@ func New(ctx context.Context, opts Options) (*State, error) {
 			return err
 		},
 		SchemaChanged: s.refreshSchemaLater,
+		Trouble:       s.trouble,
 		Log:           log,
 	})
 	s.SetNoticeHandler(s.engine.Notice)
 	s.OnDisconnect(s.engine.Disconnected)
+	if s.reconnect.First <= 0 || s.reconnect.Max <= 0 {
+		s.reconnect = DefaultReconnectPolicy
+	}
 	log.WithFields(logrus.Fields{
 		"data_dir": s.dataDir, "init_ms": float64(s.initTime.Microseconds()) / 1000,
 		"keychain": creds.Status().Available, "keychain_probe_ms": creds.Status().ProbeMs,
@@ -201,19 +216,24 @@ func (s *State) Close() error {
 		s.mu.Lock()
 		s.closed = true
 		s.mu.Unlock()
+		deadline := time.Now().Add(ShutdownTimeout)
 		for _, q := range s.queries.drain() {
 			q.Cancel()
 		}
 		s.cancel()
+		// Pools close side by side: each waits at most
+		// connection.CloseTimeout, whatever the network does.
+		var closing sync.WaitGroup
 		for _, p := range s.pools.drain() {
 			s.disconnecting(p.ID())
-			p.Close()
+			closing.Go(p.Close)
 		}
+		waitTimeout(&closing, time.Until(deadline))
 		for _, t := range s.tunnels.drain() {
 			t.Close()
 		}
 		s.poolEvents.Stop()
-		if !waitTimeout(&s.wg, ShutdownTimeout) {
+		if !waitTimeout(&s.wg, time.Until(deadline)) {
 			s.log.WithField("timeout", ShutdownTimeout).Warn("background work did not stop in time; closing anyway")
 		}
 		s.caches.drain()
@@ -224,8 +244,10 @@ func (s *State) Close() error {
 	return s.closeErr
 }
 
-// ShutdownTimeout bounds how long Close waits for background goroutines.
-const ShutdownTimeout = 5 * time.Second
+// ShutdownTimeout bounds how long Close waits for pools to close and
+// background goroutines to stop, so quitting never hangs on a server or a
+// network that does not answer.
+const ShutdownTimeout = 1800 * time.Millisecond
 
 // waitTimeout waits for wg up to d and reports whether it finished.
 func waitTimeout(wg *sync.WaitGroup, d time.Duration) bool {
