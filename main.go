@@ -60,7 +60,7 @@ func main() {
 	if dirErr != nil {
 		stErr = dirErr
 	} else {
-		st, stErr = state.New(context.Background(), state.Options{DataDir: dataDir, Log: log, Emitter: emitter})
+		st, stErr = state.New(context.Background(), state.Options{DataDir: dataDir, CacheDir: storage.DefaultCacheDir(dataDir), Log: log, Emitter: emitter})
 	}
 	if stErr != nil {
 		log.WithError(stErr).Error("data directory unavailable; asking the user at startup")

@@ -17,6 +17,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"sync"
 	"time"
@@ -28,6 +29,7 @@ import (
 	"github.com/tusk-app/tusk/backend/credentials"
 	"github.com/tusk-app/tusk/backend/event"
 	"github.com/tusk-app/tusk/backend/query"
+	"github.com/tusk-app/tusk/backend/resultset"
 	"github.com/tusk-app/tusk/backend/schema"
 	"github.com/tusk-app/tusk/backend/sshtunnel"
 	"github.com/tusk-app/tusk/backend/storage"
@@ -47,6 +49,13 @@ type Options struct {
 	// Reconnect is how often a server that stopped answering is tried
 	// again; zero means DefaultReconnectPolicy.
 	Reconnect ReconnectPolicy
+	// CacheDir holds files Tusk may lose (the spill files of large results,
+	// under results/); "" means DataDir/cache. Spill files a crashed Tusk
+	// left there are deleted by New.
+	CacheDir string
+	// ResultMemory is the one memory budget of all open results together,
+	// in bytes; 0 means resultset.DefaultMemoryBudget.
+	ResultMemory int64
 }
 
 // State is the application state. Create it with New; Close it once.
@@ -111,6 +120,17 @@ func New(ctx context.Context, opts Options) (*State, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open local store: %w", err)
 	}
+	cacheDir := opts.CacheDir
+	if cacheDir == "" {
+		cacheDir = filepath.Join(opts.DataDir, "cache")
+	}
+	spillDir := filepath.Join(cacheDir, "results")
+	if err := os.MkdirAll(spillDir, 0o700); err != nil {
+		log.WithError(err).Warn("cannot create the cache directory; large results spill to the system's temporary directory")
+		spillDir = ""
+	} else if n, err := resultset.SweepSpillFiles(spillDir); err != nil || n > 0 {
+		log.WithError(err).WithField("removed", n).Info("swept spill files left by an earlier run")
+	}
 	emit := opts.Emitter
 	if emit == nil {
 		emit = event.EmitterFunc(func(string, any) {})
@@ -153,6 +173,7 @@ func New(ctx context.Context, opts Options) (*State, error) {
 		},
 		SchemaChanged: s.refreshSchemaLater,
 		Trouble:       s.trouble,
+		Results:       resultset.Options{TempDir: spillDir, Budget: resultset.NewBudget(opts.ResultMemory)},
 		Log:           log,
 	})
 	s.SetNoticeHandler(s.engine.Notice)
