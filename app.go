@@ -44,8 +44,6 @@ type App struct {
 	// desk is the native side: menu, files, window and the quit protocol.
 	desk *desktop
 
-	exports sync.Map // export ID → context.CancelFunc of a running export
-
 	mu      sync.Mutex // guards the fields below
 	ctx     context.Context
 	st      *state.State

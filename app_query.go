@@ -1,21 +1,14 @@
 package main
 
 import (
-	"bufio"
-	"context"
-	"fmt"
-	"io"
-	"os"
 	"path/filepath"
-	"sync/atomic"
-	"time"
 
 	"github.com/wailsapp/wails/v2/pkg/runtime"
 
 	"github.com/tusk-app/tusk/backend/apperr"
 	"github.com/tusk-app/tusk/backend/connection"
 	"github.com/tusk-app/tusk/backend/credentials"
-	"github.com/tusk-app/tusk/backend/event"
+	"github.com/tusk-app/tusk/backend/exportfile"
 	"github.com/tusk-app/tusk/backend/query"
 	"github.com/tusk-app/tusk/backend/resultset"
 	"github.com/tusk-app/tusk/backend/sqlfile"
@@ -43,26 +36,6 @@ type ExportRequest struct {
 	// ExportID names the export for export:progress events and
 	// CancelExport; "" for an export nobody watches.
 	ExportID string `json:"exportId"`
-}
-
-// ExportProgress is the payload of export:progress: bytes written so far
-// and the stored size of the rows (the output is roughly that size).
-type ExportProgress struct {
-	ExportID  string `json:"exportId"`
-	Bytes     int64  `json:"bytes"`
-	DataBytes int64  `json:"dataBytes"`
-}
-
-// countingWriter counts the bytes that reached the file.
-type countingWriter struct {
-	w io.Writer
-	n atomic.Int64
-}
-
-func (c *countingWriter) Write(p []byte) (int, error) {
-	n, err := c.w.Write(p)
-	c.n.Add(int64(n))
-	return n, err
 }
 
 // ExportResult is where an export went and how many rows it wrote.
@@ -139,10 +112,11 @@ func (a *App) CloseSession(sessionID string) error {
 	return nil
 }
 
-// ExportResultToFile streams a statement's stored rows to a file (never
-// re-running the query). Without Path it asks where with a save dialog,
-// which starts in the folder of the last export (at first the user's
-// Documents or Downloads folder); a cancelled dialog returns an empty Path.
+// ExportResultToFile writes a statement's stored rows to a file (never
+// re-running the query) through a temporary file that replaces the target
+// only when complete. Without Path it asks where with a save dialog, which
+// starts in the folder of the last export (at first the user's Documents or
+// Downloads folder); a cancelled dialog returns an empty Path.
 func (a *App) ExportResultToFile(req ExportRequest) (ExportResult, error) {
 	st, err := a.state()
 	if err != nil {
@@ -152,67 +126,16 @@ func (a *App) ExportResultToFile(req ExportRequest) (ExportResult, error) {
 	if err != nil {
 		return ExportResult{}, err
 	}
-	ext := map[string]string{"csv": ".csv", "json": ".json", "sql": ".sql"}[req.Format]
-	if ext == "" {
+	ext, ok := exportfile.Extensions[req.Format]
+	if !ok {
 		return ExportResult{}, apperr.ValidationError(apperr.FieldError{Field: "format", Message: "the format must be csv, json or sql"})
 	}
 	path, err := a.exportPath(req, ext)
 	if err != nil || path == "" {
 		return ExportResult{}, err
 	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-	if err != nil {
-		return ExportResult{}, fmt.Errorf("export to %s: %w", path, err)
-	}
-	counted := &countingWriter{w: f}
-	w := bufio.NewWriterSize(counted, 1<<20)
-	ctx, cancel := context.WithCancel(a.ctx0())
-	defer cancel()
-	if req.ExportID != "" {
-		a.exports.Store(req.ExportID, cancel)
-		defer a.exports.Delete(req.ExportID)
-		stop := make(chan struct{})
-		defer close(stop)
-		total := set.Stats().DataBytes
-		go func() {
-			t := time.NewTicker(200 * time.Millisecond)
-			defer t.Stop()
-			for {
-				select {
-				case <-stop:
-					return
-				case <-t.C:
-					st, _ := a.state()
-					if st != nil {
-						st.Emitter().Emit(event.ExportProgress, ExportProgress{ExportID: req.ExportID, Bytes: counted.n.Load(), DataBytes: total})
-					}
-				}
-			}
-		}()
-	}
-	switch req.Format {
-	case "csv":
-		err = set.ExportCSV(ctx, w, resultset.CSVOptions{Header: true})
-	case "json":
-		err = set.ExportJSON(ctx, w)
-	case "sql":
-		table := req.Table
-		if table == "" {
-			table = "exported"
-		}
-		err = set.ExportSQL(ctx, w, table)
-	}
-	if err == nil {
-		err = w.Flush()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(path)
-		return ExportResult{}, fmt.Errorf("export to %s: %w", path, err)
-	}
-	return ExportResult{Path: path, Rows: set.Len()}, nil
+	res, err := st.Exports().ToFile(a.ctx0(), set, exportfile.Request{Path: path, Format: req.Format, Table: req.Table, ID: req.ExportID})
+	return ExportResult{Path: res.Path, Rows: res.Rows}, err
 }
 
 // exportPath returns where an export goes: req.Path, or what the user
@@ -237,14 +160,12 @@ func (a *App) exportPath(req ExportRequest, ext string) (string, error) {
 	return path, nil
 }
 
-// CancelExport stops a running export; its partial file is removed and the
-// export call fails with a Cancelled error. False when it had finished.
+// CancelExport stops a running export; the file it would replace is left
+// as it was, and the export call fails with a Cancelled error. False when
+// it had finished.
 func (a *App) CancelExport(exportID string) bool {
-	cancel, ok := a.exports.LoadAndDelete(exportID)
-	if ok {
-		cancel.(context.CancelFunc)()
-	}
-	return ok
+	st, err := a.state()
+	return err == nil && st.Exports().Cancel(exportID)
 }
 
 // QuerySummary returns a query's summary: final once it finished, the
@@ -263,12 +184,14 @@ func (a *App) QuerySummary(id string) (query.Summary, error) {
 type EventPayloads struct {
 	PoolStatus     connection.PoolStatus `json:"poolStatus"`
 	ConnectionLost state.ConnectionLost  `json:"connectionLost"`
+	ConnState      state.ConnectionState `json:"connectionState"`
+	SessionLost    query.SessionLost     `json:"sessionLost"`
 	KeychainStatus credentials.Status    `json:"keychainStatus"`
 	QueryProgress  query.Progress        `json:"queryProgress"`
 	QueryDone      query.Summary         `json:"queryDone"`
 	QueryStuck     query.Stuck           `json:"queryStuck"`
 	SchemaLoaded   state.SchemaLoaded    `json:"schemaLoaded"`
-	ExportProgress ExportProgress        `json:"exportProgress"`
+	ExportProgress exportfile.Progress   `json:"exportProgress"`
 	MenuCommand    MenuCommand           `json:"menuCommand"`
 	FilesOpen      FilesOpen             `json:"filesOpen"`
 	RecentFiles    []sqlfile.Recent      `json:"recentFiles"`

@@ -45,7 +45,7 @@ const (
 	// SchemaLoaded carries a state.SchemaLoaded when a connection's catalog
 	// was (re)read, or failed to be.
 	SchemaLoaded = "schema:loaded"
-	// ExportProgress carries a main.ExportProgress every 200 ms while an
+	// ExportProgress carries an exportfile.Progress every 200 ms while an
 	// export of a result to a file runs.
 	ExportProgress = "export:progress"
 	// KeychainStatus carries a credentials.Status when the keychain switches

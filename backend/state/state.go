@@ -28,6 +28,7 @@ import (
 	"github.com/tusk-app/tusk/backend/connection"
 	"github.com/tusk-app/tusk/backend/credentials"
 	"github.com/tusk-app/tusk/backend/event"
+	"github.com/tusk-app/tusk/backend/exportfile"
 	"github.com/tusk-app/tusk/backend/query"
 	"github.com/tusk-app/tusk/backend/resultset"
 	"github.com/tusk-app/tusk/backend/schema"
@@ -65,6 +66,7 @@ type State struct {
 	report  storage.Report
 	creds   *credentials.Store
 	engine  *query.Engine
+	exports *exportfile.Exports
 	emit    event.Emitter
 	// poolEvents rate-limits pool:status per connection.
 	poolEvents *event.Coalescer
@@ -161,6 +163,7 @@ func New(ctx context.Context, opts Options) (*State, error) {
 		cancel:     cancel,
 		initTime:   time.Since(start),
 	}
+	s.exports = exportfile.New(emit)
 	s.engine = query.New(query.Deps{
 		Pool:       s.Pool,
 		Register:   func(h *query.Handle) { s.RegisterQuery(h) },
@@ -200,6 +203,9 @@ func (s *State) Credentials() *credentials.Store { return s.creds }
 // Queries returns the query engine (T059): execution, cancellation, result
 // pages and sessions.
 func (s *State) Queries() *query.Engine { return s.engine }
+
+// Exports writes stored results to files (export:progress, cancel by ID).
+func (s *State) Exports() *exportfile.Exports { return s.exports }
 
 // Emitter returns where the state sends events.
 func (s *State) Emitter() event.Emitter { return s.emit }
