@@ -21,6 +21,13 @@ type PageRequest struct {
 	Statement int    `json:"statement"`
 	Offset    int64  `json:"offset"`
 	Limit     int64  `json:"limit"`
+	argErr
+}
+
+func (r *PageRequest) UnmarshalJSON(b []byte) error {
+	type plain PageRequest
+	r.bad = decodeArg(b, (*plain)(r))
+	return nil
 }
 
 // ExportRequest writes a statement's whole result to a file the user picks.
@@ -36,6 +43,25 @@ type ExportRequest struct {
 	// ExportID names the export for export:progress events and
 	// CancelExport; "" for an export nobody watches.
 	ExportID string `json:"exportId"`
+	argErr
+}
+
+func (r *ExportRequest) UnmarshalJSON(b []byte) error {
+	type plain ExportRequest
+	r.bad = decodeArg(b, (*plain)(r))
+	return nil
+}
+
+// ExecuteRequest starts SQL in an editor tab's session (see query.Request).
+type ExecuteRequest struct {
+	query.Request
+	argErr
+}
+
+func (r *ExecuteRequest) UnmarshalJSON(b []byte) error {
+	type plain ExecuteRequest
+	r.bad = decodeArg(b, (*plain)(r))
+	return nil
 }
 
 // ExportResult is where an export went and how many rows it wrote.
@@ -46,45 +72,45 @@ type ExportResult struct {
 
 // Execute starts SQL in an editor tab's session and returns the query ID at
 // once; progress, completion and errors arrive as query:* events.
-func (a *App) Execute(req query.Request) (query.Started, error) {
-	st, err := a.state()
+func (a *App) Execute(req ExecuteRequest) (query.Started, error) {
+	st, err := a.begin(req)
 	if err != nil {
 		return query.Started{}, err
 	}
-	return st.Queries().Execute(req)
+	return st.Queries().Execute(req.Request)
 }
 
 // CancelQuery cancels a running query; false when it had already finished.
-func (a *App) CancelQuery(id string) (bool, error) {
-	st, err := a.state()
+func (a *App) CancelQuery(req QueryRef) (bool, error) {
+	st, err := a.begin(req)
 	if err != nil {
 		return false, err
 	}
-	return st.Queries().Cancel(id), nil
+	return st.Queries().Cancel(req.QueryID), nil
 }
 
 // TerminateQuery ends a query the server would not cancel
 // (pg_terminate_backend); the tab's session starts afresh.
-func (a *App) TerminateQuery(id string) error {
-	st, err := a.state()
+func (a *App) TerminateQuery(req QueryRef) error {
+	st, err := a.begin(req)
 	if err != nil {
 		return err
 	}
-	return st.Queries().Terminate(id)
+	return st.Queries().Terminate(req.QueryID)
 }
 
 // DropQueryConnection closes a stuck query's network connection at once.
-func (a *App) DropQueryConnection(id string) error {
-	st, err := a.state()
+func (a *App) DropQueryConnection(req QueryRef) error {
+	st, err := a.begin(req)
 	if err != nil {
 		return err
 	}
-	return st.Queries().Drop(id)
+	return st.Queries().Drop(req.QueryID)
 }
 
 // ResultPage returns rows of a statement, also while the query runs.
 func (a *App) ResultPage(req PageRequest) (resultset.Page, error) {
-	st, err := a.state()
+	st, err := a.begin(req)
 	if err != nil {
 		return resultset.Page{}, err
 	}
@@ -92,23 +118,23 @@ func (a *App) ResultPage(req PageRequest) (resultset.Page, error) {
 }
 
 // ReleaseResults frees a query's stored rows (its tab was cleared).
-func (a *App) ReleaseResults(queryID string) error {
-	st, err := a.state()
+func (a *App) ReleaseResults(req QueryRef) error {
+	st, err := a.begin(req)
 	if err != nil {
 		return err
 	}
-	st.Queries().Release(queryID)
+	st.Queries().Release(req.QueryID)
 	return nil
 }
 
 // CloseSession releases an editor tab: its query, results and pinned
 // connection (an open transaction is rolled back).
-func (a *App) CloseSession(sessionID string) error {
-	st, err := a.state()
+func (a *App) CloseSession(req SessionRef) error {
+	st, err := a.begin(req)
 	if err != nil {
 		return err
 	}
-	st.Queries().CloseSession(sessionID)
+	st.Queries().CloseSession(req.SessionID)
 	return nil
 }
 
@@ -118,7 +144,7 @@ func (a *App) CloseSession(sessionID string) error {
 // starts in the folder of the last export (at first the user's Documents or
 // Downloads folder); a cancelled dialog returns an empty Path.
 func (a *App) ExportResultToFile(req ExportRequest) (ExportResult, error) {
-	st, err := a.state()
+	st, err := a.begin(req)
 	if err != nil {
 		return ExportResult{}, err
 	}
@@ -163,19 +189,22 @@ func (a *App) exportPath(req ExportRequest, ext string) (string, error) {
 // CancelExport stops a running export; the file it would replace is left
 // as it was, and the export call fails with a Cancelled error. False when
 // it had finished.
-func (a *App) CancelExport(exportID string) bool {
-	st, err := a.state()
-	return err == nil && st.Exports().Cancel(exportID)
+func (a *App) CancelExport(req ExportRef) (bool, error) {
+	st, err := a.begin(req)
+	if err != nil {
+		return false, err
+	}
+	return st.Exports().Cancel(req.ExportID), nil
 }
 
 // QuerySummary returns a query's summary: final once it finished, the
 // statements so far while it runs.
-func (a *App) QuerySummary(id string) (query.Summary, error) {
-	st, err := a.state()
+func (a *App) QuerySummary(req QueryRef) (query.Summary, error) {
+	st, err := a.begin(req)
 	if err != nil {
 		return query.Summary{}, err
 	}
-	return st.Queries().Summary(id)
+	return st.Queries().Summary(req.QueryID)
 }
 
 // EventPayloads is the type of every event payload, one field per event

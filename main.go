@@ -87,6 +87,7 @@ func run(app *App, log *logrus.Logger) {
 		OnStartup:        app.startup,
 		OnShutdown:       app.shutdown,
 		ErrorFormatter:   apperr.Format,
+		Logger:           wailsLogger{log: log},
 		EnumBind:         []any{apperr.Enum(), apperr.ReasonEnums()},
 		Bind:             []any{app},
 		Linux:            &linux.Options{ProgramName: "tusk"},

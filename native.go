@@ -21,6 +21,7 @@ import (
 	"github.com/wailsapp/wails/v2/pkg/options"
 	"github.com/wailsapp/wails/v2/pkg/runtime"
 
+	"github.com/tusk-app/tusk/backend/apperr"
 	"github.com/tusk-app/tusk/backend/command"
 	"github.com/tusk-app/tusk/backend/event"
 	"github.com/tusk-app/tusk/backend/query"
@@ -524,7 +525,9 @@ func (nopShell) Quit()                                                    {}
 func (nopShell) UpdateMenu()                                              {}
 func (nopShell) WindowState() window.State                                { return window.State{} }
 
-var errNotStarted = errors.New("the window has not started")
+// errNotStarted answers a dialog asked for before the window exists (a
+// bound call that raced the start): not a bug, the call is early.
+var errNotStarted = apperr.New(apperr.Validation, "the window has not started yet").WithHint("Try again in a moment.")
 
 // launch readies the desktop of the real app (not of tests): the platform
 // toolkit, and the files given on the command line, opened once the

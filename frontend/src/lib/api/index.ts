@@ -45,69 +45,76 @@ export const api = {
 
   /** Reads a persisted UI value; resolves to null when the key was never set. */
   async getUIState<T>(key: string): Promise<T | null> {
-    const raw = await call(() => App.GetUIState(key));
+    const raw = await call(() => App.GetUIState({ key } as never));
     return raw === '' ? null : (JSON.parse(raw) as T);
   },
 
   /** Persists a UI value (any JSON-serialisable value) under key. */
   setUIState: (key: string, value: unknown): Promise<void> =>
-    call(() => App.SetUIState(key, JSON.stringify(value))),
+    call(() => App.SetUIState({ key, value: JSON.stringify(value) } as never)),
 
   listConnections: (): Promise<ConnectionConfig[]> => call(() => App.ListConnections()),
   saveConnection: (req: Plain<main.SaveConnectionRequest>): Promise<ConnectionConfig> => call(() => App.SaveConnection(req as never)),
-  deleteConnection: (id: string): Promise<void> => call(() => App.DeleteConnection(id)),
-  parseConnectionURL: (text: string): Promise<connection.Imported> => call(() => App.ParseConnectionURL(text)),
+  deleteConnection: (id: string): Promise<void> => call(() => App.DeleteConnection({ connectionId: id } as never)),
+  parseConnectionURL: (text: string): Promise<connection.Imported> => call(() => App.ParseConnectionURL({ text } as never)),
   testConnection: (req: Plain<main.TestConnectionRequest>): Promise<TestReport> => call(() => App.TestConnection(req as never)),
   connect: (req: Plain<main.ConnectRequest>): Promise<PoolStatus> => call(() => App.Connect(req as never)),
-  disconnect: (id: string): Promise<void> => call(() => App.Disconnect(id)),
+  disconnect: (id: string): Promise<void> => call(() => App.Disconnect({ connectionId: id } as never)),
   poolStatuses: (): Promise<PoolStatus[]> => call(() => App.PoolStatuses()),
   listConnectionGroups: (): Promise<ConnectionGroup[]> => call(() => App.ListConnectionGroups()),
   saveConnectionGroup: (g: Partial<ConnectionGroup> & { name: string }): Promise<ConnectionGroup> =>
     call(() => App.SaveConnectionGroup({ id: '', color: '', position: 0, createdAt: null, updatedAt: null, ...g } as never)),
-  deleteConnectionGroup: (id: string): Promise<void> => call(() => App.DeleteConnectionGroup(id)),
+  deleteConnectionGroup: (id: string): Promise<void> => call(() => App.DeleteConnectionGroup({ id } as never)),
   arrangeConnections: (placements: Plain<storage.Placement>[]): Promise<void> => call(() => App.ArrangeConnections({ placements } as never)),
-  arrangeConnectionGroups: (ids: string[]): Promise<void> => call(() => App.ArrangeConnectionGroups(ids)),
+  arrangeConnectionGroups: (ids: string[]): Promise<void> => call(() => App.ArrangeConnectionGroups({ ids } as never)),
 
-  storePassword: (id: string, password: string): Promise<void> => call(() => App.StorePassword(id, password)),
-  hasPassword: (id: string): Promise<boolean> => call(() => App.HasPassword(id)),
-  deletePassword: (id: string): Promise<void> => call(() => App.DeletePassword(id)),
+  storePassword: (id: string, password: string): Promise<void> => call(() => App.StorePassword({ connectionId: id, password } as never)),
+  hasPassword: (id: string): Promise<boolean> => call(() => App.HasPassword({ connectionId: id } as never)),
+  deletePassword: (id: string): Promise<void> => call(() => App.DeletePassword({ connectionId: id } as never)),
   keychainStatus: (): Promise<KeychainStatus> => call(() => App.KeychainStatus()),
   retryKeychain: (): Promise<KeychainStatus> => call(() => App.RetryKeychain()),
 
   listTunnels: (): Promise<TunnelConfig[]> => call(() => App.ListTunnels()),
   saveTunnel: (req: Plain<main.SaveTunnelRequest>): Promise<TunnelConfig> => call(() => App.SaveTunnel(req as never)),
-  deleteTunnel: (id: string): Promise<void> => call(() => App.DeleteTunnel(id)),
-  acceptHostKey: (fingerprint: string): Promise<void> => call(() => App.AcceptHostKey(fingerprint)),
+  deleteTunnel: (id: string): Promise<void> => call(() => App.DeleteTunnel({ id } as never)),
+  acceptHostKey: (fingerprint: string): Promise<void> => call(() => App.AcceptHostKey({ fingerprint } as never)),
 
   history: (req: Plain<main.HistoryRequest>): Promise<HistoryEntry[]> => call(() => App.History(req as never)),
-  clearHistory: (connectionId = ''): Promise<number> => call(() => App.ClearHistory(connectionId)),
-  savedQueries: (folder = '/'): Promise<SavedQuery[]> => call(() => App.SavedQueries(folder)),
+  clearHistory: (connectionId = ''): Promise<number> => call(() => App.ClearHistory({ connectionId } as never)),
+  savedQueries: (folder = '/'): Promise<SavedQuery[]> => call(() => App.SavedQueries({ folder } as never)),
   savedQueryFolders: (): Promise<string[]> => call(() => App.SavedQueryFolders()),
   saveQuery: (q: Plain<SavedQuery>): Promise<SavedQuery> => call(() => App.SaveQuery(q as never)),
-  moveSavedQuery: (id: string, folder: string): Promise<SavedQuery> => call(() => App.MoveSavedQuery(id, folder)),
-  deleteSavedQuery: (id: string): Promise<void> => call(() => App.DeleteSavedQuery(id)),
+  moveSavedQuery: (id: string, folder: string): Promise<SavedQuery> => call(() => App.MoveSavedQuery({ id, folder } as never)),
+  deleteSavedQuery: (id: string): Promise<void> => call(() => App.DeleteSavedQuery({ id } as never)),
 
-  execute: (req: Partial<query.Request> & { queryId: string; sessionId: string; connectionId: string; sql: string }): Promise<query.Started> =>
-    call(() => App.Execute(req as query.Request)),
-  cancelQuery: (id: string): Promise<boolean> => call(() => App.CancelQuery(id)),
-  terminateQuery: (id: string): Promise<void> => call(() => App.TerminateQuery(id)),
-  dropQueryConnection: (id: string): Promise<void> => call(() => App.DropQueryConnection(id)),
+  execute: (req: Partial<Plain<main.ExecuteRequest>> & { queryId: string; sessionId: string; connectionId: string; sql: string }): Promise<query.Started> =>
+    call(() => App.Execute(req as never)),
+  cancelQuery: (id: string): Promise<boolean> => call(() => App.CancelQuery({ queryId: id } as never)),
+  terminateQuery: (id: string): Promise<void> => call(() => App.TerminateQuery({ queryId: id } as never)),
+  dropQueryConnection: (id: string): Promise<void> => call(() => App.DropQueryConnection({ queryId: id } as never)),
   resultPage: (req: Plain<main.PageRequest>): Promise<resultset.Page> => call(() => App.ResultPage(req as never)),
-  querySummary: (id: string): Promise<query.Summary> => call(() => App.QuerySummary(id)),
-  releaseResults: (id: string): Promise<void> => call(() => App.ReleaseResults(id)),
-  closeSession: (id: string): Promise<void> => call(() => App.CloseSession(id)),
+  querySummary: (id: string): Promise<query.Summary> => call(() => App.QuerySummary({ queryId: id } as never)),
+  releaseResults: (id: string): Promise<void> => call(() => App.ReleaseResults({ queryId: id } as never)),
+  closeSession: (id: string): Promise<void> => call(() => App.CloseSession({ sessionId: id } as never)),
   exportResult: (req: Plain<main.ExportRequest>): Promise<main.ExportResult> => call(() => App.ExportResultToFile(req as never)),
-  cancelExport: (exportId: string): Promise<boolean> => call(() => App.CancelExport(exportId)),
-  reportTiming: (name: string, ms: number): void => void App.ReportTiming(name, ms).catch(() => {}),
-  pickFile: (title: string): Promise<string> => call(() => App.PickFile(title)),
+  cancelExport: (exportId: string): Promise<boolean> => call(() => App.CancelExport({ exportId } as never)),
+  reportTiming: (name: string, ms: number): void => void App.ReportTiming({ name, ms } as never).catch(() => {}),
+  pickFile: (title: string): Promise<string> => call(() => App.PickFile({ title } as never)),
 
-  schemaInfo: (connectionId: string): Promise<main.SchemaInfo> => call(() => App.SchemaInfo(connectionId)),
-  schemaObjects: (connectionId: string, name: string): Promise<schema.Schema> => call(() => App.SchemaObjects(connectionId, name)),
-  searchSchema: (connectionId: string, text: string): Promise<schema.Match[]> => call(() => App.SearchSchema(connectionId, text)),
-  schemaCompletion: (connectionId: string): Promise<Record<string, string[]>> => call(() => App.SchemaCompletion(connectionId)),
-  refreshSchema: (connectionId: string): Promise<void> => call(() => App.RefreshSchema(connectionId)),
-  objectDefinition: (connectionId: string, obj: Plain<main.DefinitionRequest>): Promise<string> =>
-    call(() => App.ObjectDefinition(connectionId, obj as never)),
+  /** The state of every open connection (connected / reconnecting) and of
+   * those lost or stopped since; connection:state events carry changes. */
+  connectionStates: (): Promise<state.ConnectionState[]> => call(() => App.ConnectionStates()),
+  /** Stops reconnecting to a connection's server and closes the connection;
+   * false when it was not reconnecting. */
+  stopReconnect: (connectionId: string): Promise<boolean> => call(() => App.StopReconnect({ connectionId } as never)),
+
+  schemaInfo: (connectionId: string): Promise<main.SchemaInfo> => call(() => App.SchemaInfo({ connectionId } as never)),
+  schemaObjects: (connectionId: string, name: string): Promise<schema.Schema> => call(() => App.SchemaObjects({ connectionId, schema: name } as never)),
+  searchSchema: (connectionId: string, text: string): Promise<schema.Match[]> => call(() => App.SearchSchema({ connectionId, text } as never)),
+  schemaCompletion: (connectionId: string): Promise<Record<string, string[]>> => call(() => App.SchemaCompletion({ connectionId } as never)),
+  refreshSchema: (connectionId: string): Promise<void> => call(() => App.RefreshSchema({ connectionId } as never)),
+  objectDefinition: (connectionId: string, obj: Omit<Plain<main.DefinitionRequest>, 'connectionId'>): Promise<string> =>
+    call(() => App.ObjectDefinition({ ...obj, connectionId } as never)),
 
   /** Reads a .sql file (req.path), or asks with the native dialog (no path); an empty path in the result means cancelled. */
   openSqlFile: (req: Plain<main.OpenFileRequest>): Promise<SqlFile> => call(() => App.OpenSQLFile(req as never)),
@@ -118,10 +125,10 @@ export const api = {
   clearRecentFiles: (): Promise<void> => call(() => App.ClearRecentFiles()),
   /** Called once the native events are subscribed: the files to open now. */
   nativeReady: (): Promise<NativeState> => call(() => App.NativeReady()),
-  setWindowTitle: (title: string): Promise<void> => call(() => App.SetWindowTitle(title)),
+  setWindowTitle: (title: string): Promise<void> => call(() => App.SetWindowTitle({ title } as never)),
   /** Starts quitting as the window's close button does (app:quit-requested follows). */
   requestQuit: (): Promise<void> => call(() => App.RequestQuit()),
-  acknowledgeQuit: (requestId: string): Promise<void> => call(() => App.AcknowledgeQuit(requestId)),
+  acknowledgeQuit: (requestId: string): Promise<void> => call(() => App.AcknowledgeQuit({ requestId } as never)),
   confirmQuit: (): Promise<void> => call(() => App.ConfirmQuit()),
   cancelQuit: (): Promise<void> => call(() => App.CancelQuit()),
   /** What safe mode will do with a request (run, confirm or block) and the dangerous statements. */
