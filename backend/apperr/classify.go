@@ -193,6 +193,10 @@ func classifyCancel(err error) *Error {
 // that failed, so messages can say which one.
 type tunnelHop interface{ SSHHop() string }
 
+// proxyCommandFailer is implemented by the SSH tunnel's error for a
+// ProxyCommand (from ~/.ssh/config) that failed or exited.
+type proxyCommandFailer interface{ ProxyCommandFailed() string }
+
 // credentialNeeder is implemented by the SSH tunnel's "secret needed" error.
 type credentialNeeder interface{ NeededCredential() string }
 
@@ -228,6 +232,11 @@ func classifySSH(err error) *Error {
 }
 
 func classifySSHCause(err error) *Error {
+	var proxy proxyCommandFailer
+	if errors.As(err, &proxy) {
+		return &Error{Kind: SSH, Message: proxy.ProxyCommandFailed(),
+			Hint: "Tusk runs the ProxyCommand of ~/.ssh/config for this host, as ssh does: check that the command works in a terminal (ssh -v <host>), and what it printed."}
+	}
 	var need credentialNeeder
 	if errors.As(err, &need) && need.NeededCredential() == "password" {
 		return &Error{Kind: Authentication, Message: "an SSH password is needed", Hint: "Enter the SSH password (and choose whether the keychain should remember it)."}
