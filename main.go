@@ -76,6 +76,12 @@ func main() {
 
 // run opens the window and blocks until it closes.
 func run(app *App, log *logrus.Logger) {
+	stopSignals := quitOnSignal(app, log, os.Exit)
+	defer stopSignals()
+	app.desk.exit = func() {
+		app.shutdown(context.Background())
+		os.Exit(0)
+	}
 	opts := &options.App{
 		Title:            "Tusk",
 		Width:            1280,
