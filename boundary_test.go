@@ -466,3 +466,54 @@ func FuzzBoundCalls(f *testing.F) {
 		}
 	})
 }
+
+// TestMistypedBoundCallsFault is the fault suite's row for the bound API's
+// edge (the other rows are backend/internal/faults): calls whose arguments
+// have the wrong JSON types, as the issue sent them, through the webview's
+// path; then well-formed calls, which must all work.
+func TestMistypedBoundCallsFault(t *testing.T) {
+	app, _ := newTestApp(t)
+	var worst time.Duration
+	slowest := ""
+	for _, c := range []struct{ method, args string }{
+		{"SaveConnection", `[{"config":{"port":"5432"},"password":"` + fuzzCanary + `"}]`},
+		{"CancelQuery", `[{"queryId":7}]`},
+		{"Connect", `[{"id":{"x":1}}]`},
+		{"Execute", `[{"sessionId":1,"sql":["select 1"]}]`},
+		{"Disconnect", `["a-connection-id"]`},
+		{"CloseSession", `[42]`},
+	} {
+		start := time.Now()
+		answer, err := dispatch(app, `C{"name":"main.App.`+c.method+`","args":`+c.args+`,"callbackID":"f"}`)
+		if took := time.Since(start); took > worst {
+			worst, slowest = took, c.method
+		}
+		if err != nil {
+			t.Fatalf("%s: Wails would not answer: %v", c.method, err)
+		}
+		var cb callbackMessage
+		_ = json.Unmarshal([]byte(answer[1:]), &cb)
+		var info apperr.ErrorInfo
+		s, _ := cb.Err.(string)
+		if json.Unmarshal([]byte(s), &info) != nil || info.Kind != apperr.Validation || len(info.Fields) == 0 {
+			t.Fatalf("%s: %s", c.method, answer)
+		}
+	}
+	after := 0
+	for _, ok := range []string{`C{"name":"main.App.ListConnections","args":[],"callbackID":"a"}`, `C{"name":"main.App.AppInfo","args":[],"callbackID":"b"}`} {
+		answer, err := dispatch(app, ok)
+		var cb callbackMessage
+		if err != nil || json.Unmarshal([]byte(answer[1:]), &cb) != nil || cb.Err != nil {
+			after++
+		}
+	}
+	row := fmt.Sprintf("| %-38s | %9s | %-24s | %5d | %9s %-20s |\n", "mistyped bound calls (6 methods)",
+		worst.Round(time.Microsecond), "validation", after, worst.Round(time.Microsecond), "("+slowest+")")
+	fmt.Print(row)
+	if err := os.MkdirAll("test-results", 0o755); err == nil {
+		_ = os.WriteFile(filepath.Join("test-results", "faults-bound.txt"), []byte(row), 0o644)
+	}
+	if after != 0 || worst > 2*time.Second {
+		t.Fatalf("%d errors after the mistyped calls; slowest %v", after, worst)
+	}
+}
