@@ -1,6 +1,9 @@
 package main
 
 import (
+	"context"
+	"fmt"
+
 	"github.com/tusk-app/tusk/backend/apperr"
 	"github.com/tusk-app/tusk/backend/schema"
 	"github.com/tusk-app/tusk/backend/state"
@@ -82,13 +85,16 @@ func (a *App) SchemaCompletion(req ConnectionRef) (map[string][]string, error) {
 }
 
 // RefreshSchema re-reads the catalog now (≤ 1 s for 10,000 tables);
-// schema:loaded follows.
+// schema:loaded follows. It answers within CallBound: a load that takes
+// longer goes on, and schema:loaded reports how it ended.
 func (a *App) RefreshSchema(req ConnectionRef) error {
 	st, err := a.begin(req)
 	if err != nil {
 		return err
 	}
-	_, err = st.RefreshSchema(a.ctx0(), req.ConnectionID)
+	_, err = within(st, func(ctx context.Context) (*schema.Cache, error) {
+		return st.RefreshSchema(ctx, req.ConnectionID)
+	}, func() error { return nil }) // still reading: schema:loaded tells how it ends
 	return err
 }
 
@@ -143,5 +149,14 @@ func (a *App) ObjectDefinition(req DefinitionRequest) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return st.Definition(a.ctx0(), req.ConnectionID, schema.Object{Kind: req.Kind, Schema: req.Schema, Name: req.Name, Table: req.Table, Arguments: req.Arguments})
+	obj := schema.Object{Kind: req.Kind, Schema: req.Schema, Name: req.Name, Table: req.Table, Arguments: req.Arguments}
+	return within(st, func(ctx context.Context) (string, error) {
+		ctx, cancel := context.WithTimeout(ctx, state.SchemaLoadTimeout)
+		defer cancel()
+		return st.Definition(ctx, req.ConnectionID, obj)
+	}, func() error {
+		e := apperr.New(apperr.Connection, fmt.Sprintf("the server did not answer within %s", CallBound))
+		e.Reason = apperr.ReasonTimeout
+		return e.WithHint("The server or the network is slow or silent; try again in a moment.")
+	})
 }

@@ -2,11 +2,13 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"reflect"
 	"strings"
+	"time"
 
 	"github.com/tusk-app/tusk/backend/apperr"
 	"github.com/tusk-app/tusk/backend/state"
@@ -183,4 +185,36 @@ func (r *IDRequest) UnmarshalJSON(b []byte) error {
 	type plain IDRequest
 	r.bad = decodeArg(b, (*plain)(r))
 	return nil
+}
+
+// CallBound is the longest a bound call that talks to a server waits for
+// it before answering (Connect and TestConnection excepted: they are bound
+// by the connection's connect timeout).
+const CallBound = 2 * time.Second
+
+// within runs fn on the state's background work and waits at most
+// CallBound for it. When fn is not done by then, onLate's error is
+// returned (nil: the work goes on and reports by event) and fn finishes in
+// the background, its result dropped.
+func within[T any](st *state.State, fn func(ctx context.Context) (T, error), onLate func() error) (T, error) {
+	type result struct {
+		v   T
+		err error
+	}
+	done := make(chan result, 1)
+	var zero T
+	if !st.Go(func(ctx context.Context) {
+		v, err := fn(ctx)
+		done <- result{v, err}
+	}) {
+		return zero, apperr.New(apperr.Cancelled, "the application is shutting down")
+	}
+	t := time.NewTimer(CallBound)
+	defer t.Stop()
+	select {
+	case r := <-done:
+		return r.v, r.err
+	case <-t.C:
+		return zero, onLate()
+	}
 }

@@ -517,3 +517,27 @@ func TestMistypedBoundCallsFault(t *testing.T) {
 		t.Fatalf("%d errors after the mistyped calls; slowest %v", after, worst)
 	}
 }
+
+// TestWithinAnswersInTime: a bound call whose server does not answer
+// returns after CallBound; one that finishes in time returns its result.
+func TestWithinAnswersInTime(t *testing.T) {
+	app, _ := newTestApp(t)
+	st, _ := app.state()
+	release := make(chan struct{})
+	defer close(release)
+	start := time.Now()
+	_, err := within(st, func(ctx context.Context) (string, error) {
+		select {
+		case <-release:
+		case <-ctx.Done():
+		}
+		return "late", nil
+	}, func() error { return apperr.New(apperr.Connection, "late") })
+	if took := time.Since(start); took < CallBound || took > CallBound+500*time.Millisecond || apperr.KindOf(err) != apperr.Connection {
+		t.Fatalf("a silent call returned after %v with %v", took, err)
+	}
+	v, err := within(st, func(context.Context) (string, error) { return "fast", nil }, func() error { return nil })
+	if v != "fast" || err != nil {
+		t.Fatalf("%q %v", v, err)
+	}
+}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgconn/ctxwatch"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/tusk-app/tusk/backend/apperr"
@@ -136,7 +137,14 @@ func (p *Pool) Dedicated(ctx context.Context) (*pgconn.PgConn, error) {
 	}
 	ctx, cancel := context.WithTimeout(ctx, p.cfg.Options.connectTimeout())
 	defer cancel()
-	c, err := pgconn.ConnectConfig(ctx, p.pool.Config().ConnConfig.Config.Copy())
+	cfg := p.pool.Config().ConnConfig.Config.Copy()
+	// A throwaway connection: when its ctx ends, break it at once rather
+	// than ask the server to cancel and wait (a silent network never
+	// answers).
+	cfg.BuildContextWatcherHandler = func(c *pgconn.PgConn) ctxwatch.Handler {
+		return &pgconn.DeadlineContextWatcherHandler{Conn: c.Conn()}
+	}
+	c, err := pgconn.ConnectConfig(ctx, cfg)
 	if err != nil {
 		return nil, p.connectErr(ctx, err)
 	}
