@@ -105,8 +105,12 @@ func (e *Engine) attach(pool *connection.Pool, sess *session, h *Handle) (*pgcon
 		}
 		held := sess.held
 		e.dropSessionConn(sess)
-		lost := e.sessionLost(sess, held, err, LostConnection)
-		return nil, lostError(err, lost)
+		if !held.Empty() {
+			lost := e.sessionLost(sess, held, err, LostConnection)
+			return nil, lostError(err, lost)
+		}
+		// The session held nothing and nothing was sent: simply run on a
+		// fresh connection.
 	}
 	c, err := e.acquire(h.ctx, pool, sess)
 	if err != nil {
@@ -223,11 +227,19 @@ func (e *Engine) settle(sess *session, pg *pgconn.PgConn) {
 	held, err := readHoldings(ctx, pg)
 	cancel()
 	if err != nil {
-		if !pg.IsClosed() {
-			// Keep the connection (and what it may hold); look again next time.
-			sess.held.Transaction = ""
-			e.deps.Log.WithError(err).Warn("could not read what the session holds; it keeps its connection")
+		if pg.IsClosed() {
+			// It ended right after the run (an administrator's terminate,
+			// say): the next run starts on a fresh session.
+			held := sess.held
+			e.dropSessionConn(sess)
+			if !held.Empty() {
+				sess.lost = e.sessionLost(sess, held, err, LostConnection)
+			}
+			return
 		}
+		// Keep the connection (and what it may hold); look again next time.
+		sess.held.Transaction = ""
+		e.deps.Log.WithError(err).Warn("could not read what the session holds; it keeps its connection")
 		return
 	}
 	sess.held = held
