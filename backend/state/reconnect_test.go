@@ -142,7 +142,7 @@ func TestReconnectAfterTheServerCameBack(t *testing.T) {
 	waitState(t, rec, state.StateConnected, 5*time.Second, before)
 	for _, tab := range []string{"old", "new"} {
 		if sum := runIn(t, st, id, tab, "select 1"); sum.Status != query.StatusDone {
-			t.Fatalf("tab %s after the server came back: %+v", tab, sum.Error)
+			t.Fatalf("tab %s after the server came back: %+v / %+v", tab, sum.Error, sum.Statements)
 		}
 	}
 }

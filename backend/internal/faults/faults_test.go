@@ -93,14 +93,18 @@ func (b *faultBench) checkInternal(what string, err error) {
 	}
 }
 
+// connect connects and waits for the catalog load that follows (it holds
+// a pooled connection for a moment).
 func (b *faultBench) connect() {
 	b.t.Helper()
+	skip := len(b.events.Events())
 	if err := b.call("Connect", func() error {
 		_, err := b.st.Connect(context.Background(), b.connID, state.ConnectOptions{})
 		return err
 	}); err != nil {
 		b.t.Fatal(err)
 	}
+	b.waitEvent("schema:loaded", skip, 10*time.Second, func(ev event.Record) bool { return ev.Name == event.SchemaLoaded })
 }
 
 // start runs sql in a tab through Execute and returns the query ID.
@@ -440,6 +444,16 @@ func faultPoolExhaustion(t *testing.T, b *faultBench) faultRow {
 	if err != nil {
 		t.Fatal(err)
 	}
+	pool, _ := b.st.Pool(b.connID)
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		if st := pool.Status(); st.Size == st.MaxSize && st.Available == 0 && st.Waiting == 0 {
+			break // every connection taken, and the long query holds one
+		}
+		if time.Now().After(deadline) {
+			sum, _ := b.st.Queries().Summary(long)
+			t.Fatalf("the pool never filled up: %+v; the long query: %+v", pool.Status(), sum)
+		}
+	}
 	waiting, err := b.start("waiting", "select 1")
 	if err != nil {
 		t.Fatal(err)
@@ -450,7 +464,14 @@ func faultPoolExhaustion(t *testing.T, b *faultBench) faultRow {
 	sum, _ := b.outcome(waiting)
 	toError := time.Since(start)
 	if sum.Status != query.StatusCancelled {
-		t.Fatalf("the waiting query: %+v", sum)
+		ls, _ := b.st.Queries().Summary(long)
+		var tabs []string
+		for _, ev := range b.events.Events() {
+			if s, ok := ev.Payload.(query.Summary); ok && strings.HasPrefix(s.SessionID, "tx-") {
+				tabs = append(tabs, s.SessionID+":"+s.Transaction)
+			}
+		}
+		t.Fatalf("the waiting query got a connection: %+v; the long query: %+v; pool %+v; tx tabs %v", sum, ls, pool.Status(), tabs)
 	}
 	_ = b.call("TerminateQuery", func() error { return b.st.Queries().Terminate(long) })
 	b.outcome(long)
