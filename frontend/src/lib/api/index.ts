@@ -132,18 +132,18 @@ export const api = {
   confirmQuit: (): Promise<void> => call(() => App.ConfirmQuit()),
   cancelQuit: (): Promise<void> => call(() => App.CancelQuit()),
   /** What safe mode will do with a request (run, confirm or block) and the dangerous statements. */
-  checkSafety: (req: Partial<query.Request> & { connectionId: string; sql: string }): Promise<Guard> =>
-    call(() => App.CheckSafety(req as query.Request)),
+  checkSafety: (req: Partial<Plain<main.ExecuteRequest>> & { connectionId: string; sql: string }): Promise<Guard> =>
+    call(() => App.CheckSafety(req as never)),
   /** The server's version and the EXPLAIN options it supports. */
   explainOptions: (req: Plain<main.SessionRequest>): Promise<query.ExplainSupport> => call(() => App.ExplainOptions(req as never)),
   /** What an explain will run, and whether it runs inside BEGIN … ROLLBACK; runs nothing. */
-  prepareExplain: (req: Partial<query.ExplainRequest> & { sessionId: string; connectionId: string; sql: string }): Promise<ExplainInfo> =>
-    call(() => App.PrepareExplain(req as query.ExplainRequest)),
+  prepareExplain: (req: Partial<Plain<main.ExplainRequest>> & { sessionId: string; connectionId: string; sql: string }): Promise<ExplainInfo> =>
+    call(() => App.PrepareExplain(req as never)),
   /** Runs EXPLAIN (FORMAT JSON, …) in the tab's session; query:* events follow, then queryPlan. */
-  explain: (req: Partial<query.ExplainRequest> & { sessionId: string; connectionId: string; sql: string }): Promise<query.ExplainStarted> =>
-    call(() => App.Explain(req as query.ExplainRequest)),
+  explain: (req: Partial<Plain<main.ExplainRequest>> & { sessionId: string; connectionId: string; sql: string }): Promise<query.ExplainStarted> =>
+    call(() => App.Explain(req as never)),
   queryPlan: (req: Plain<main.PlanRequest>): Promise<Plan> => call(() => App.QueryPlan(req as never)),
-  historyPlan: (historyId: number): Promise<Plan> => call(() => App.HistoryPlan(historyId)),
+  historyPlan: (historyId: number): Promise<Plan> => call(() => App.HistoryPlan({ historyId } as never)),
   /** A plan in EXPLAIN's text layout, for the raw plan tab. */
   planText: (src: Plain<main.PlanSource>): Promise<string> => call(() => App.PlanText(src as never)),
   comparePlans: (req: Plain<main.ComparePlansRequest>): Promise<PlanComparison> => call(() => App.ComparePlans(req as never)),
@@ -153,6 +153,6 @@ export const api = {
   setResultView: (req: Plain<main.ResultViewRequest>): Promise<query.ViewResult> => call(() => App.SetResultView(req as never)),
   clearResultView: (req: Plain<main.PlanRequest>): Promise<resultset.ViewInfo> => call(() => App.ClearResultView(req as never)),
   /** Manual commit: commits or rolls back a tab's transaction; resolves to its state afterwards. */
-  commit: (sessionId: string): Promise<string> => call(() => App.Commit(sessionId)),
-  rollback: (sessionId: string): Promise<string> => call(() => App.Rollback(sessionId)),
+  commit: (sessionId: string): Promise<string> => call(() => App.Commit({ sessionId } as never)),
+  rollback: (sessionId: string): Promise<string> => call(() => App.Rollback({ sessionId } as never)),
 };
