@@ -21,10 +21,6 @@ import (
 	"github.com/tusk-app/tusk/backend/storage"
 )
 
-// version is the app version; release builds may set it with
-// -ldflags "-X main.version=…".
-var version = "0.1.0"
-
 // App is the API bound to the frontend. Every exported method is public
 // JavaScript API (frontend/wailsjs/go/main/App): it validates input, calls a
 // backend package and returns (T, error); errors reach JS as apperr.ErrorInfo
@@ -43,6 +39,8 @@ type App struct {
 
 	// desk is the native side: menu, files, window and the quit protocol.
 	desk *desktop
+
+	counts sync.Map // count ID → context.CancelFunc of a running table count
 
 	mu      sync.Mutex // guards the fields below
 	ctx     context.Context

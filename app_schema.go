@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/tusk-app/tusk/backend/apperr"
 	"github.com/tusk-app/tusk/backend/schema"
@@ -154,9 +153,5 @@ func (a *App) ObjectDefinition(req DefinitionRequest) (string, error) {
 		ctx, cancel := context.WithTimeout(ctx, state.SchemaLoadTimeout)
 		defer cancel()
 		return st.Definition(ctx, req.ConnectionID, obj)
-	}, func() error {
-		e := apperr.New(apperr.Connection, fmt.Sprintf("the server did not answer within %s", CallBound))
-		e.Reason = apperr.ReasonTimeout
-		return e.WithHint("The server or the network is slow or silent; try again in a moment.")
-	})
+	}, serverLate)
 }

@@ -192,6 +192,14 @@ func (r *IDRequest) UnmarshalJSON(b []byte) error {
 // by the connection's connect timeout).
 const CallBound = 2 * time.Second
 
+// serverLate is the error of a bound call whose server did not answer
+// within CallBound; the work it started is abandoned.
+func serverLate() error {
+	e := apperr.New(apperr.Connection, fmt.Sprintf("the server did not answer within %s", CallBound))
+	e.Reason = apperr.ReasonTimeout
+	return e.WithHint("The server or the network is slow or silent; try again in a moment.")
+}
+
 // within runs fn on the state's background work and waits at most
 // CallBound for it. When fn is not done by then, onLate's error is
 // returned (nil: the work goes on and reports by event) and fn finishes in

@@ -28,7 +28,20 @@ import (
 //go:embed all:frontend/dist
 var assets embed.FS
 
+// appIcon is the window icon on Linux (the one source image every platform
+// icon is made from; see scripts/iconset).
+//
+//go:embed build/appicon.png
+var appIcon []byte
+
 func main() {
+	// Before anything else: --version touches no data directory, no log file
+	// and no display.
+	if wantsVersion(os.Args[1:]) {
+		attachConsole()
+		fmt.Println(versionLine())
+		return
+	}
 	started := time.Now()
 	if generatingBindings {
 		// The binary runs only so Wails can read the bound API: touch no data
@@ -96,7 +109,7 @@ func run(app *App, log *logrus.Logger) {
 		Logger:           wailsLogger{log: log},
 		EnumBind:         []any{apperr.Enum(), apperr.ReasonEnums()},
 		Bind:             []any{app},
-		Linux:            &linux.Options{ProgramName: "tusk"},
+		Linux:            &linux.Options{ProgramName: "tusk", Icon: appIcon},
 	}
 	if !generatingBindings {
 		if err := app.desk.configure(opts, app.wantedDataDir); err != nil {

@@ -34,6 +34,7 @@ import (
 	"github.com/tusk-app/tusk/backend/schema"
 	"github.com/tusk-app/tusk/backend/sshtunnel"
 	"github.com/tusk-app/tusk/backend/storage"
+	"github.com/tusk-app/tusk/backend/tabledata"
 )
 
 // Options configure New.
@@ -67,6 +68,7 @@ type State struct {
 	creds   *credentials.Store
 	engine  *query.Engine
 	exports *exportfile.Exports
+	tables  *tabledata.Tables
 	emit    event.Emitter
 	// poolEvents rate-limits pool:status per connection.
 	poolEvents *event.Coalescer
@@ -181,6 +183,8 @@ func New(ctx context.Context, opts Options) (*State, error) {
 	})
 	s.SetNoticeHandler(s.engine.Notice)
 	s.OnDisconnect(s.engine.Disconnected)
+	s.tables = tabledata.NewTables(tabledata.Deps{Pool: s.Pool})
+	s.OnDisconnect(s.tables.Disconnected)
 	if s.reconnect.First <= 0 || s.reconnect.Max <= 0 {
 		s.reconnect = DefaultReconnectPolicy
 	}
@@ -206,6 +210,10 @@ func (s *State) Queries() *query.Engine { return s.engine }
 
 // Exports writes stored results to files (export:progress, cancel by ID).
 func (s *State) Exports() *exportfile.Exports { return s.exports }
+
+// Tables returns the relations open in data tabs: their pages, counts and
+// commits.
+func (s *State) Tables() *tabledata.Tables { return s.tables }
 
 // Emitter returns where the state sends events.
 func (s *State) Emitter() event.Emitter { return s.emit }
