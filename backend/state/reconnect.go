@@ -54,6 +54,10 @@ var DefaultReconnectPolicy = ReconnectPolicy{First: 500 * time.Millisecond, Max:
 // ProbeTimeout bounds one check of whether a server answers.
 const ProbeTimeout = 5 * time.Second
 
+// StopGrace bounds how long StopReconnect waits for a probe under way to
+// end after its context was cancelled.
+const StopGrace = time.Second
+
 // pause is the pause before attempt n (1-based).
 func (p ReconnectPolicy) pause(n int) time.Duration {
 	d := p.First
@@ -96,6 +100,16 @@ func (s *State) trouble(connectionID string, err error) {
 func (s *State) watch(ctx context.Context, connectionID string, w *watcher) {
 	defer close(w.done)
 	defer takeIf(s.watchers, connectionID, w)
+	// StopReconnect ends a probe under way too, not only the pauses.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		select {
+		case <-w.stop:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
 	err := s.probe(ctx, connectionID)
 	if err == nil || ctx.Err() != nil {
 		return
@@ -170,8 +184,8 @@ func (s *State) StopReconnect(connectionID string) bool {
 	close(w.stop)
 	select {
 	case <-w.done:
-	case <-time.After(ProbeTimeout):
-		// a probe on a silent network: it ends on its own timeout
+	case <-time.After(StopGrace):
+		// a dial that ignores its cancelled context: it ends on ProbeTimeout
 	}
 	s.RemovePool(connectionID)
 	s.setConnState(ConnectionState{ConnectionID: connectionID, State: StateStopped})

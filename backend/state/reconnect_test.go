@@ -3,13 +3,16 @@ package state_test
 import (
 	"context"
 	"errors"
+	"net"
 	"os"
+	"strconv"
 	"testing"
 	"time"
 
 	"github.com/tusk-app/tusk/backend/apperr"
 	"github.com/tusk-app/tusk/backend/connection"
 	"github.com/tusk-app/tusk/backend/event"
+	"github.com/tusk-app/tusk/backend/internal/netproxy"
 	"github.com/tusk-app/tusk/backend/internal/pgtest"
 	"github.com/tusk-app/tusk/backend/query"
 	"github.com/tusk-app/tusk/backend/state"
@@ -178,4 +181,60 @@ func TestStopReconnect(t *testing.T) {
 	if st.StopReconnect(id) {
 		t.Fatal("StopReconnect twice")
 	}
+}
+
+// TestStopReconnectDuringAProbe: the network goes silent while Tusk probes
+// the server; StopReconnect ends the probe under way instead of waiting for
+// its timeout (ProbeTimeout, 5 s), so it answers within the 2 s every bound
+// call has. The limit checked is generous (3 s); before the probe was
+// cancelled the call took ProbeTimeout.
+func TestStopReconnectDuringAProbe(t *testing.T) {
+	c := ownCluster(t)
+	p, err := netproxy.Start(net.JoinHostPort(c.Host, strconv.Itoa(c.Port)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	rec := &event.Recorder{}
+	st, err := state.New(context.Background(), state.Options{DataDir: t.TempDir(), Emitter: rec,
+		Reconnect: state.ReconnectPolicy{First: 20 * time.Millisecond, Max: 50 * time.Millisecond}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	cfg := connection.NewConfig("silent", p.Host(), p.Port(), c.Database, c.TrustUser)
+	cfg.SSLMode = connection.SSLDisable
+	cfg.Options.ConnectTimeout = 10 * time.Second // the probe's own bound (ProbeTimeout) applies
+	saved, err := st.Store().SaveConnection(context.Background(), cfg.Record())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Connect(context.Background(), saved.ID, state.ConnectOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if sum := runIn(t, st, saved.ID, "tab", "select 1"); sum.Status != query.StatusDone {
+		t.Fatal(sum.Error)
+	}
+	p.Refuse(true)
+	p.Reset()
+	runIn(t, st, saved.ID, "tab", "select 1")
+	waitState(t, rec, state.StateReconnecting, 30*time.Second, 0)
+	p.Silence()
+	accepted := p.Accepted()
+	p.Refuse(false)
+	deadline := time.Now().Add(30 * time.Second)
+	for p.Accepted() == accepted { // the next probe reached the silent network
+		if time.Now().After(deadline) {
+			t.Fatal("no probe within 30 s")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	start := time.Now()
+	if !st.StopReconnect(saved.ID) {
+		t.Fatal("StopReconnect: not reconnecting")
+	}
+	if took := time.Since(start); took > 3*time.Second {
+		t.Fatalf("StopReconnect during a probe on a silent network took %v", took)
+	}
+	waitState(t, rec, state.StateStopped, 5*time.Second, 0)
 }
