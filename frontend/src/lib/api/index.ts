@@ -25,6 +25,7 @@ export type PoolStatus = connection.PoolStatus;
 export type KeychainStatus = credentials.Status;
 export type TunnelConfig = sshtunnel.Config;
 export type TestReport = state.TestReport;
+export type ConnectionState = Plain<state.ConnectionState>;
 export type HistoryEntry = storage.HistoryEntry;
 export type SavedQuery = storage.SavedQuery;
 export type ConnectionGroup = Plain<storage.ConnectionGroup>;
