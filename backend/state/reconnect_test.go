@@ -114,7 +114,7 @@ func TestReconnectAfterTheServerCameBack(t *testing.T) {
 	if sum.Status != query.StatusError || failure == nil || failure.Kind != apperr.Connection || failure.Reason == "" {
 		t.Fatalf("a query while the server is down: %+v", sum)
 	}
-	waitState(t, rec, state.StateReconnecting, 5*time.Second, 0)
+	waitState(t, rec, state.StateReconnecting, 30*time.Second, 0)
 	var lost bool
 	for _, ev := range rec.Events() {
 		lost = lost || ev.Name == event.ConnectionLost
@@ -122,18 +122,19 @@ func TestReconnectAfterTheServerCameBack(t *testing.T) {
 	if !lost {
 		t.Fatal("no connection:lost")
 	}
-	time.Sleep(400 * time.Millisecond) // a few attempts
 	var attempts int
-	for _, ev := range rec.Events() {
-		if cs, ok := ev.Payload.(state.ConnectionState); ok && cs.State == state.StateReconnecting {
-			attempts = max(attempts, cs.Attempt)
-			if cs.NextRetryMs <= 0 || cs.NextRetryMs > 200 || cs.Error == nil {
-				t.Fatalf("reconnecting state %+v", cs)
+	for deadline := time.Now().Add(30 * time.Second); attempts < 2 && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		for _, ev := range rec.Events() {
+			if cs, ok := ev.Payload.(state.ConnectionState); ok && cs.State == state.StateReconnecting {
+				attempts = max(attempts, cs.Attempt)
+				if cs.NextRetryMs <= 0 || cs.NextRetryMs > 200 || cs.Error == nil {
+					t.Fatalf("reconnecting state %+v", cs)
+				}
 			}
 		}
 	}
-	if attempts < 1 {
-		t.Fatalf("no retries seen (%d)", attempts)
+	if attempts < 2 {
+		t.Fatalf("no retries seen within 30 s (%d)", attempts)
 	}
 	if states := st.ConnectionStates(); len(states) != 1 || states[0].State != state.StateReconnecting {
 		t.Fatalf("ConnectionStates = %+v", states)
@@ -142,7 +143,7 @@ func TestReconnectAfterTheServerCameBack(t *testing.T) {
 	if err := c.Resume(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	waitState(t, rec, state.StateConnected, 5*time.Second, before)
+	waitState(t, rec, state.StateConnected, 30*time.Second, before)
 	for _, tab := range []string{"old", "new"} {
 		if sum := runIn(t, st, id, tab, "select 1"); sum.Status != query.StatusDone {
 			t.Fatalf("tab %s after the server came back: %+v / %+v", tab, sum.Error, sum.Statements)
@@ -166,13 +167,13 @@ func TestStopReconnect(t *testing.T) {
 		t.Fatal(err)
 	}
 	runIn(t, st, id, "tab", "select 1")
-	waitState(t, rec, state.StateReconnecting, 5*time.Second, 0)
+	waitState(t, rec, state.StateReconnecting, 30*time.Second, 0)
 	start := time.Now()
 	if !st.StopReconnect(id) {
 		t.Fatal("StopReconnect: not reconnecting")
 	}
-	if took := time.Since(start); took > time.Second {
-		t.Fatalf("StopReconnect took %v", took)
+	if took := time.Since(start); took >= state.ProbeTimeout {
+		t.Fatalf("StopReconnect took %v: it waited for a probe", took)
 	}
 	waitState(t, rec, state.StateStopped, time.Second, 0)
 	if _, open := st.Pool(id); open {
@@ -186,8 +187,8 @@ func TestStopReconnect(t *testing.T) {
 // TestStopReconnectDuringAProbe: the network goes silent while Tusk probes
 // the server; StopReconnect ends the probe under way instead of waiting for
 // its timeout (ProbeTimeout, 5 s), so it answers within the 2 s every bound
-// call has. The limit checked is generous (3 s); before the probe was
-// cancelled the call took ProbeTimeout.
+// call has (StopGrace, then the connection's Close). The check is only that
+// it did not wait for the probe's timeout: a loaded machine may be slow.
 func TestStopReconnectDuringAProbe(t *testing.T) {
 	c := ownCluster(t)
 	p, err := netproxy.Start(net.JoinHostPort(c.Host, strconv.Itoa(c.Port)))
@@ -233,8 +234,10 @@ func TestStopReconnectDuringAProbe(t *testing.T) {
 	if !st.StopReconnect(saved.ID) {
 		t.Fatal("StopReconnect: not reconnecting")
 	}
-	if took := time.Since(start); took > 3*time.Second {
-		t.Fatalf("StopReconnect during a probe on a silent network took %v", took)
+	took := time.Since(start)
+	t.Logf("StopReconnect during a probe on a silent network took %v", took)
+	if took >= state.ProbeTimeout {
+		t.Fatalf("StopReconnect waited for the probe's timeout: %v", took)
 	}
-	waitState(t, rec, state.StateStopped, 5*time.Second, 0)
+	waitState(t, rec, state.StateStopped, 30*time.Second, 0)
 }
