@@ -21,6 +21,10 @@ type PageRequest struct {
 	Statement int    `json:"statement"`
 	Offset    int64  `json:"offset"`
 	Limit     int64  `json:"limit"`
+	// FirstColumn and Columns ask for a window of the columns only (Columns
+	// 0: every column from FirstColumn on); see resultset.PageOptions.
+	FirstColumn int `json:"firstColumn"`
+	Columns     int `json:"columns"`
 	argErr
 }
 
@@ -114,7 +118,8 @@ func (a *App) ResultPage(req PageRequest) (resultset.Page, error) {
 	if err != nil {
 		return resultset.Page{}, err
 	}
-	return st.Queries().Page(req.QueryID, req.Statement, req.Offset, req.Limit)
+	return st.Queries().PageWith(req.QueryID, req.Statement, req.Offset, req.Limit,
+		resultset.PageOptions{FirstColumn: req.FirstColumn, Columns: req.Columns})
 }
 
 // ReleaseResults frees a query's stored rows (its tab was cleared).

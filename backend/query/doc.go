@@ -47,4 +47,14 @@
 // Cancel sends a CancelRequest; if the server ignores it, pg_cancel_backend
 // follows from a connection outside the pool (so an exhausted pool cannot
 // block it), then query:stuck, after which Terminate or Drop end it.
+//
+// # Result columns
+//
+// Columns carry their type's name as format_type prints it and its
+// pg_type.typcategory, so the grid can label and align them. Built-in types
+// are named from a table; any other OID (enums, composites, extension types
+// such as citext, arrays of them) is looked up in one round trip on the
+// session's own connection once the statement's rows are read, then cached
+// for the connection profile. Until then the column's TypeName is empty: a
+// statement's first query:progress may lack names its query:done has.
 package query

@@ -110,7 +110,8 @@ type Deps struct {
 
 // Engine executes queries (T059). Safe for concurrent use.
 type Engine struct {
-	deps Deps
+	deps  Deps
+	types typeNames
 
 	mu       sync.Mutex // guards the maps below
 	sessions map[string]*session
@@ -411,6 +412,8 @@ func (e *Engine) statement(ctx context.Context, pg *pgconn.PgConn, h *Handle, re
 
 	var tag pgconn.CommandTag
 	var err, appendErr error
+	var cols []resultset.Column
+	var unnamed []uint32 // type OIDs to look up once the connection is free
 	if CopyStreamOf(st.SQL) == CopyToStdout && len(req.Params) == 0 {
 		newSet([]resultset.Column{CopyOutputColumn})
 		tag, err = copyTo(ctx, pg, st.SQL, set, onRow)
@@ -423,11 +426,7 @@ func (e *Engine) statement(ctx context.Context, pg *pgconn.PgConn, h *Handle, re
 		}
 		rr := pg.ExecParams(ctx, st.SQL, params, nil, nil, nil) // text results: what psql shows
 		if fds := rr.FieldDescriptions(); len(fds) > 0 {
-			cols := make([]resultset.Column, len(fds))
-			for k, fd := range fds {
-				cols[k] = resultset.Column{Name: fd.Name, TypeOID: fd.DataTypeOID, TypeName: typeName(fd.DataTypeOID),
-					TableOID: fd.TableOID, TableColumn: int16(fd.TableAttributeNumber)}
-			}
+			cols, unnamed = e.types.columns(req.ConnectionID, fds)
 			newSet(cols)
 			for rr.NextRow() {
 				if appendErr = set.Append(rr.Values()); appendErr != nil {
@@ -448,6 +447,12 @@ func (e *Engine) statement(ctx context.Context, pg *pgconn.PgConn, h *Handle, re
 	rc.mu.Lock()
 	r.Notices = rc.notices
 	rc.mu.Unlock()
+	if len(unnamed) > 0 && err == nil && appendErr == nil {
+		if rerr := e.types.resolve(ctx, pg, req.ConnectionID, unnamed); rerr != nil {
+			e.deps.Log.WithError(rerr).Warn("could not name the result's column types")
+		}
+		r.Columns = e.types.name(req.ConnectionID, cols)
+	}
 	switch {
 	case err == nil && errors.Is(appendErr, resultset.ErrClosed):
 		err = apperr.New(apperr.Cancelled, "the tab was closed while the rows arrived")
@@ -557,6 +562,9 @@ func (e *Engine) finish(ctx context.Context, h *Handle, req Request, stmts []Sta
 		name = EventError
 	}
 	e.deps.Emit.Emit(name, *sum)
+	if changedSchema {
+		e.types.forget(req.ConnectionID) // a type may have been renamed
+	}
 	if changedSchema && e.deps.SchemaChanged != nil {
 		e.deps.SchemaChanged(req.ConnectionID)
 	}
@@ -624,26 +632,4 @@ func utf16Len(s string) int {
 		s = s[size:]
 	}
 	return n
-}
-
-// typeName names common built-in types the way psql's \d does; other OIDs
-// keep their number (a catalog lookup names them in the UI layer later).
-func typeName(oid uint32) string {
-	if n, ok := builtinTypes[oid]; ok {
-		return n
-	}
-	return fmt.Sprintf("oid %d", oid)
-}
-
-var builtinTypes = map[uint32]string{
-	16: "boolean", 17: "bytea", 18: "char", 19: "name", 20: "bigint", 21: "smallint", 23: "integer",
-	25: "text", 26: "oid", 114: "json", 142: "xml", 650: "cidr", 700: "real", 701: "double precision",
-	790: "money", 829: "macaddr", 869: "inet", 1000: "boolean[]", 1005: "smallint[]", 1007: "integer[]",
-	1009: "text[]", 1015: "character varying[]", 1016: "bigint[]", 1021: "real[]", 1022: "double precision[]",
-	1042: "character", 1043: "character varying", 1082: "date", 1083: "time without time zone",
-	1114: "timestamp without time zone", 1184: "timestamp with time zone", 1186: "interval",
-	1231: "numeric[]", 1266: "time with time zone", 1560: "bit", 1562: "bit varying", 1700: "numeric",
-	2249: "record", 2278: "void", 2950: "uuid", 2951: "uuid[]", 3802: "jsonb", 3807: "jsonb[]",
-	3904: "int4range", 3906: "numrange", 3908: "tsrange", 3910: "tstzrange", 3912: "daterange",
-	3926: "int8range", 4072: "jsonpath", 705: "unknown",
 }

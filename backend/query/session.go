@@ -291,6 +291,7 @@ func (e *Engine) CloseSession(id string) {
 // to close (state.OnDisconnect); it returns at once, and the pool's Close
 // bounds what remains.
 func (e *Engine) Disconnected(connectionID string) {
+	e.types.forget(connectionID)
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	for id, s := range e.sessions {

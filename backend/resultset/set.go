@@ -34,7 +34,9 @@ type Column struct {
 	Name string `json:"name"`
 	// TypeOID is the PostgreSQL type OID of the column (0 if unknown).
 	TypeOID uint32 `json:"typeOid"`
-	// TypeName is the display name of the type, e.g. "int4" or "my_enum" (may be empty).
+	// TypeName is the display name of the type as format_type prints it,
+	// e.g. "integer", "character varying[]" or an enum's "mood" (empty while
+	// unknown).
 	TypeName string `json:"typeName"`
 	// TableOID and TableColumn say where the column comes from when it
 	// shows a table's (or view's) column unchanged: the relation's OID and
@@ -42,6 +44,11 @@ type Column struct {
 	// ctid). TableOID is 0 for a computed column.
 	TableOID    uint32 `json:"tableOid,omitempty"`
 	TableColumn int16  `json:"tableColumn,omitempty"`
+	// TypeCategory is the type's pg_type.typcategory, one letter: "N"
+	// numeric, "S" string, "B" boolean, "D" date/time, "T" interval, "E"
+	// enum, "A" array, "C" composite, "R" range, "U" user-defined, …; empty
+	// while unknown.
+	TypeCategory string `json:"typeCategory"`
 }
 
 // Options tunes New. The zero value is usable.

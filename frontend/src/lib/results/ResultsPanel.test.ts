@@ -4,7 +4,7 @@ import type { query, resultset } from '../../../wailsjs/go/models';
 import ResultsPanel from './ResultsPanel.svelte';
 import type { RowSource } from './grid.svelte';
 
-const cols = [{ name: 'n', typeOid: 23, typeName: 'int4' }];
+const cols = [{ name: 'n', typeOid: 23, typeName: 'integer', typeCategory: 'N' }];
 const source: RowSource = {
   total: 3,
   done: true,

@@ -142,7 +142,11 @@ export class EditorTab {
     this.summary = sum;
     for (const st of sum.statements ?? []) {
       const s = this.sources[st.index];
-      if (s) s.update(st.rows, true);
+      if (s) {
+        s.update(st.rows, true);
+        // Types the backend named only after the rows (enums, extension types).
+        if (st.columns?.length === s.columns.length) s.columns = st.columns;
+      }
       else if (st.columns?.length) {
         const src = new QuerySource(sum.queryId, st.index, st.columns);
         src.update(st.rows, true);
