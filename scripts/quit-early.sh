@@ -11,6 +11,7 @@ bound_ms=${QUIT_BOUND_MS:-5000}
 delays_ms=${QUIT_DELAYS_MS:-"0 5 20 50 100 200 400 800 1500 3000"}
 work=$(mktemp -d /tmp/tusk-quit.XXXXXX)
 pids=()
+# shellcheck disable=SC2317 # called by the EXIT trap
 cleanup() {
 	for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
 	rm -rf "$work"
