@@ -83,6 +83,7 @@ export const api = {
 
   /** Build identity, Go/Wails/web view versions, data and log paths, and a plain-text report of them. */
   about: (): Promise<AboutInfo> => call(() => App.About()),
+  openLogFolder: (): Promise<void> => call(() => App.OpenLogFolder()),
 
   /** Reads a persisted UI value; resolves to null when the key was never set. */
   async getUIState<T>(key: string): Promise<T | null> {
@@ -140,6 +141,12 @@ export const api = {
   exportResult: (req: Plain<main.ExportRequest>): Promise<main.ExportResult> => call(() => App.ExportResultToFile(req as never)),
   cancelExport: (exportId: string): Promise<boolean> => call(() => App.CancelExport({ exportId } as never)),
   reportTiming: (name: string, ms: number): void => void App.ReportTiming({ name, ms } as never).catch(() => {}),
+  /** Logs launch → a frame painted in the webview (the true startup figure); resolves to it in ms. */
+  reportStartup: (mark: Plain<main.StartupMark>): Promise<number> => call(() => App.ReportStartup(mark as never)),
+  /** The `make bench-ui` scenario (JSON), or '' in normal use. */
+  benchScenario: (): Promise<string> => call(() => App.BenchScenario()),
+  /** Logs a named point of a bench scenario (the harness samples memory then). */
+  benchMark: (name: string): Promise<void> => call(() => App.BenchMark({ name } as never)),
   pickFile: (title: string): Promise<string> => call(() => App.PickFile({ title } as never)),
 
   /** The state of every open connection (connected / reconnecting) and of
