@@ -376,7 +376,13 @@ func (e *Engine) statement(ctx context.Context, pg *pgconn.PgConn, h *Handle, re
 	start := time.Now()
 	r.started = start
 	if !h.begin(pg) {
-		r.Status = StatusSkipped
+		// Cancelled after the previous statement ended (or before the first
+		// began): this one never ran, and the run ends here as cancelled,
+		// not as done.
+		r.Status = StatusCancelled
+		r.err = apperr.New(apperr.Cancelled, "the query was cancelled before this statement started")
+		info := apperr.Info(r.err)
+		r.Error = &info
 		return r
 	}
 	rc := &runCtx{}
