@@ -56,7 +56,7 @@ test('a rejected bound call carries a typed ErrorInfo', async () => {
   // Error whose message is the ErrorInfo JSON from apperr.Format.
   const message = await page.evaluate(async () => {
     try {
-      await window.go.main.App.SetUIState('theme', '{not json');
+      await window.go.main.App.SetUIState({ key: 'theme', value: '{not json' });
       return null;
     } catch (e) {
       return e instanceof Error ? e.message : String(e);
