@@ -11,6 +11,8 @@ import type { resultset } from '../../../wailsjs/go/models';
 export const PAGE_ROWS = 200;
 /** The most rows one request asks for. */
 const MAX_PAGE_ROWS = 1000;
+/** Loaded rows kept; beyond it, those farthest from the last read are dropped (and read again when needed). */
+export const MAX_LOADED_ROWS = 20_000;
 
 export class TableRows implements RowSource {
   readonly columns: Column[];
@@ -93,7 +95,8 @@ export class TableRows implements RowSource {
     if (this.endKnown) return this.ensure(this.serverTotal - PAGE_ROWS, this.serverTotal);
     const p = await this.#fetch({ to: 'last', cursor: null }, PAGE_ROWS, false);
     const n = p.rows.length;
-    const loadedEnd = Math.max(0, ...[...this.#rows.keys()].map((k) => k + 1));
+    let loadedEnd = 0;
+    for (const k of this.#rows.keys()) loadedEnd = Math.max(loadedEnd, k + 1);
     const start = p.exact ? p.position : Math.max(loadedEnd, this.serverTotal - n);
     this.approximate = !p.exact;
     this.#store(start, p);
@@ -206,5 +209,17 @@ export class TableRows implements RowSource {
       this.serverTotal = start + n + PAGE_ROWS;
     }
     this.error = null;
+    if (this.#rows.size > MAX_LOADED_ROWS) this.#evict(start + n / 2);
+  }
+
+  /** Drops the loaded rows farthest from `near` (with their cursors), down to 80 % of the cap. */
+  #evict(near: number): void {
+    const far = [...this.#rows.keys()].sort((a, b) => Math.abs(b - near) - Math.abs(a - near));
+    for (const k of far.slice(0, this.#rows.size - Math.floor(MAX_LOADED_ROWS * 0.8))) {
+      this.#rows.delete(k);
+      this.#truncated.delete(k);
+      this.#first.delete(k);
+      this.#last.delete(k);
+    }
   }
 }
