@@ -148,3 +148,24 @@ func TestSearchConcurrent(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchAbbreviation: the letters of a name in order find it, after
+// every name that contains the text as typed.
+func TestSearchAbbreviation(t *testing.T) {
+	c := handCache()
+	var got []string
+	for _, m := range c.Search("ordarch", 0) {
+		got = append(got, m.Name)
+	}
+	if want := []string{"orders_archive"}; !slices.Equal(got, want) {
+		t.Errorf("Search(ordarch) = %q, want %q", got, want)
+	}
+	got = got[:0]
+	for _, m := range c.Search("ors", 0) {
+		got = append(got, m.Name)
+	}
+	// No name contains "ors": the schema, the tables, then the type.
+	if want := []string{"orders_archive", "orders", "customer_orders", "order_state"}; !slices.Equal(got, want) {
+		t.Errorf("Search(ors) = %q, want %q", got, want)
+	}
+}

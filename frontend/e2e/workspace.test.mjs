@@ -170,7 +170,7 @@ test('the whole workspace, as a user drives it', async () => {
   await runAndWait(page, 'Control+Shift+Enter');
   await page.getByTestId('schema-tree').waitFor();
   await page.getByTestId('schema-filter').fill('e2e_it');
-  await page.getByTestId('schema-match').filter({ hasText: 'public.e2e_items' }).first().click({ timeout: 10_000 });
+  await page.locator('[data-testid="schema-match"][data-qualified="public.e2e_items"]').click({ timeout: 10_000 });
   await page.getByTestId('select-top').click();
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="editor-tab"]').length === 2);
   await page.locator('[data-testid="grid-row"][data-row="0"]').waitFor({ timeout: 15_000 });

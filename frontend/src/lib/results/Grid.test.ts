@@ -113,7 +113,7 @@ describe('Grid', () => {
     await waitFor(() => expect(el.querySelector('[data-row="0"] [data-col="2"]')).toHaveTextContent('{'));
     await fireEvent.dblClick(el.querySelector('[data-row="0"] [data-col="2"]')!);
     expect(screen.getByTestId('cell-viewer-value').textContent).toBe('{\n  "a": 1,\n  "b": [\n    2\n  ]\n}');
-    await fireEvent.keyDown(screen.getByTestId('cell-viewer'), { key: 'Escape' });
+    await fireEvent.keyDown(screen.getByTestId('cell-viewer-value'), { key: 'Escape' });
     expect(screen.queryByTestId('cell-viewer')).toBeNull();
 
     await fireEvent.mouseDown(el.querySelector('[data-row="0"] [data-col="1"]')!, { button: 0 });
