@@ -43,7 +43,11 @@ test('data tab: open, filter, sort, edit, review, commit, and a conflict', async
   const { page, url } = app;
   t.after(() => shot(page, 'tabledata-last-state').catch(() => {}));
   const { cluster } = pg;
-  page.on('pageerror', (e) => t.diagnostic(`page error: ${e.message}`));
+  const pageErrors = [];
+  page.on('pageerror', (e) => {
+    pageErrors.push(e.message);
+    t.diagnostic(`page error: ${e.message}`);
+  });
   page.on('console', (m) => m.type() === 'error' && t.diagnostic(`console: ${m.text()}`));
   await page.goto(url);
   const saved = await page.evaluate(
@@ -64,8 +68,9 @@ test('data tab: open, filter, sort, edit, review, commit, and a conflict', async
   await page.getByTestId('data-tab').waitFor();
   await page.waitForFunction(() => document.querySelector('[data-testid="data-row-count"]')?.textContent?.trim() === '30 rows');
   assert.equal((await cell(page, 0, 1).textContent()).trim(), 'fruit-1');
-  assert.equal(await page.locator('[data-testid="grid-row"][data-row="1"] [data-testid="grid-cell"][data-col="3"]').getAttribute('data-null'), '');
+  assert.equal(await page.locator('[data-testid="grid-row"][data-row="0"] [data-testid="grid-cell"][data-col="3"]').getAttribute('data-null'), '');
 
+  t.diagnostic('step: filter');
   // Filter: qty ≥ "ten" is refused next to its field, before anything runs; qty ≥ 25 keeps 6 rows.
   await page.getByTestId('data-filter-toggle').click();
   await page.getByTestId('filter-add').click();
@@ -79,6 +84,7 @@ test('data tab: open, filter, sort, edit, review, commit, and a conflict', async
   await page.waitForFunction(() => document.querySelector('[data-testid="data-row-count"]')?.textContent?.trim() === '6 rows');
   assert.equal((await cell(page, 0, 1).textContent()).trim(), 'fruit-25');
 
+  t.diagnostic('step: sort');
   // Sort: qty descending (two clicks), on the server.
   await header(page, 'qty').click();
   await page.waitForFunction(() => document.querySelector('[data-testid="grid-header-cell"][data-col="2"]')?.getAttribute('aria-sort') === 'ascending');
@@ -86,6 +92,7 @@ test('data tab: open, filter, sort, edit, review, commit, and a conflict', async
   await page.waitForFunction(() => document.querySelector('[data-testid="grid-header-cell"][data-col="2"]')?.getAttribute('aria-sort') === 'descending');
   await page.waitForFunction(() => document.querySelector('[data-testid="grid-row"][data-row="0"] [data-testid="grid-cell"][data-col="1"]')?.textContent?.trim() === 'fruit-30');
 
+  t.diagnostic('step: edit');
   // Edit the name of the first row (id 30): pending, marked and counted.
   await cell(page, 0, 1).dblclick();
   await page.getByTestId('cell-editor').waitFor();
@@ -97,6 +104,7 @@ test('data tab: open, filter, sort, edit, review, commit, and a conflict', async
   assert.equal((await cell(page, 0, 1).textContent()).trim(), 'kiwi');
   await shot(page, 'tabledata-pending');
 
+  t.diagnostic('step: review');
   // Review: the exact transaction.
   await page.getByTestId('data-review').click();
   const sql = await page.getByTestId('review-sql').textContent();
@@ -107,6 +115,7 @@ test('data tab: open, filter, sort, edit, review, commit, and a conflict', async
   await page.keyboard.press('Escape');
   await page.getByTestId('review-dialog').waitFor({ state: 'detached' });
 
+  t.diagnostic('step: commit');
   // Commit with Ctrl+S: the review first, then one transaction.
   await page.getByTestId('grid').focus();
   await page.keyboard.press('Control+s');
@@ -116,6 +125,7 @@ test('data tab: open, filter, sort, edit, review, commit, and a conflict', async
   assert.equal((await cell(page, 0, 1).textContent()).trim(), 'kiwi');
   assert.equal(psql('select name from public.e2e_fruit where id = 30'), 'kiwi');
 
+  t.diagnostic('step: conflict');
   // Conflict: another session renames the row after it was loaded.
   await cell(page, 0, 1).dblclick();
   await page.getByTestId('cell-input').fill('mine');
@@ -125,10 +135,19 @@ test('data tab: open, filter, sort, edit, review, commit, and a conflict', async
   await page.getByTestId('review-commit').click();
   const problem = page.getByTestId('data-problem');
   await problem.waitFor();
-  assert.match(await problem.textContent(), /Conflict/);
+  assert.match(await problem.textContent(), /Conflict.*id = 30 was changed on the server/s);
   assert.match(await page.getByTestId('data-conflict').textContent(), /theirs/);
   assert.equal(psql('select name from public.e2e_fruit where id = 30'), 'theirs', 'nothing was applied');
   assert.equal(await page.getByTestId('data-pending').textContent(), '1 changed', 'the edit stays pending');
   assert.equal(await cell(page, 0, 1).getAttribute('data-mark'), 'invalid');
   await shot(page, 'tabledata-conflict');
+
+  // The user decides: apply theirs-then-mine, reviewed and committed again.
+  await page.getByTestId('conflict-overwrite').click();
+  await page.getByTestId('data-commit').click();
+  assert.match(await page.getByTestId('review-sql').textContent(), /name IS NOT DISTINCT FROM 'theirs'/);
+  await page.getByTestId('review-commit').click();
+  await page.getByTestId('data-pending').waitFor({ state: 'detached' });
+  assert.equal(psql('select name from public.e2e_fruit where id = 30'), 'mine');
+  assert.deepEqual(pageErrors, [], 'no errors in the page');
 });

@@ -191,6 +191,35 @@ export class Pending {
     if (changed) this.#commit({ edits, inserts: this.state.inserts });
   }
 
+  /** The edit of a change ID (an update or delete of a loaded row). */
+  byId(id: string): RowEdit | undefined {
+    for (const e of this.state.edits.values()) if (e.id === id) return e;
+    return undefined;
+  }
+
+  /**
+   * Takes a row as it is now on the server as the row an edit was made on
+   * (after a conflict, to apply the edit over the other session's change).
+   * Cells now equal to the edit's values stop being changes.
+   */
+  rebase(key: string, row: CellText[]): void {
+    const before = this.state.edits.get(key);
+    if (!before) return;
+    const edits = new Map(this.state.edits);
+    const cells: Record<number, TableValue> = {};
+    for (const [i, v] of Object.entries(before.cells)) if (!sameValue(cellValue(row[Number(i)] ?? null), v)) cells[Number(i)] = v;
+    if (!before.deleted && Object.keys(cells).length === 0) edits.delete(key);
+    else edits.set(key, { ...before, row: [...row], truncated: [], cells });
+    this.#commit({ edits, inserts: this.state.inserts });
+  }
+
+  /** Drops the edits of loaded rows (their changed cells or deleted mark). */
+  drop(keys: string[]): void {
+    const edits = new Map(this.state.edits);
+    for (const k of keys) edits.delete(k);
+    if (edits.size !== this.state.edits.size) this.#commit({ edits, inserts: this.state.inserts });
+  }
+
   undo(): void {
     const prev = this.#undo.at(-1);
     if (!prev) return;

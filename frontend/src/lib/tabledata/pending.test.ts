@@ -109,4 +109,19 @@ describe('Pending', () => {
     const again = loaded(['1', 'apple', '3']);
     expect(p.value({ row: again }, 1)).toEqual(text('x'));
   });
+
+  it('rebases an edit on the row as the server has it now, and drops edits', () => {
+    const p = new Pending();
+    p.set([{ target: { row: r1 }, col: 1, value: text('mine') }, { target: { row: r1 }, col: 2, value: text('7') }]);
+    const id = p.edit(r1.key)!.id;
+    p.rebase(r1.key, ['1', 'theirs', '7']);
+    expect(p.byId(id)?.row).toEqual(['1', 'theirs', '7']);
+    // qty is already 7 on the server: no longer a change.
+    expect(p.counts.cells).toBe(1);
+    expect(p.changes(relation)[0]).toMatchObject({ old: { id: text('1'), name: text('theirs') }, new: { name: text('mine') } });
+    p.drop([r1.key]);
+    expect(p.empty).toBe(true);
+    p.undo();
+    expect(p.counts.cells).toBe(1);
+  });
 });
