@@ -155,5 +155,40 @@ test('data tab: open, filter, sort, edit, review, commit, and a conflict', async
   await page.getByTestId('review-commit').click();
   await page.getByTestId('data-pending').waitFor({ state: 'detached' });
   assert.equal(psql('select name from public.e2e_fruit where id = 30'), 'mine');
+
+  // A new row and a deleted one, in one transaction.
+  t.diagnostic('step: insert and delete');
+  await page.getByTestId('data-insert').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="grid-row"][data-row="0"]')?.getAttribute('data-mark') === 'inserted');
+  await cell(page, 0, 0).click();
+  await page.keyboard.type('99');
+  await page.keyboard.press('Enter'); // a number: Enter applies
+  await page.getByTestId('cell-editor').waitFor({ state: 'detached' });
+  await cell(page, 0, 1).dblclick();
+  await page.getByTestId('cell-input').fill('new');
+  await page.getByTestId('cell-apply').click();
+  const last = page.locator('[data-testid="grid-row"][data-row="6"]'); // id 25, below the new row
+  await last.locator('[data-testid="grid-cell"][data-col="1"]').click();
+  await page.keyboard.press('Delete');
+  assert.equal(await last.getAttribute('data-mark'), 'deleted');
+  assert.equal(await page.getByTestId('data-pending').textContent(), '1 new, 1 deleted');
+  await page.keyboard.press('Control+s');
+  const script = await page.getByTestId('review-sql').textContent();
+  assert.match(script, /DELETE FROM public\.e2e_fruit WHERE id = 25/);
+  assert.match(script, /INSERT INTO public\.e2e_fruit \(id, name\) VALUES \(99, 'new'\)/);
+  await page.getByTestId('review-commit').click();
+  await page.getByTestId('data-pending').waitFor({ state: 'detached' });
+  assert.equal(psql('select string_agg(id::text, \',\' order by id) from public.e2e_fruit where id in (25, 99)'), '99');
+
+  // Closing the tab with a pending change asks first.
+  await cell(page, 0, 1).click();
+  await page.keyboard.type('x');
+  await page.keyboard.press('Control+Enter');
+  await page.getByTestId('data-pending').waitFor();
+  await page.keyboard.press('Control+w');
+  assert.match(await page.getByTestId('close-dialog').textContent(), /not committed/);
+  await page.keyboard.press('Escape');
+  await page.getByTestId('data-discard').click();
+  await page.getByTestId('data-pending').waitFor({ state: 'detached' });
   assert.deepEqual(pageErrors, [], 'no errors in the app');
 });
