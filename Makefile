@@ -24,7 +24,7 @@ LDFLAGS += -extldflags '-Wl,-z,relro,-z,now'
 BUILD_ENV := GOFLAGS=-buildmode=pie
 endif
 
-.PHONY: run build dev deps deps-test deps-dist bindings test lint go-test fe-check fe-test e2e webkit webkit-native bench clean \
+.PHONY: run build dev deps deps-test deps-dist bindings test lint go-test fe-check fe-test e2e webkit webkit-native bench bench-ui bench-ui-smoke clean \
 	dist dist-verify dist-install-check icons
 
 ## run: install what is missing, build, launch the app
@@ -63,7 +63,7 @@ bindings:
 	@test -f frontend/wailsjs/go/main/App.d.ts
 
 ## test: everything CI checks, starting and stopping every service it needs
-test: deps-test lint go-test fe-check fe-test e2e webkit dist dist-verify dist-install-check
+test: deps-test lint go-test fe-check fe-test e2e webkit bench-ui-smoke dist dist-verify dist-install-check
 	@echo "make test: all checks passed"
 
 lint: bindings
@@ -138,6 +138,20 @@ icons:
 bench:
 	go run $(GOTAGS) ./backend/internal/benchcmd $(BENCHFLAGS)
 	go test -run '^$$' -bench . -benchmem $(GOTAGS) ./backend/...
+
+## bench-ui: the released app in a real WebKitGTK window under Xvfb, against a
+## throwaway PostgreSQL: startup, memory (PSS of the app and its WebKit
+## processes), run → first rows, scrolling; printed beside the targets and
+## written to docs/benchmarks.md. Not part of `make test`: timings need a
+## quiet machine. Flags via BENCHUIFLAGS (e.g. BENCHUIFLAGS='-launches 9').
+bench-ui: build deps-test
+	scripts/with-keyring.sh xvfb-run -a -s '-screen 0 1280x800x24' go run $(GOTAGS) ./backend/internal/benchui $(BENCHUIFLAGS)
+
+## bench-ui-smoke: bench-ui on small tables, one launch, nothing written;
+## fails when a figure cannot be measured (never on a target). In `make test`.
+bench-ui-smoke: build
+	@echo '--- bench-ui smoke'
+	scripts/with-keyring.sh xvfb-run -a -s '-screen 0 1280x800x24' go run $(GOTAGS) ./backend/internal/benchui -smoke
 
 clean:
 	rm -rf build/bin build/dist-keys dist frontend/wailsjs test-results

@@ -16,6 +16,7 @@ import (
 	"github.com/tusk-app/tusk/backend/credentials"
 	"github.com/tusk-app/tusk/backend/event"
 	"github.com/tusk-app/tusk/backend/logging"
+	"github.com/tusk-app/tusk/backend/memory"
 	"github.com/tusk-app/tusk/backend/query"
 	"github.com/tusk-app/tusk/backend/state"
 	"github.com/tusk-app/tusk/backend/storage"
@@ -41,6 +42,7 @@ type App struct {
 	desk *desktop
 
 	exports sync.Map // export ID → context.CancelFunc of a running export
+	memory  *memory.Returner
 	counts  sync.Map // count ID → context.CancelFunc of a running table count
 
 	mu      sync.Mutex // guards the fields below
@@ -76,11 +78,16 @@ type AppInfo struct {
 	Notices       []Notice           `json:"notices"`
 }
 
+// returnMemoryAfter is how long after a result is released its memory goes
+// back to the OS (a burst of closed tabs costs one collection).
+const returnMemoryAfter = 200 * time.Millisecond
+
 // NewApp returns the bound API over an initialised state (which may be nil
 // when the data directory could not be created: startup then asks the user
 // for another location).
 func NewApp(logs *logging.Logging, st *state.State, started time.Time) *App {
 	a := &App{logs: logs, log: logs.Logger(), st: st, started: started}
+	a.memory = memory.NewReturner(returnMemoryAfter, a.log)
 	if w := logs.Warning(); w != "" {
 		a.notices = append(a.notices, notice("warning", apperr.Storage, "Logging to the console only", w,
 			"Check that the data directory is writable; Tusk keeps working without a log file."))

@@ -130,6 +130,7 @@ func (a *App) ReleaseResults(queryID string) error {
 		return err
 	}
 	st.Queries().Release(queryID)
+	a.memory.Released()
 	return nil
 }
 
@@ -141,6 +142,7 @@ func (a *App) CloseSession(sessionID string) error {
 		return err
 	}
 	st.Queries().CloseSession(sessionID)
+	a.memory.Released()
 	return nil
 }
 

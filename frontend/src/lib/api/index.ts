@@ -82,6 +82,7 @@ export const api = {
 
   /** Build identity, Go/Wails/web view versions, data and log paths, and a plain-text report of them. */
   about: (): Promise<AboutInfo> => call(() => App.About()),
+  openLogFolder: (): Promise<void> => call(() => App.OpenLogFolder()),
 
   /** Reads a persisted UI value; resolves to null when the key was never set. */
   async getUIState<T>(key: string): Promise<T | null> {
@@ -139,6 +140,12 @@ export const api = {
   exportResult: (req: Plain<main.ExportRequest>): Promise<main.ExportResult> => call(() => App.ExportResultToFile(req as never)),
   cancelExport: (exportId: string): Promise<boolean> => call(() => App.CancelExport(exportId)),
   reportTiming: (name: string, ms: number): void => void App.ReportTiming(name, ms).catch(() => {}),
+  /** Logs launch → a frame painted in the webview (the true startup figure); resolves to it in ms. */
+  reportStartup: (mark: Plain<main.StartupMark>): Promise<number> => call(() => App.ReportStartup(mark as never)),
+  /** The `make bench-ui` scenario (JSON), or '' in normal use. */
+  benchScenario: (): Promise<string> => call(() => App.BenchScenario()),
+  /** Logs a named point of a bench scenario (the harness samples memory then). */
+  benchMark: (name: string): Promise<void> => call(() => App.BenchMark(name)),
   pickFile: (title: string): Promise<string> => call(() => App.PickFile(title)),
 
   schemaInfo: (connectionId: string): Promise<main.SchemaInfo> => call(() => App.SchemaInfo(connectionId)),
