@@ -176,6 +176,27 @@ export class EditorTab {
     }
   }
 
+  /**
+   * sessionLost: the tab's server session ended (broken, terminated, or
+   * given up for another tab). Its transaction is gone; a tab that is not
+   * running is told what went with it (a run says so in its error).
+   */
+  sessionLost(l: query.SessionLost): void {
+    if (this.summary) this.summary = { ...this.summary, transaction: 'idle', backendPid: 0 } as query.Summary;
+    if (this.running || !l.lost?.length) return;
+    const why = l.cause === 'reclaimed' ? 'was given up so that another tab could run' : 'ended';
+    this.addBanner({
+      source: 'session',
+      severity: 'warning',
+      info: {
+        kind: 'connection',
+        title: 'Session ended',
+        message: `This tab's server session ${why}; lost with it: ${l.lost.join('; ')}.`,
+        hint: 'The next run starts on a fresh session: repeat the SET, CREATE TEMP or BEGIN it needs.',
+      } as ErrorInfo,
+    });
+  }
+
   failed(info: ErrorInfo): void {
     this.running = false;
     this.progress = null;
@@ -385,6 +406,7 @@ export class Workspace {
       on('query:progress', (p) => this.byQuery(p.queryId)?.progressed(p)),
       on('query:done', (s) => this.byQuery(s.queryId)?.finished(s)),
       on('query:error', (s) => this.byQuery(s.queryId)?.finished(s)),
+      on('session:lost', (l) => this.tabs.find((t) => t.id === l.sessionId)?.sessionLost(l)),
       on('query:stuck', (s) => {
         const t = this.byQuery(s.queryId);
         if (t?.running) t.stuck = true;
