@@ -1,6 +1,7 @@
 import { api, on, AppError, type ErrorInfo } from '../api';
 import type { query } from '../../../wailsjs/go/models';
 import { QuerySource } from './source.svelte';
+import { TableTab, type DataTarget } from '../tabledata/datatab.svelte';
 
 export type RunMode = 'statement' | 'script' | 'selection';
 export interface RunRequest {
@@ -50,6 +51,8 @@ export interface TabInit {
   savedQueryId?: string | null;
   /** The text as last saved; undefined = sql (a restored tab is as it was). */
   baseline?: string;
+  /** A data tab: the relation it shows (on connectionId) instead of an editor. */
+  data?: DataTarget | null;
 }
 
 /** EditorTab is one editor with its session (its own pinned connection on the server) and its last run. */
@@ -78,6 +81,8 @@ export class EditorTab {
   sources = $state.raw<Record<number, QuerySource>>({});
   /** The server ignored the cancel: offer Terminate or Drop. */
   stuck = $state(false);
+  /** Set for a data tab (a table's rows and their pending changes), null for an editor tab. */
+  readonly data: TableTab | null;
 
   constructor(init: TabInit) {
     this.id = init.id ?? newId();
@@ -89,10 +94,12 @@ export class EditorTab {
     this.fileLineEnding = init.fileLineEnding ?? '';
     this.savedQueryId = init.savedQueryId ?? null;
     this.baseline = init.baseline ?? init.sql;
+    this.data = init.data && init.connectionId ? new TableTab(init.connectionId, init.data) : null;
   }
 
-  /** dirty: the text has changes that are in no file and no saved query. */
+  /** dirty: the text has changes that are in no file and no saved query (a data tab: uncommitted changes). */
   get dirty(): boolean {
+    if (this.data) return !this.data.pending.empty;
     return this.sql !== this.baseline && (this.sql.trim() !== '' || this.baseline !== '');
   }
 
@@ -247,6 +254,25 @@ export class Workspace {
     return `Query ${n}`;
   }
 
+  /** openData shows a relation's rows in a data tab: the one already open for it, or a new one. */
+  openData(connectionId: string, target: DataTarget): EditorTab {
+    const open = this.tabs.find(
+      (t) => t.data && t.connectionId === connectionId && t.data.target.schema === target.schema && t.data.target.name === target.name,
+    );
+    if (open) {
+      this.select(open.id);
+      return open;
+    }
+    const title = target.schema === 'public' ? target.name : `${target.schema}.${target.name}`;
+    return this.newTab(connectionId, '', title, { data: { schema: target.schema, name: target.name } });
+  }
+
+  /** connect opens a connection (asking for a password when needed); true when it is open. */
+  async connect(connectionId: string): Promise<boolean> {
+    if (!this.connector || this.connector.isOpen(connectionId)) return true;
+    return this.connector.open(connectionId);
+  }
+
   byId(id: string): EditorTab | undefined {
     return this.tabs.find((t) => t.id === id);
   }
@@ -257,6 +283,7 @@ export class Workspace {
     const tab = this.tabs[i];
     if (!tab) return;
     if (tab.running && tab.queryId) await api.cancelQuery(tab.queryId).catch(() => false);
+    tab.data?.close();
     this.closed = [snapshot(tab), ...this.closed].slice(0, CLOSED_TABS);
     this.closedCount = this.closed.length;
     this.tabs = this.tabs.filter((t) => t.id !== id);
@@ -419,5 +446,6 @@ function snapshot(t: EditorTab): TabInit {
     fileLineEnding: t.fileLineEnding,
     savedQueryId: t.savedQueryId,
     baseline: t.baseline,
+    data: t.data ? { ...t.data.target } : null,
   };
 }
