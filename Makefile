@@ -78,7 +78,10 @@ lint: bindings
 
 go-test:
 	@echo '--- go test -race'
+	@rm -f test-results/faults-*.txt
 	scripts/with-keyring.sh go test -race -count=1 $(GOTAGS) $(GO_PKGS)
+	@echo '--- fault suite (backend/internal/faults, TestMistypedBoundCallsFault; docs/reliability.md)'
+	@cat test-results/faults-server.txt test-results/faults-bound.txt
 	@echo '--- go test, dev build tag (defaults that differ in `wails dev` builds)'
 	go test -count=1 -tags '$(TAGS) dev' -run 'Level|DataDir' ./backend/logging/ ./backend/storage/
 
@@ -95,10 +98,13 @@ e2e: bindings
 	@echo '--- e2e'
 	scripts/with-keyring.sh xvfb-run -a -s '-screen 0 1280x800x24' node --test --test-concurrency=1 frontend/e2e/
 
-## webkit: the built app in a real WebKitGTK window under Xvfb, screenshot checked
+## webkit: the built app in a real WebKitGTK window under Xvfb, screenshot
+## checked; SIGTERM at several instants after launch must quit it
 webkit: build
 	@echo '--- WebKitGTK window'
 	xvfb-run -a -s '-screen 0 1280x800x24' scripts/webkit-shot.sh test-results/webkit/window.png
+	@echo '--- SIGTERM in the first instants after launch still quits'
+	xvfb-run -a -s '-screen 0 1280x800x24' scripts/quit-early.sh
 
 ## webkit-native: the native menu, its accelerators, text editing keys, files,
 ## the quit protocol, window state, single instance and SIGTERM, checked in a

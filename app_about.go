@@ -117,7 +117,7 @@ func (a *App) OpenLogFolder() error {
 	ctx := a.ctx
 	a.mu.Unlock()
 	if ctx == nil {
-		return apperr.New(apperr.Internal, "the window is not ready yet")
+		return errNotStarted
 	}
 	wruntime.BrowserOpenURL(ctx, (&url.URL{Scheme: "file", Path: dir}).String())
 	return nil

@@ -80,7 +80,8 @@ func TestOpenLogFolderErrors(t *testing.T) {
 		t.Errorf("console only: %+v", info)
 	}
 	app, _ := newTestApp(t)
-	if info := apperr.Classify(app.OpenLogFolder()); info.Kind != apperr.Internal {
+	// Not a bug in Tusk (issue 10): the window is not there yet, try again.
+	if info := apperr.Classify(app.OpenLogFolder()); info.Kind != apperr.Validation || info.Hint == "" {
 		t.Errorf("before the window: %+v", info)
 	}
 }

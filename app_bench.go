@@ -25,12 +25,28 @@ func (a *App) BenchScenario() (string, error) {
 	return string(b), nil
 }
 
+// BenchMarkRequest names a point of a bench scenario.
+type BenchMarkRequest struct {
+	Name string `json:"name"`
+	argErr
+}
+
+func (r *BenchMarkRequest) UnmarshalJSON(b []byte) error {
+	type plain BenchMarkRequest
+	r.bad = decodeArg(b, (*plain)(r))
+	return nil
+}
+
 // BenchMark logs a named point of a bench scenario ("idle", "result-open",
 // "closed", …), so the harness watching the log samples memory then. It does
 // nothing outside a bench run.
-func (a *App) BenchMark(name string) {
-	if os.Getenv(benchEnv) == "" {
-		return
+func (a *App) BenchMark(req BenchMarkRequest) error {
+	if bad := req.argError(); bad != nil {
+		return bad
 	}
-	a.log.WithField("mark", name).Info("bench mark")
+	if os.Getenv(benchEnv) == "" {
+		return nil
+	}
+	a.log.WithField("mark", req.Name).Info("bench mark")
+	return nil
 }

@@ -17,12 +17,22 @@ type StartupMark struct {
 	// restored workspace painted and ready for input).
 	Name    string  `json:"name"`
 	EpochMs float64 `json:"epochMs"`
+	argErr
+}
+
+func (r *StartupMark) UnmarshalJSON(b []byte) error {
+	type plain StartupMark
+	r.bad = decodeArg(b, (*plain)(r))
+	return nil
 }
 
 // ReportStartup logs launch → mark, the true startup figure (from the
 // process's exec, see launchTime, to a frame painted in the webview), and
 // returns it in ms.
 func (a *App) ReportStartup(m StartupMark) (float64, error) {
+	if bad := m.argError(); bad != nil {
+		return 0, bad
+	}
 	if m.Name != "first_paint" && m.Name != "interactive" {
 		return 0, apperr.ValidationError(apperr.FieldError{Field: "name", Message: "the mark must be first_paint or interactive"})
 	}

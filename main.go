@@ -75,7 +75,7 @@ func main() {
 	if dirErr != nil {
 		stErr = dirErr
 	} else {
-		st, stErr = state.New(context.Background(), state.Options{DataDir: dataDir, Log: log, Emitter: emitter})
+		st, stErr = state.New(context.Background(), state.Options{DataDir: dataDir, CacheDir: storage.DefaultCacheDir(dataDir), Log: log, Emitter: emitter})
 	}
 	if stErr != nil {
 		log.WithError(stErr).Error("data directory unavailable; asking the user at startup")
@@ -95,6 +95,12 @@ func main() {
 // closes.
 func run(app *App, log *logrus.Logger, theme string) {
 	bg := backgrounds[theme]
+	stopSignals := quitOnSignal(app, log, os.Exit)
+	defer stopSignals()
+	app.desk.exit = func() {
+		app.shutdown(context.Background())
+		os.Exit(0)
+	}
 	opts := &options.App{
 		Title:            "Tusk",
 		Width:            1280,
@@ -106,7 +112,8 @@ func run(app *App, log *logrus.Logger, theme string) {
 		OnStartup:        app.startup,
 		OnShutdown:       app.shutdown,
 		ErrorFormatter:   apperr.Format,
-		EnumBind:         []any{apperr.Enum()},
+		Logger:           wailsLogger{log: log},
+		EnumBind:         []any{apperr.Enum(), apperr.ReasonEnums()},
 		Bind:             []any{app},
 		Linux:            &linux.Options{ProgramName: "tusk", Icon: appIcon, WebviewGpuPolicy: webviewGPUPolicy()},
 	}

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/tusk-app/tusk/backend/internal/pgtest"
 	"github.com/tusk-app/tusk/backend/schema"
 )
 
@@ -62,6 +63,7 @@ func TestSearchRanking(t *testing.T) {
 }
 
 func TestSearchLoaded(t *testing.T) {
+	pgtest.Need(t)
 	c := load(t)
 	got := c.Search("unit price", 5)
 	if len(got) == 0 || got[0] != (schema.Match{Kind: schema.KindColumn, Schema: "Sales", Table: "Order Items", Name: "Unit Price", Detail: "numeric(10,2)"}) {
@@ -79,6 +81,7 @@ func TestSearchLoaded(t *testing.T) {
 }
 
 func TestCompletion(t *testing.T) {
+	pgtest.Need(t)
 	c := load(t)
 	comp := c.Completion()
 	if got := comp["Sales.Order Items"]; !slices.Equal(got, []string{"order_id", "line", "Unit Price", "qty", "select"}) {

@@ -76,8 +76,17 @@
 // PGSSLROOTCERT is ignored), points HOME at an empty directory while pinning
 // GOPATH and the XDG directories to the values the real HOME implied.
 //
+// # Faults
+//
+// Kill ends the server as kill -9 would (postmaster and backends), Shutdown
+// stops it with a fast shutdown (sessions get FATAL 57P01), and Resume starts
+// it again on the same port and data: for tests of crashes and restarts.
+// They need a cluster of the test's own (Start), never the package's shared
+// one.
+//
 // # Missing server binaries
 //
 // Start returns an error wrapping ErrNoServer. Main then fails the package
-// when CI=true and otherwise skips it with a message on stderr.
+// when CI=true. Otherwise it runs the tests without a cluster: those that
+// need one call Need and are skipped with the reason, the others run.
 package pgtest

@@ -48,6 +48,15 @@ describe('ResultsPanel', () => {
     expect(screen.getByTestId('message-error')).toHaveTextContent('try again');
   });
 
+  it('marks the rows kept from a statement whose connection was lost as partial', () => {
+    const error = { kind: 'connection', reason: 'lost', title: 'Connection lost', message: 'the server closed the connection', hint: 'The 4000 rows received before the failure are kept; the result is incomplete.' };
+    const summary = { queryId: 'q', status: 'error', durationMs: 900, statements: [st(0, { columns: cols, rows: 4000, status: 'error', partial: true, error: error as never })] } as unknown as query.Summary;
+    render(ResultsPanel, { summary, running: false, sourceFor: () => source, viewportHeight: 200 });
+    expect(screen.getByTestId('partial')).toHaveTextContent('partial (connection lost)');
+    expect(screen.getByTestId('message')).toHaveTextContent('4,000 rows kept');
+    expect(screen.getByTestId('message-error')).toHaveTextContent('the server closed the connection');
+  });
+
   it('says how a cancelled run ended as information, not as an error', () => {
     const summary = { queryId: 'q', status: 'cancelled', durationMs: 1200, statements: [st(0, { columns: cols, rows: 4000, status: 'cancelled', error: { kind: 'cancelled', title: 'Cancelled', message: 'the statement was cancelled' } as never })] } as unknown as query.Summary;
     render(ResultsPanel, { summary, running: false, sourceFor: () => source, outcome: { message: 'Cancelled after 1.2 s, 4,000 rows kept' }, viewportHeight: 200 });

@@ -2,6 +2,7 @@ import { api, on, AppError, Kind, type ErrorInfo, type ExplainInfo, type Guard }
 import type { query } from '../../../wailsjs/go/models';
 import { TabPlans } from '../plan/plans.svelte';
 import { QuerySource } from './source.svelte';
+import { TableTab, type DataTarget } from '../tabledata/datatab.svelte';
 
 export type RunMode = 'statement' | 'script' | 'selection';
 export interface RunRequest {
@@ -51,6 +52,8 @@ export interface TabInit {
   savedQueryId?: string | null;
   /** The text as last saved; undefined = sql (a restored tab is as it was). */
   baseline?: string;
+  /** A data tab: the relation it shows (on connectionId) instead of an editor. */
+  data?: DataTarget | null;
 }
 
 /** EditorTab is one editor with its session (its own pinned connection on the server) and its last run. */
@@ -85,6 +88,8 @@ export class EditorTab {
   dangerMarks = $state.raw<{ from: number; to: number; message: string }[]>([]);
   /** The tab's plans: the one shown, the last few (to compare), a comparison. */
   readonly plans = new TabPlans();
+  /** Set for a data tab (a table's rows and their pending changes), null for an editor tab. */
+  readonly data: TableTab | null;
 
   constructor(init: TabInit) {
     this.id = init.id ?? newId();
@@ -96,10 +101,12 @@ export class EditorTab {
     this.fileLineEnding = init.fileLineEnding ?? '';
     this.savedQueryId = init.savedQueryId ?? null;
     this.baseline = init.baseline ?? init.sql;
+    this.data = init.data && init.connectionId ? new TableTab(init.connectionId, init.data) : null;
   }
 
-  /** dirty: the text has changes that are in no file and no saved query. */
+  /** dirty: the text has changes that are in no file and no saved query (a data tab: uncommitted changes). */
   get dirty(): boolean {
+    if (this.data) return !this.data.pending.empty;
     return this.sql !== this.baseline && (this.sql.trim() !== '' || this.baseline !== '');
   }
 
@@ -180,6 +187,27 @@ export class EditorTab {
     }
   }
 
+  /**
+   * sessionLost: the tab's server session ended (broken, terminated, or
+   * given up for another tab). Its transaction is gone; a tab that is not
+   * running is told what went with it (a run says so in its error).
+   */
+  sessionLost(l: query.SessionLost): void {
+    if (this.summary) this.summary = { ...this.summary, transaction: 'idle', backendPid: 0 } as query.Summary;
+    if (this.running || !l.lost?.length) return;
+    const why = l.cause === 'reclaimed' ? 'was given up so that another tab could run' : 'ended';
+    this.addBanner({
+      source: 'session',
+      severity: 'warning',
+      info: {
+        kind: 'connection',
+        title: 'Session ended',
+        message: `This tab's server session ${why}; lost with it: ${l.lost.join('; ')}.`,
+        hint: 'The next run starts on a fresh session: repeat the SET, CREATE TEMP or BEGIN it needs.',
+      } as ErrorInfo,
+    });
+  }
+
   failed(info: ErrorInfo): void {
     this.running = false;
     this.progress = null;
@@ -256,6 +284,25 @@ export class Workspace {
     return `Query ${n}`;
   }
 
+  /** openData shows a relation's rows in a data tab: the one already open for it, or a new one. */
+  openData(connectionId: string, target: DataTarget): EditorTab {
+    const open = this.tabs.find(
+      (t) => t.data && t.connectionId === connectionId && t.data.target.schema === target.schema && t.data.target.name === target.name,
+    );
+    if (open) {
+      this.select(open.id);
+      return open;
+    }
+    const title = target.schema === 'public' ? target.name : `${target.schema}.${target.name}`;
+    return this.newTab(connectionId, '', title, { data: { schema: target.schema, name: target.name } });
+  }
+
+  /** connect opens a connection (asking for a password when needed); true when it is open. */
+  async connect(connectionId: string): Promise<boolean> {
+    if (!this.connector || this.connector.isOpen(connectionId)) return true;
+    return this.connector.open(connectionId);
+  }
+
   byId(id: string): EditorTab | undefined {
     return this.tabs.find((t) => t.id === id);
   }
@@ -266,6 +313,7 @@ export class Workspace {
     const tab = this.tabs[i];
     if (!tab) return;
     if (tab.running && tab.queryId) await api.cancelQuery(tab.queryId).catch(() => false);
+    tab.data?.close();
     this.closed = [snapshot(tab), ...this.closed].slice(0, CLOSED_TABS);
     this.closedCount = this.closed.length;
     this.tabs = this.tabs.filter((t) => t.id !== id);
@@ -516,6 +564,7 @@ export class Workspace {
       on('query:progress', (p) => this.byQuery(p.queryId)?.progressed(p)),
       on('query:done', (s) => this.byQuery(s.queryId)?.finished(s)),
       on('query:error', (s) => this.byQuery(s.queryId)?.finished(s)),
+      on('session:lost', (l) => this.tabs.find((t) => t.id === l.sessionId)?.sessionLost(l)),
       on('query:stuck', (s) => {
         const t = this.byQuery(s.queryId);
         if (t?.running) t.stuck = true;
@@ -564,5 +613,6 @@ function snapshot(t: EditorTab): TabInit {
     fileLineEnding: t.fileLineEnding,
     savedQueryId: t.savedQueryId,
     baseline: t.baseline,
+    data: t.data ? { ...t.data.target } : null,
   };
 }
