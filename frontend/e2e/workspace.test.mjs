@@ -218,6 +218,11 @@ test('the whole workspace, as a user drives it', async () => {
   // 8b. Re-run from the history: a new tab runs it.
   const tabsBefore = await page.locator('[data-testid="editor-tab"]').count();
   await page.getByTestId('history-search').fill('e2e_items limit');
+  // The search runs a moment after typing: click only once the list shows its answer.
+  await page.waitForFunction(() => {
+    const shown = [...document.querySelectorAll('[data-testid="history-item"] .sql')];
+    return shown.length > 0 && shown.every((x) => x.textContent.includes('e2e_items limit'));
+  });
   await page.getByTestId('history-rerun').first().click();
   await page.waitForFunction((n) => document.querySelectorAll('[data-testid="editor-tab"]').length === n + 1, tabsBefore);
   await page.locator('[data-testid="grid-row"][data-row="0"]').waitFor({ timeout: 15_000 });
