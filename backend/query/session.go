@@ -242,6 +242,7 @@ func (e *Engine) settle(sess *session, pg *pgconn.PgConn) {
 		e.deps.Log.WithError(err).Warn("could not read what the session holds; it keeps its connection")
 		return
 	}
+	held.keepCustomSettings(sess.held)
 	sess.held = held
 	if held.Empty() {
 		sess.conn.Release()
