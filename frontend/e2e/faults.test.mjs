@@ -98,7 +98,11 @@ async function run(page, sql) {
   await page.keyboard.press('Delete');
   await page.keyboard.insertText(sql);
   await page.keyboard.press('Control+Enter');
+  // The run may start a moment after the key (a safety check goes first):
+  // wait for it to show, unless it was over before we looked.
+  await page.getByTestId('status-timer').waitFor({ timeout: 2000 }).catch(() => {});
   await idle(page);
+  await page.waitForFunction(() => !/Running…/.test(document.querySelector('[data-testid="messages"]')?.textContent ?? ''));
 }
 
 const firstCell = (page) => page.locator('[data-testid="grid-row"][data-row="0"] [data-testid="grid-cell"]').first();
