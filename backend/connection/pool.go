@@ -266,7 +266,7 @@ func (p *Pool) Acquire(ctx context.Context) (*Conn, error) {
 	p.waiting.Add(1)
 	p.notify.kick()
 	actx, cancel := context.WithTimeout(ctx, p.acquireTimeout)
-	pc, err := p.pool.Acquire(actx)
+	pc, err := p.acquire(actx)
 	cancel()
 	waiting := p.waiting.Add(-1) + 1
 	p.notify.kick()

@@ -11,6 +11,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/tusk-app/tusk/backend/apperr"
 )
@@ -374,6 +375,61 @@ func (p *Pool) detectMode(ctx context.Context) {
 		p.router.update(func(rt *Route) { rt.PoolerMode = TransactionPooling })
 	}
 }
+
+// acquire is pgxpool's Acquire, except that behind a pooler a caller whose
+// new connection is still being opened takes a connection that another
+// caller released meanwhile. A session pooler whose pool is smaller than
+// Tusk's holds a new connection's first query until one of its server
+// connections is free, which may be never (each idle Tusk connection keeps
+// one); pgxpool would keep the caller waiting for that new connection even
+// when an older one became free. The new connection is still opened in
+// the background and joins the pool if the pooler lets it in.
+func (p *Pool) acquire(ctx context.Context) (*pgxpool.Conn, error) {
+	if !p.router.get().Pooler {
+		return p.pool.Acquire(ctx)
+	}
+	type result struct {
+		c   *pgxpool.Conn
+		err error
+	}
+	actx, cancel := context.WithCancel(ctx)
+	ch := make(chan result, 1)
+	go func() {
+		c, err := p.pool.Acquire(actx)
+		ch <- result{c, err}
+	}()
+	tick := time.NewTicker(idleCheckInterval)
+	defer tick.Stop()
+	for {
+		select {
+		case r := <-ch:
+			cancel()
+			return r.c, r.err
+		case <-tick.C:
+			if st := p.pool.Stat(); st.ConstructingConns() == 0 || st.IdleConns() == 0 {
+				continue
+			}
+			idle := p.pool.AcquireAllIdle(ctx)
+			if len(idle) == 0 {
+				continue
+			}
+			for _, c := range idle[1:] {
+				c.Release()
+			}
+			cancel()
+			go func() {
+				if r := <-ch; r.c != nil {
+					r.c.Release()
+				}
+			}()
+			return idle[0], nil
+		}
+	}
+}
+
+// idleCheckInterval is how often a caller waiting for a new connection
+// behind a pooler looks for one released meanwhile.
+const idleCheckInterval = 50 * time.Millisecond
 
 // backendPID asks the server for its process ID.
 func backendPID(ctx context.Context, pg *pgconn.PgConn) (uint32, error) {
