@@ -116,7 +116,8 @@ type session struct {
 	id, connectionID string
 	busy             sync.Mutex // held while a query runs in the session
 	conn             *connection.Conn
-	lastQuery        string // ID of the query whose results the session shows
+	lastQuery        string  // ID of the query whose results the session shows
+	tx               txCheck // what the engine set up in conn's open transaction (readonly.go)
 }
 
 type results struct {
@@ -193,6 +194,7 @@ func (e *Engine) Execute(req Request) (Started, error) {
 		return Started{}, apperr.ValidationError(apperr.FieldError{Field: "sessionId", Message: "a query is already running in this tab; cancel it or wait"})
 	}
 	h := newHandle(id, req.ConnectionID, req.SessionID, req.SQL)
+	h.statements = len(stmts)
 	res := &results{sessionID: sess.id, sets: make([]*resultset.Set, len(stmts)), handle: h}
 	// The tab may have been closed, or the connection dropped, between
 	// finding the session and locking it: never pin a connection to a
@@ -244,9 +246,13 @@ func (e *Engine) run(ctx context.Context, pool *connection.Pool, sess *session, 
 	defer h.cancelCtx() // release the handle's context (it only bounds Acquire)
 
 	sum := Summary{QueryID: h.id, SessionID: sess.id, ConnectionID: sess.connectionID, Status: StatusDone}
+	pol := policyOf(pool)
+	sum.Pooled = pol.pooled
 
 	if sess.conn == nil {
+		w := e.waitNotice(h, acquireReason(pool))
 		c, err := pool.Acquire(h.ctx) // Cancel stops the wait for a connection
+		w.stop()
 		if h.IsCancelled() && err != nil {
 			err = apperr.New(apperr.Cancelled, "the query was cancelled before it started")
 		}
@@ -273,8 +279,9 @@ func (e *Engine) run(ctx context.Context, pool *connection.Pool, sess *session, 
 					Columns: []resultset.Column{}, ElapsedMs: ms(h.Elapsed())})
 			})
 		}
+		h.stmt.Store(int32(i))
 		e.autoBegin(ctx, pg, pool, st)
-		r := e.statement(ctx, pg, h, req, i, len(stmts), st, res)
+		r := e.step(ctx, pol, sess, pg, h, req, i, len(stmts), st, res)
 		if announce != nil {
 			announce.Stop()
 		}
@@ -289,7 +296,8 @@ func (e *Engine) run(ctx context.Context, pool *connection.Pool, sess *session, 
 		}
 	}
 	undo()
-	sum.BackendPID, sum.ServerVersion = pg.PID(), pg.ParameterStatus("server_version")
+	e.endRun(sess, h, pg)
+	sum.BackendPID, sum.ServerVersion = lastServerPID(h), pg.ParameterStatus("server_version")
 	sum.Transaction = txState(pg)
 	if pg.IsClosed() { // terminated or dropped: the session must start afresh
 		e.dropSessionConn(sess)
@@ -297,14 +305,44 @@ func (e *Engine) run(ctx context.Context, pool *connection.Pool, sess *session, 
 	e.finish(ctx, h, req, stmts, &sum, nil)
 }
 
-// statement runs one statement and stores its rows.
-func (e *Engine) statement(ctx context.Context, pg *pgconn.PgConn, h *Handle, req Request, i, total int, st Statement, res *results) StatementResult {
+// step readies the session's transaction for a statement (readonly.go), runs
+// it, and records what it left behind.
+func (e *Engine) step(ctx context.Context, pol policy, sess *session, pg *pgconn.PgConn, h *Handle, req Request, i, total int, st Statement, res *results) StatementResult {
+	if h.IsCancelled() {
+		return e.describe(req, i, st, StatusSkipped)
+	}
+	inUserTx := pg.TxStatus() != 'I' && !sess.tx.own
+	if failed := e.prepare(pol, sess, h, pg, st); failed != nil {
+		r := e.describe(req, i, st, StatusError)
+		if failed.Kind == apperr.Cancelled {
+			r.Status = StatusCancelled
+		}
+		info := apperr.Info(failed)
+		r.Error = &info
+		return r
+	}
+	r, tag := e.statement(ctx, pg, h, req, i, total, st, res, e.targetOf(pol, sess, pg, st), pol.clientTimeout())
+	e.settle(pol, sess, h, pg, st, tag)
+	if r.Status == StatusDone && pol.mode == connection.TransactionPooling && !inUserTx && changesSessionState(st.SQL) {
+		r.SessionStateLost = true
+	}
+	return r
+}
+
+// statement runs one statement and stores its rows. tg names the server
+// process that runs it; timeout, when not 0, is the statement timeout the
+// engine enforces itself.
+func (e *Engine) statement(ctx context.Context, pg *pgconn.PgConn, h *Handle, req Request, i, total int, st Statement, res *results, tg target, timeout time.Duration) (StatementResult, pgconn.CommandTag) {
 	r := e.describe(req, i, st, StatusRunning)
 	start := time.Now()
 	r.started = start
-	if !h.begin(pg) {
+	if !h.begin(pg, tg) {
 		r.Status = StatusSkipped
-		return r
+		return r, pgconn.CommandTag{}
+	}
+	if timeout > 0 {
+		t := time.AfterFunc(timeout, h.interrupt)
+		defer t.Stop()
 	}
 	rc := &runCtx{}
 	e.mu.Lock()
@@ -378,6 +416,12 @@ func (e *Engine) statement(ctx context.Context, pg *pgconn.PgConn, h *Handle, re
 	case err == nil:
 		// Finished before the cancel reached the server: the results stand (T063).
 		r.Status = StatusDone
+	case h.timedOut.Load() && !h.IsCancelled() && isQueryCanceled(err):
+		r.Status = StatusError
+		info := apperr.Info(apperr.Wrap(apperr.Query,
+			fmt.Sprintf("the statement ran longer than the connection's statement timeout (%s) and was cancelled", timeout-clientTimeoutGrace), err).
+			WithHint("Raise the statement timeout in the connection options if it needs more time. (Tusk enforces it itself: the connection pooler does not pass it to the server.)"))
+		r.Error = &info
 	case h.IsCancelled() && isQueryCanceled(err):
 		r.Status = StatusCancelled
 		info := apperr.Info(apperr.New(apperr.Cancelled, "the statement was cancelled").
@@ -391,7 +435,7 @@ func (e *Engine) statement(ctx context.Context, pg *pgconn.PgConn, h *Handle, re
 			r.ErrorOffset = req.Offset + utf16Len(req.SQL[:st.Start]) + utf16Len(st.SQL[:ByteOffsetOfCharPosition(st.SQL, info.Position)])
 		}
 	}
-	return r
+	return r, tag
 }
 
 // describe is a statement's result before it ran.
@@ -519,7 +563,7 @@ func (e *Engine) escalate(ctx context.Context, h *Handle) {
 	// (and the session move on) until it has been delivered, so it can only
 	// hit the statement it was meant for.
 	if fence, ok := h.fence(); ok {
-		if err := e.signalBackend(ctx, h, "pg_cancel_backend"); err != nil {
+		if _, err := e.signalBackend(ctx, h, "pg_cancel_backend"); err != nil {
 			e.deps.Log.WithError(err).Warn("pg_cancel_backend failed")
 		}
 		close(fence)
@@ -531,14 +575,27 @@ func (e *Engine) escalate(ctx context.Context, h *Handle) {
 		return
 	case <-time.After(EscalateAfter):
 	}
-	e.deps.Emit.Emit(EventStuck, Stuck{QueryID: h.id, SessionID: h.sessionID, PID: h.pid(), ElapsedMs: ms(h.Elapsed())})
+	stuck := Stuck{QueryID: h.id, SessionID: h.sessionID, ElapsedMs: ms(h.Elapsed())}
+	if fence, ok := h.fence(); ok {
+		// Only look: Terminate is offered when the real server process is
+		// known, never the process ID a pooler made up.
+		if pid, err := e.signalBackend(ctx, h, ""); err == nil {
+			stuck.PID, stuck.Terminable = pid, true
+		}
+		close(fence)
+	}
+	e.deps.Emit.Emit(EventStuck, stuck)
 }
 
 // Terminate ends the query's server process (pg_terminate_backend from
 // another connection); the session starts afresh on its next query.
 func (e *Engine) Terminate(id string) error {
 	return e.fenced(id, func(h *Handle) error {
-		return e.signalBackend(context.Background(), h, "pg_terminate_backend")
+		_, err := e.signalBackend(context.Background(), h, "pg_terminate_backend")
+		if errors.Is(err, errNoTarget) {
+			return noTargetError(err)
+		}
+		return err
 	})
 }
 
@@ -553,21 +610,26 @@ func (e *Engine) Drop(id string) error {
 	})
 }
 
-// fenced cancels query id and runs act while its statement is still on the
-// wire, holding the statement open until act returns, so act can never hit
-// what the session runs next. A query that just finished is left alone.
+// fenced runs act while query id's statement is still on the wire, holding
+// the statement open until act returns, so act can never hit what the
+// session runs next; then it cancels the query (no further statements). act
+// runs before the cancel request: behind a pooler the statement's server
+// process is found by what it is running, which a cancel would end. A
+// query whose statement just finished is only cancelled.
 func (e *Engine) fenced(id string, act func(*Handle) error) error {
 	h, err := e.runningHandle(id)
 	if err != nil {
 		return err
 	}
-	h.Cancel()
 	fence, ok := h.fence()
 	if !ok {
+		h.Cancel()
 		return nil
 	}
 	defer close(fence)
-	return act(h)
+	err = act(h)
+	h.Cancel()
+	return err
 }
 
 func (e *Engine) runningHandle(id string) (*Handle, error) {
@@ -583,23 +645,6 @@ func (e *Engine) runningHandle(id string) (*Handle, error) {
 	default:
 		return res.handle, nil
 	}
-}
-
-func (e *Engine) signalBackend(ctx context.Context, h *Handle, fn string) error {
-	pid := h.pid()
-	pool, ok := e.deps.Pool(h.connectionID)
-	if pid == 0 || !ok {
-		return errors.New("the query's connection is gone")
-	}
-	ctx, cancel := context.WithTimeout(ctx, EscalateAfter)
-	defer cancel()
-	c, err := pool.Acquire(ctx)
-	if err != nil {
-		return fmt.Errorf("%s: %w", fn, err)
-	}
-	defer c.Release()
-	_, err = c.Exec(ctx, "select "+fn+"($1)", int32(pid))
-	return err
 }
 
 // Wait blocks until query id has finished and returns its summary.
@@ -738,7 +783,7 @@ func (e *Engine) dropSessionConn(s *session) {
 		return
 	}
 	c := s.conn
-	s.conn = nil
+	s.conn, s.tx = nil, txCheck{}
 	if pg := c.PgConn(); !pg.IsClosed() && pg.TxStatus() != 'I' {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		if _, err := c.Exec(ctx, "rollback"); err != nil {
