@@ -20,7 +20,9 @@ import (
 	"github.com/wailsapp/wails/v2/pkg/options/linux"
 
 	"github.com/tusk-app/tusk/backend/apperr"
+	"github.com/tusk-app/tusk/backend/connection"
 	"github.com/tusk-app/tusk/backend/logging"
+	"github.com/tusk-app/tusk/backend/query"
 	"github.com/tusk-app/tusk/backend/state"
 	"github.com/tusk-app/tusk/backend/storage"
 )
@@ -87,9 +89,10 @@ func run(app *App, log *logrus.Logger) {
 		OnStartup:        app.startup,
 		OnShutdown:       app.shutdown,
 		ErrorFormatter:   apperr.Format,
-		EnumBind:         []any{apperr.Enum()},
-		Bind:             []any{app},
-		Linux:            &linux.Options{ProgramName: "tusk"},
+		EnumBind: []any{apperr.Enum(), connection.PoolerModes(), connection.SettingsPaths(), connection.ReadOnlyStates(),
+			query.WaitReasons()},
+		Bind:  []any{app},
+		Linux: &linux.Options{ProgramName: "tusk"},
 	}
 	if !generatingBindings {
 		if err := app.desk.configure(opts, app.wantedDataDir); err != nil {

@@ -97,6 +97,29 @@ type Route struct {
 	ReadOnlyProblem string `json:"readOnlyProblem,omitempty"`
 }
 
+// Enum pairs a value of one of the Route's string types with its
+// TypeScript name, for options.App.EnumBind.
+type Enum[T ~string] struct {
+	Value  T
+	TSName string
+}
+
+// PoolerModes, SettingsPaths and ReadOnlyStates list the values of the
+// Route's string types for options.App.EnumBind.
+func PoolerModes() []Enum[PoolerMode] {
+	return []Enum[PoolerMode]{{NoPooler, "NoPooler"}, {SessionPooling, "Session"}, {TransactionPooling, "Transaction"}}
+}
+
+// SettingsPaths: see PoolerModes.
+func SettingsPaths() []Enum[SettingsPath] {
+	return []Enum[SettingsPath]{{SettingsAtStartup, "AtStartup"}, {SettingsPerTransaction, "PerTransaction"}}
+}
+
+// ReadOnlyStates: see PoolerModes.
+func ReadOnlyStates() []Enum[ReadOnlyState] {
+	return []Enum[ReadOnlyState]{{ReadOnlyOff, "Off"}, {ReadOnlyEnforced, "Enforced"}, {ReadOnlyUnverified, "Unverified"}}
+}
+
 // TransactionModeNotice is Route.Notice in transaction mode.
 const TransactionModeNotice = "This connection goes through a connection pooler in transaction mode: SET, temporary tables, PREPARE and LISTEN do not persist from one run to the next, and a SET may show up in other tabs. Inside BEGIN … COMMIT everything works as usual."
 

@@ -252,7 +252,7 @@ func (e *Engine) exchange(h *Handle, pg *pgconn.PgConn, sql string) ([]*pgconn.R
 		}
 	})
 	defer stop()
-	w := e.waitNotice(h, func() string { return WaitingPooler })
+	w := e.waitNotice(h, func() WaitReason { return WaitingPooler })
 	defer w.stop()
 	res, err := pg.Exec(context.WithoutCancel(h.ctx), sql).ReadAll()
 	close(answered)

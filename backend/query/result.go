@@ -111,7 +111,7 @@ type Progress struct {
 	// (a connection pooler has no free server connection). A progress
 	// event with Waiting empty follows when the wait ends. Cancel works
 	// while waiting.
-	Waiting string `json:"waiting,omitempty"`
+	Waiting WaitReason `json:"waiting,omitempty"`
 }
 
 // Started is what Execute returns at once.

@@ -12,16 +12,32 @@ import (
 	"github.com/tusk-app/tusk/backend/resultset"
 )
 
-// Reasons a query waits before its statement reaches the server
-// (Progress.Waiting).
+// WaitReason is why a query waits before its statement reaches the server
+// (Progress.Waiting); "" when it does not wait.
+type WaitReason string
+
+// Reasons a query waits.
 const (
+	// NotWaiting: the wait is over (or never began).
+	NotWaiting WaitReason = ""
 	// WaitingPool: every connection of the connection's own pool is in use
 	// (other tabs, the schema browser); it gets the next one released.
-	WaitingPool = "pool"
+	WaitingPool WaitReason = "pool"
 	// WaitingPooler: a connection pooler in front of the server has no
 	// free server connection for it. Cancelling ends the wait at once.
-	WaitingPooler = "pooler"
+	WaitingPooler WaitReason = "pooler"
 )
+
+// WaitReasonEnum pairs a WaitReason with its TypeScript name.
+type WaitReasonEnum struct {
+	Value  WaitReason
+	TSName string
+}
+
+// WaitReasons lists the WaitReasons for options.App.EnumBind.
+func WaitReasons() []WaitReasonEnum {
+	return []WaitReasonEnum{{NotWaiting, "NotWaiting"}, {WaitingPool, "Pool"}, {WaitingPooler, "Pooler"}}
+}
 
 // waiter announces, after connection.PoolerWaitNotice, that a query waits
 // (Progress.Waiting), follows changes of the reason, and announces the end
@@ -29,17 +45,17 @@ const (
 type waiter struct {
 	e      *Engine
 	h      *Handle
-	reason func() string
+	reason func() WaitReason
 
 	mu      sync.Mutex // guards the fields below
 	timer   *time.Timer
-	shown   string // the reason last announced, "" when none
+	shown   WaitReason // the reason last announced
 	stopped bool
 }
 
 // waitNotice starts a waiter; reason is asked for the cause when the wait
 // is announced and every second after.
-func (e *Engine) waitNotice(h *Handle, reason func() string) *waiter {
+func (e *Engine) waitNotice(h *Handle, reason func() WaitReason) *waiter {
 	w := &waiter{e: e, h: h, reason: reason}
 	w.mu.Lock()
 	w.timer = time.AfterFunc(connection.PoolerWaitNotice, w.tick)
@@ -61,7 +77,7 @@ func (w *waiter) tick() {
 	w.timer = time.AfterFunc(time.Second, w.tick)
 }
 
-func (w *waiter) emit(reason string) {
+func (w *waiter) emit(reason WaitReason) {
 	w.e.deps.Emit.Emit(EventProgress, Progress{QueryID: w.h.id, SessionID: w.h.sessionID, Statement: int(w.h.stmt.Load()),
 		Statements: w.h.statements, Columns: []resultset.Column{}, ElapsedMs: ms(w.h.Elapsed()), Waiting: reason})
 }
@@ -79,8 +95,8 @@ func (w *waiter) stop() {
 
 // acquireReason tells a wait for the connection's own pool from a wait at
 // a pooler (a new connection whose first query the pooler holds).
-func acquireReason(pool *connection.Pool) func() string {
-	return func() string {
+func acquireReason(pool *connection.Pool) func() WaitReason {
+	return func() WaitReason {
 		if pool.Status().PoolerWaiting > 0 {
 			return WaitingPooler
 		}
