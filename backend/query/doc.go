@@ -31,6 +31,6 @@
 // Behind a pooler the engine shows and signals only the real server
 // process: read in the statement's transaction, or found in
 // pg_stat_activity by the statement's text. A query that waits for Tusk's
-// pool or for the pooler says so in Progress.Waiting. guard.go and
+// pool or for the pooler says so in Progress.Waiting. readonly.go and
 // signal.go hold the details; docs/poolers.md the user's view.
 package query

@@ -322,7 +322,11 @@ func (e *Engine) step(ctx context.Context, pol policy, sess *session, pg *pgconn
 		return r
 	}
 	r, tag := e.statement(ctx, pg, h, req, i, total, st, res, e.targetOf(pol, sess, pg, st), pol.clientTimeout())
-	e.settle(pol, sess, h, pg, st, tag)
+	if failed := e.settle(pol, sess, h, pg, st, tag); failed != nil && r.Status == StatusDone {
+		r.Status = StatusError
+		info := apperr.Info(failed)
+		r.Error = &info
+	}
 	if r.Status == StatusDone && pol.mode == connection.TransactionPooling && !inUserTx && changesSessionState(st.SQL) {
 		r.SessionStateLost = true
 	}

@@ -46,13 +46,13 @@ func newEnv(t *testing.T) *env {
 }
 
 // newEnvFor is newEnv connected with cfg.
-func newEnvFor(t *testing.T, cfg connection.Config) *env {
+func newEnvFor(t testing.TB, cfg connection.Config) *env {
 	t.Helper()
 	return newEnvWithPassword(t, cfg, "")
 }
 
 // newEnvWithPassword is newEnvFor with a password.
-func newEnvWithPassword(t *testing.T, cfg connection.Config, password string) *env {
+func newEnvWithPassword(t testing.TB, cfg connection.Config, password string) *env {
 	t.Helper()
 	ctx := context.Background()
 	events := &event.Recorder{}

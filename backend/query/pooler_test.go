@@ -35,7 +35,7 @@ var routes = []route{
 }
 
 // envVia connects an engine along r with the options opts sets.
-func envVia(t *testing.T, r route, b pgtest.BouncerOptions, opts func(*connection.Options)) *env {
+func envVia(t testing.TB, r route, b pgtest.BouncerOptions, opts func(*connection.Options)) *env {
 	t.Helper()
 	cfg := connection.NewConfig("pooler", cluster.Host, cluster.Port, cluster.Database, cluster.TrustUser)
 	cfg.SSLMode = connection.SSLDisable
@@ -493,5 +493,36 @@ func TestOptionsAppliedBehindPooler(t *testing.T) {
 				t.Fatalf("a transaction idle longer than idle_in_transaction_session_timeout survived: %+v", sum)
 			}
 		})
+	}
+}
+
+// BenchmarkReadOnlyOverhead measures what verifying read-only costs: a
+// script of 100 statements and a single statement, read-write and
+// read-only, directly and through a transaction pooler.
+func BenchmarkReadOnlyOverhead(b *testing.B) {
+	script := strings.Repeat("select 1;\n", 100)
+	for _, r := range []route{routes[0], routes[3]} {
+		for _, ro := range []bool{false, true} {
+			b.Run(fmt.Sprintf("%s/read-only=%v", r.name, ro), func(b *testing.B) {
+				e := envVia(b, r, pgtest.BouncerOptions{}, func(o *connection.Options) { o.ReadOnly = ro })
+				for _, sql := range []string{"select 1", script} {
+					name := "1 statement"
+					if sql == script {
+						name = "100 statements"
+					}
+					b.Run(name, func(b *testing.B) {
+						for b.Loop() {
+							started, err := e.eng.Execute(query.Request{SessionID: "bench", ConnectionID: e.connID, SQL: sql})
+							if err != nil {
+								b.Fatal(err)
+							}
+							if sum, err := e.eng.Wait(context.Background(), started.QueryID); err != nil || sum.Status != query.StatusDone {
+								b.Fatalf("%v %+v", err, sum.Error)
+							}
+						}
+					})
+				}
+			})
+		}
 	}
 }

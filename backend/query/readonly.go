@@ -194,12 +194,13 @@ func (e *Engine) lock(pol policy, g *txCheck, h *Handle, pg *pgconn.PgConn, sql 
 // settle records what statement st left behind: a transaction that started
 // or ended, or transaction control that may have started a new one (COMMIT
 // AND CHAIN). A transaction the user opened is checked at once, so it is
-// never left open unchecked between runs.
-func (e *Engine) settle(pol policy, sess *session, h *Handle, pg *pgconn.PgConn, st Statement, tag pgconn.CommandTag) {
+// never left open unchecked between runs; when the check fails the
+// transaction has been rolled back and the error says so.
+func (e *Engine) settle(pol policy, sess *session, h *Handle, pg *pgconn.PgConn, st Statement, tag pgconn.CommandTag) *apperr.Error {
 	g := &sess.tx
 	if pg.IsClosed() || pg.TxStatus() == 'I' {
 		*g = txCheck{}
-		return
+		return nil
 	}
 	if st.Kind == Transaction || isTransactionTag(tag) {
 		g.locked = false
@@ -207,11 +208,10 @@ func (e *Engine) settle(pol policy, sess *session, h *Handle, pg *pgconn.PgConn,
 			g.own = false
 		}
 	}
-	if !g.own && !g.locked && pg.TxStatus() == 'T' && (pol.readOnly || pol.perTx || pol.pooled) {
-		if err := e.prepare(pol, sess, h, pg, Statement{SQL: "select"}); err != nil {
-			e.deps.Log.WithError(err).Warn("could not check the transaction the user opened")
-		}
+	if g.own || g.locked || pg.TxStatus() != 'T' || !pol.readOnly && !pol.perTx && !pol.pooled {
+		return nil
 	}
+	return e.prepare(pol, sess, h, pg, Statement{SQL: "select"})
 }
 
 // endRun ends Tusk's own transaction after the last statement of a run.

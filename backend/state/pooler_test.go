@@ -72,6 +72,10 @@ func TestCatalogThroughPoolers(t *testing.T) {
 				cfg.Options.StatementTimeout = time.Minute
 				cfg.Options.IdleInTransactionTimeout = time.Minute
 			}
+			rep, err := st.TestConnection(ctx, cfg, state.ConnectOptions{})
+			if err != nil || !rep.OK || rep.Route == nil || string(rep.Route.PoolerMode) != s.mode {
+				t.Fatalf("TestConnection = %+v, %v", rep, err)
+			}
 			rec, err := st.Store().SaveConnection(ctx, cfg.Record())
 			if err != nil {
 				t.Fatal(err)
