@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"strings"
 	"sync"
 	"testing"
@@ -262,6 +263,25 @@ func TestPgBouncerErrorsClassified(t *testing.T) {
 		}
 		_, err = connection.NewPool(ctx, bouncerConfig(b), secret.String{}, connection.PoolOptions{})
 		expectKind(t, err, apperr.Pooler)
+	})
+	t.Run("server down", func(t *testing.T) {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		closed := l.Addr().(*net.TCPAddr).Port
+		l.Close()
+		b := startBouncer(t, pgtest.TransactionMode, false, pgtest.BouncerOptions{ServerPort: closed,
+			Settings: map[string]string{"server_login_retry": "5", "client_login_timeout": "1"}})
+		cfg := bouncerConfig(b)
+		cfg.Options.ConnectTimeout = 5 * time.Second
+		// The pooler cannot reach the server: it says so (client_login_timeout
+		// "(server down)", or server_login_retry while it waits to retry).
+		for i := range 2 {
+			_, err := connection.NewPool(ctx, cfg, secret.String{}, connection.PoolOptions{})
+			e := expectKind(t, err, apperr.Pooler)
+			t.Logf("attempt %d: %s", i+1, e.Pg.Message)
+		}
 	})
 	t.Run("not a pooler", func(t *testing.T) {
 		// The server's own 08P01 is not mistaken for the pooler's.

@@ -52,6 +52,9 @@ type BouncerOptions struct {
 	MaxClientConn int
 	// Settings are extra [pgbouncer] settings, written as name = value.
 	Settings map[string]string
+	// ServerPort, when not 0, sends the pooler to this port instead of the
+	// cluster's, e.g. a closed one to provoke its login failures.
+	ServerPort int
 }
 
 // Bouncer is a running PgBouncer in front of a Cluster: every database of
@@ -212,7 +215,11 @@ func (b *Bouncer) config(port int) string {
 	}
 	sort.Strings(keys)
 	var sb strings.Builder
-	fmt.Fprintf(&sb, "[databases]\n* = host=%s port=%d\n\n[pgbouncer]\n", b.cluster.Host, b.cluster.Port)
+	server := b.cluster.Port
+	if o.ServerPort != 0 {
+		server = o.ServerPort
+	}
+	fmt.Fprintf(&sb, "[databases]\n* = host=%s port=%d\n\n[pgbouncer]\n", b.cluster.Host, server)
 	for _, k := range keys {
 		fmt.Fprintf(&sb, "%s = %s\n", k, settings[k])
 	}
