@@ -127,11 +127,26 @@ func TestReadOnlyNeverCommits(t *testing.T) {
 	if err := cluster.Exec(ctx, readOnlyFixtures); err != nil {
 		t.Fatal(err)
 	}
+	type variant struct {
+		r      route
+		manual bool // manual-commit mode: the engine opens the transactions
+	}
+	var variants []variant
 	for _, r := range routes {
-		t.Run(r.name, func(t *testing.T) {
+		variants = append(variants, variant{r, false})
+	}
+	variants = append(variants, variant{routes[0], true}, variant{routes[4], true})
+	for _, v := range variants {
+		r := v.r
+		name := r.name
+		if v.manual {
+			name += "+manual-commit"
+		}
+		t.Run(name, func(t *testing.T) {
 			e := envVia(t, r, pgtest.BouncerOptions{PoolSize: 3}, func(o *connection.Options) {
 				o.ReadOnly = true
 				o.StatementTimeout = 20 * time.Second
+				o.ManualCommit = v.manual
 			})
 			if rt := e.route(t); rt.ReadOnly != connection.ReadOnlyEnforced || rt.Pooler != (r.mode != "") {
 				t.Fatalf("route = %+v", rt)
