@@ -21,10 +21,6 @@ import (
 	"github.com/tusk-app/tusk/backend/storage"
 )
 
-// version is the app version; release builds may set it with
-// -ldflags "-X main.version=…".
-var version = "0.1.0"
-
 // App is the API bound to the frontend. Every exported method is public
 // JavaScript API (frontend/wailsjs/go/main/App): it validates input, calls a
 // backend package and returns (T, error); errors reach JS as apperr.ErrorInfo
@@ -45,6 +41,7 @@ type App struct {
 	desk *desktop
 
 	exports sync.Map // export ID → context.CancelFunc of a running export
+	counts  sync.Map // count ID → context.CancelFunc of a running table count
 
 	mu      sync.Mutex // guards the fields below
 	ctx     context.Context

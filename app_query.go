@@ -273,6 +273,7 @@ type EventPayloads struct {
 	FilesOpen      FilesOpen             `json:"filesOpen"`
 	RecentFiles    []sqlfile.Recent      `json:"recentFiles"`
 	QuitRequested  QuitRequest           `json:"quitRequested"`
+	TableChanged   state.TableChanged    `json:"tableChanged"`
 }
 
 // EventPayloads returns zero values; see the type.

@@ -30,7 +30,20 @@ import (
 //go:embed all:frontend/dist
 var assets embed.FS
 
+// appIcon is the window icon on Linux (the one source image every platform
+// icon is made from; see scripts/iconset).
+//
+//go:embed build/appicon.png
+var appIcon []byte
+
 func main() {
+	// Before anything else: --version touches no data directory, no log file
+	// and no display.
+	if wantsVersion(os.Args[1:]) {
+		attachConsole()
+		fmt.Println(versionLine())
+		return
+	}
 	started := time.Now()
 	if generatingBindings {
 		// The binary runs only so Wails can read the bound API: touch no data
@@ -92,7 +105,7 @@ func run(app *App, log *logrus.Logger) {
 		EnumBind: []any{apperr.Enum(), connection.PoolerModes(), connection.SettingsPaths(), connection.ReadOnlyStates(),
 			query.WaitReasons()},
 		Bind:  []any{app},
-		Linux: &linux.Options{ProgramName: "tusk"},
+		Linux: &linux.Options{ProgramName: "tusk", Icon: appIcon},
 	}
 	if !generatingBindings {
 		if err := app.desk.configure(opts, app.wantedDataDir); err != nil {

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# deps.sh [build|test] — install what Tusk needs to build (and to test) on this
+# deps.sh [build|dist|test] — install what Tusk needs to build (to package, to test) on this
 # machine, and nothing that is already there. Debian/Ubuntu: apt packages
 # (with sudo when not root; a clear message when that is not possible), npm
 # packages from the lock file, Go modules. Other systems: print what to install.
@@ -16,10 +16,19 @@ build_pkgs=(gcc pkg-config libgtk-3-dev libwebkit2gtk-4.1-dev)
 # gnome-keyring for a real Secret Service, sshd for tunnel tests, PgBouncer for
 # the connection pooler tests; xdotool, x11-utils and sqlite3 for
 # scripts/webkit-native.sh.
-test_pkgs=(xvfb xauth chromium postgresql pgbouncer openssh-server gnome-keyring dbus imagemagick xdotool x11-utils sqlite3)
+test_pkgs=(xvfb xauth chromium postgresql pgbouncer openssh-server gnome-keyring dbus imagemagick xdotool x11-utils sqlite3 shellcheck)
+# dist (make dist, make dist-verify): the Windows cross compiler and installer
+# builder, package tools and checkers, signing tools. make test runs dist too.
+dist_pkgs=(gcc-mingw-w64-x86-64 nsis lintian rpm dpkg-dev desktop-file-utils appstream
+	gnupg minisign osslsigncode openssl)
 
 pkgs=("${build_pkgs[@]}")
-[ "$want" = test ] && pkgs+=("${test_pkgs[@]}")
+case $want in
+build) ;;
+dist) pkgs+=("${dist_pkgs[@]}") ;;
+test) pkgs+=("${dist_pkgs[@]}" "${test_pkgs[@]}") ;;
+*) die "usage: deps.sh [build|dist|test]" ;;
+esac
 
 os=$(uname -s)
 if [ "$os" = Linux ] && command -v dpkg-query >/dev/null 2>&1; then

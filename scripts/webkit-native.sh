@@ -81,8 +81,7 @@ check() { # check DESCRIPTION COMMAND...
 since() { tail -n +$(($1 + 1)) "$log"; }
 lines() { wc -l <"$log"; }
 wait_log() { # wait_log PATTERN [SECONDS]
-	local i
-	for i in $(seq 1 $((${2:-10} * 10))); do
+	for _ in $(seq 1 $((${2:-10} * 10))); do
 		grep -q -- "$1" "$log" && return 0
 		sleep 0.1
 	done
@@ -103,8 +102,7 @@ start() { # start ARGS... — launch from $work/files, wait for the page
 }
 
 stopped() { # stopped PID SECONDS
-	local i
-	for i in $(seq 1 $(($2 * 10))); do
+	for _ in $(seq 1 $(($2 * 10))); do
 		kill -0 "$1" 2>/dev/null || return 0
 		sleep 0.1
 	done

@@ -2,13 +2,16 @@
 # webkit-shot.sh — start the built app (build/bin/tusk) in a real WebKitGTK
 # window under Xvfb, screenshot the screen and check that something was
 # painted: WebKit-only painting bugs never show in Chromium.
-# Usage: xvfb-run -a -s '-screen 0 1280x800x24' scripts/webkit-shot.sh OUT.png
+# Usage: xvfb-run -a -s '-screen 0 1280x800x24' scripts/webkit-shot.sh OUT.png [BINARY]
+# BINARY defaults to ./build/bin/tusk (scripts/dist/install-check.sh passes
+# the one installed from the .deb).
 set -euo pipefail
 out=${1:-test-results/webkit/window.png}
+bin=${2:-./build/bin/tusk}
 mkdir -p "$(dirname "$out")"
 work=$(mktemp -d /tmp/tusk-webkit.XXXXXX)
 log="$work/app.log"
-TUSK_DATA_DIR="$work/data" ./build/bin/tusk >"$log" 2>&1 &
+TUSK_DATA_DIR="$work/data" "$bin" >"$log" 2>&1 &
 app=$!
 cleanup() { kill "$app" 2>/dev/null || true; wait "$app" 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT

@@ -74,6 +74,30 @@ func (c *Conn) Exec(ctx context.Context, sql string, args ...any) (pgconn.Comman
 	return pc.Exec(ctx, sql, args...)
 }
 
+// SendBatch sends every query of b in one round trip (as pgx.Conn.SendBatch
+// does); the caller must Close the results before using the connection
+// again.
+func (c *Conn) SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults {
+	pc := c.conn()
+	if pc == nil {
+		return errBatch{}
+	}
+	return pc.SendBatch(ctx, b)
+}
+
+// errBatch is the BatchResults of a released connection.
+type errBatch struct{}
+
+func (errBatch) Exec() (pgconn.CommandTag, error) { return pgconn.CommandTag{}, ErrReleased }
+func (errBatch) Query() (pgx.Rows, error)         { return nil, ErrReleased }
+func (errBatch) QueryRow() pgx.Row                { return errRow{} }
+func (errBatch) Close() error                     { return ErrReleased }
+func (errBatch) Tx() pgx.Tx                       { return nil }
+
+type errRow struct{}
+
+func (errRow) Scan(...any) error { return ErrReleased }
+
 // Prepare creates a prepared statement called name on this connection and
 // describes its parameters and result columns. Query and Exec then run it
 // when given name as their sql. Preparing the same name and sql again is a

@@ -47,6 +47,10 @@ const (
 	// (window close button, File → Quit): the window stays open until the
 	// frontend answers with ConfirmQuit or CancelQuit.
 	QuitRequested = "app:quit-requested"
+	// TableChanged carries a state.TableChanged after a data tab (or an
+	// editable result) committed changes to a table, so other tabs showing
+	// it can refresh.
+	TableChanged = "table:changed"
 )
 
 // Emitter sends an event to the frontend. Implementations must be safe for

@@ -365,7 +365,8 @@ func (e *Engine) statement(ctx context.Context, pg *pgconn.PgConn, h *Handle, re
 	if fds := rr.FieldDescriptions(); len(fds) > 0 {
 		cols := make([]resultset.Column, len(fds))
 		for k, fd := range fds {
-			cols[k] = resultset.Column{Name: fd.Name, TypeOID: fd.DataTypeOID, TypeName: typeName(fd.DataTypeOID)}
+			cols[k] = resultset.Column{Name: fd.Name, TypeOID: fd.DataTypeOID, TypeName: typeName(fd.DataTypeOID),
+				TableOID: fd.TableOID, TableColumn: int16(fd.TableAttributeNumber)}
 		}
 		r.Columns = cols
 		set = resultset.New(cols, e.deps.Results)

@@ -7,8 +7,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"strings"
 	"unicode/utf8"
+
+	"github.com/tusk-app/tusk/backend/ident"
 )
 
 // Type OIDs the exports treat specially (pg_type.oid, stable across versions).
@@ -316,9 +317,10 @@ func appendJSONString(buf, v []byte) []byte {
 
 // ExportSQL writes one INSERT statement per row:
 //
-//	INSERT INTO "table" ("col", …) VALUES (…);
+//	INSERT INTO "Table" (col, …) VALUES (…);
 //
-// table is quoted as one identifier (a schema-qualified name is not split).
+// table is one identifier (a schema-qualified name is not split); it and the
+// column names are quoted by ident.Quote, so only when they need it.
 // NULL is NULL; numbers of the numeric types are unquoted when their text
 // is a plain number (float -0, NaN and ±Infinity are quoted); bytea is '\x…'::bytea; everything else is a string
 // literal with ' doubled, which the server coerces to the target column's
@@ -393,7 +395,7 @@ func appendLiteral(buf, v []byte) []byte {
 	return append(buf, '\'')
 }
 
-// appendIdent appends name as a quoted identifier, '"' doubled.
+// appendIdent appends name as an identifier, quoted when it needs to be.
 func appendIdent(buf []byte, name string) []byte {
-	return append(append(buf, '"'), strings.ReplaceAll(name, `"`, `""`)+`"`...)
+	return append(buf, ident.Quote(name)...)
 }

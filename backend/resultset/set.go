@@ -36,6 +36,12 @@ type Column struct {
 	TypeOID uint32 `json:"typeOid"`
 	// TypeName is the display name of the type, e.g. "int4" or "my_enum" (may be empty).
 	TypeName string `json:"typeName"`
+	// TableOID and TableColumn say where the column comes from when it
+	// shows a table's (or view's) column unchanged: the relation's OID and
+	// the column's number (attnum; negative for system columns such as
+	// ctid). TableOID is 0 for a computed column.
+	TableOID    uint32 `json:"tableOid,omitempty"`
+	TableColumn int16  `json:"tableColumn,omitempty"`
 }
 
 // Options tunes New. The zero value is usable.

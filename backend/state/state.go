@@ -31,6 +31,7 @@ import (
 	"github.com/tusk-app/tusk/backend/schema"
 	"github.com/tusk-app/tusk/backend/sshtunnel"
 	"github.com/tusk-app/tusk/backend/storage"
+	"github.com/tusk-app/tusk/backend/tabledata"
 )
 
 // Options configure New.
@@ -53,6 +54,7 @@ type State struct {
 	report  storage.Report
 	creds   *credentials.Store
 	engine  *query.Engine
+	tables  *tabledata.Tables
 	emit    event.Emitter
 	// poolEvents rate-limits pool:status per connection.
 	poolEvents *event.Coalescer
@@ -145,6 +147,8 @@ func New(ctx context.Context, opts Options) (*State, error) {
 	})
 	s.SetNoticeHandler(s.engine.Notice)
 	s.OnDisconnect(s.engine.Disconnected)
+	s.tables = tabledata.NewTables(tabledata.Deps{Pool: s.Pool})
+	s.OnDisconnect(s.tables.Disconnected)
 	log.WithFields(logrus.Fields{
 		"data_dir": s.dataDir, "init_ms": float64(s.initTime.Microseconds()) / 1000,
 		"keychain": creds.Status().Available, "keychain_probe_ms": creds.Status().ProbeMs,
@@ -164,6 +168,10 @@ func (s *State) Credentials() *credentials.Store { return s.creds }
 // Queries returns the query engine (T059): execution, cancellation, result
 // pages and sessions.
 func (s *State) Queries() *query.Engine { return s.engine }
+
+// Tables returns the relations open in data tabs: their pages, counts and
+// commits.
+func (s *State) Tables() *tabledata.Tables { return s.tables }
 
 // Emitter returns where the state sends events.
 func (s *State) Emitter() event.Emitter { return s.emit }

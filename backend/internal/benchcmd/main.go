@@ -34,6 +34,8 @@ type config struct {
 	historyEntries, searchRuns       int
 	viewRuns                         int
 	smallBudget                      int64
+	tdataRows, tdataRuns             int
+	commitRows, commitRuns           int
 	out                              string
 }
 
@@ -50,6 +52,10 @@ func main() {
 	flag.IntVar(&cfg.searchRuns, "search-runs", 20, "runs of each history search")
 	flag.IntVar(&cfg.viewRuns, "view-runs", 3, "runs of each result sort and filter (best and median reported)")
 	flag.Int64Var(&cfg.smallBudget, "small-budget", 32<<20, "small memory budget for the spilling run (bytes)")
+	flag.IntVar(&cfg.tdataRows, "tdata-rows", 10_000_000, "rows of the data tab's table (0 skips section 8)")
+	flag.IntVar(&cfg.tdataRuns, "tdata-runs", 100, "runs of each data tab page measurement")
+	flag.IntVar(&cfg.commitRows, "commit-rows", 1000, "edited rows per data tab commit")
+	flag.IntVar(&cfg.commitRuns, "commit-runs", 10, "runs of each commit measurement")
 	flag.StringVar(&cfg.out, "out", "docs/benchmarks.md", "markdown report to write (\"\" = none)")
 	child := flag.String("child", "", "internal: run as a measuring subprocess (floor|tusk)")
 	var ct target
@@ -335,6 +341,19 @@ func run(cfg config) error {
 			"≤ 10 ms", verdict(hp99 <= 10*time.Millisecond))
 		rep.note("history: %d entries added through AddHistory in %.1f s (%.0f µs each)", cfg.historyEntries, hr.fill.Seconds(),
 			float64(hr.fill.Microseconds())/float64(cfg.historyEntries))
+	}
+
+	// 10. The data tab on a big table.
+	if cfg.tdataRows > 0 {
+		fmt.Printf("\n10. data tab on a %d-row table (seeding…)\n", cfg.tdataRows)
+		s := time.Now()
+		if err := seedTableData(ctx, cluster, cfg.tdataRows); err != nil {
+			return fmt.Errorf("seed tdata: %w", err)
+		}
+		rep.note("tdata: %d rows seeded (generate_series, then primary key, index on n, VACUUM ANALYZE) in %.1f s", cfg.tdataRows, time.Since(s).Seconds())
+		if err := benchTableData(ctx, t, cfg, rep); err != nil {
+			return fmt.Errorf("table data: %w", err)
+		}
 	}
 
 	// 7. Spilling.

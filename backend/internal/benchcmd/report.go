@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -41,10 +42,20 @@ func verdict(ok bool) string {
 	return "MISS"
 }
 
-// sorted returns the rows in section order (measurements run in another order).
+// sorted returns the rows in section order (measurements run in another
+// order): by the section's number, so that 10 comes after 9.
 func (r *report) sorted() []row {
 	rows := slices.Clone(r.rows)
-	slices.SortStableFunc(rows, func(a, b row) int { return strings.Compare(a.section, b.section) })
+	num := func(section string) int {
+		n, _ := strconv.Atoi(strings.Fields(section + " ")[0])
+		return n
+	}
+	slices.SortStableFunc(rows, func(a, b row) int {
+		if c := num(a.section) - num(b.section); c != 0 {
+			return c
+		}
+		return strings.Compare(a.section, b.section)
+	})
 	return rows
 }
 
@@ -109,6 +120,18 @@ const methodNotes = `
    waiting for a core.
 9. **Plan analysis**: ` + "`explain.Parse`" + ` (parse, times, findings) of the real EXPLAIN (ANALYZE, VERBOSE, BUFFERS,
    FORMAT JSON) output of a UNION ALL of 1,000 index scans.
+10. **Table data** (the data tab, backend/tabledata) on ` + "`tdata`" + `: 10M rows, int8 primary key, an index on the int4
+   column ` + "`n`" + ` (about ten rows per value), analyzed. Every figure goes through the state's open tables
+   (` + "`Tables.Open`" + `, ` + "`Tables.Page`" + `, ` + "`Tables.Commit`" + `) over loopback TCP, N runs each, one page = 200 rows.
+   *Open → first page* = describe (catalog) + first page + the planner's estimate, on a new handle each run.
+   *Jump to the last row* = the last page, read backwards by the key; the OFFSET anchor is the same 200 rows read
+   with ` + "`ORDER BY id OFFSET n-200`" + `. *Sort* = first page ordered by ` + "`n, id`" + `. *Filter* = first page of ` + "`n = v`" + `
+   (v random per run), including the server-side check of the value. *Middle* = a page at fraction 0.5 (pg_stats),
+   then the page after it by keyset cursor. *Commit* = 1,000 random rows' ` + "`name`" + ` updated through ` + "`Tables.Commit`" + `
+   (value check, BEGIN, statements pipelined 256 per round trip, COMMIT), alternating with the same statements sent
+   one per round trip inside BEGIN … COMMIT, each run undoing the previous one; once over loopback, once through
+   a proxy in benchcmd that holds every chunk 0.5 ms in each direction, like a server on the network (the
+   round trip it gives, the median of 200 ` + "`select 1`" + `, is printed with the figure).
 `
 
 // machineInfo describes the machine for the report.
@@ -143,12 +166,19 @@ func machineInfo(pgVersion string) []string {
 	if out, err := os.ReadFile("/proc/sys/kernel/osrelease"); err == nil {
 		kernel = strings.TrimSpace(string(out))
 	}
+	load := "?"
+	if out, err := os.ReadFile("/proc/loadavg"); err == nil {
+		if f := strings.Fields(string(out)); len(f) >= 3 {
+			load = strings.Join(f[:3], " ") + " (1, 5, 15 min; other work on the machine skews the figures)"
+		}
+	}
 	return []string{
 		"date: " + time.Now().UTC().Format("2006-01-02 15:04 MST"),
 		"nproc: " + nproc,
 		"CPU: " + cpu,
 		"RAM: " + mem,
 		"kernel: Linux " + kernel,
+		"load average at the start: " + load,
 		"PostgreSQL: " + pgVersion,
 		"Go: " + runtime.Version(),
 	}

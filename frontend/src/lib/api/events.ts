@@ -18,6 +18,7 @@ export interface EventMap {
   'files:open': main.FilesOpen;
   'files:recent': sqlfile.Recent[];
   'app:quit-requested': main.QuitRequest;
+  'table:changed': state.TableChanged;
 }
 
 export type EventName = keyof EventMap;

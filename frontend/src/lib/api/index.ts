@@ -1,7 +1,7 @@
 // The only module that imports the generated Wails bindings. Components call
 // `api.*`; unit tests stub this module (vi.mock('$lib/api')).
 import * as App from '../../../wailsjs/go/main/App';
-import type { connection, credentials, explain, main, query, resultset, schema, sqlfile, sshtunnel, state, storage } from '../../../wailsjs/go/models';
+import type { connection, credentials, explain, main, query, resultset, schema, sqlfile, sshtunnel, state, storage, tabledata } from '../../../wailsjs/go/models';
 import { call } from './errors';
 
 export { AppError, toAppError, Kind, type ErrorInfo } from './errors';
@@ -19,6 +19,7 @@ export type Plain<T> = T extends (infer U)[]
     : T;
 
 export type AppInfo = main.AppInfo;
+export type AboutInfo = main.AboutInfo;
 export type Notice = main.Notice;
 export type ConnectionConfig = Plain<connection.Config>;
 export type PoolStatus = connection.PoolStatus;
@@ -40,9 +41,48 @@ export type Guard = query.Guard;
 export type ExplainInfo = query.ExplainInfo;
 export type ViewSpec = Plain<resultset.ViewSpec>;
 
+// The data tab (backend/tabledata). Cells are text in PostgreSQL's text
+// format, null for SQL NULL; the generated models lose the null.
+/** A cell's text, null for SQL NULL. */
+export type CellText = string | null;
+export type TableRelation = tabledata.Relation;
+export type TableColumn = tabledata.Column;
+export type OpenTable = tabledata.Table;
+export type TableInfo = { table: OpenTable; view: TableView | null };
+export type TableView = Plain<tabledata.View>;
+export type TableFilter = Plain<tabledata.Filter>;
+export type TableSortKey = Plain<tabledata.SortKey>;
+export type TableCursor = Omit<Plain<tabledata.Cursor>, 'values'> & { values: CellText[] };
+export type TableSeek = Omit<Plain<tabledata.Seek>, 'cursor'> & { cursor: TableCursor | null };
+export type TablePageRequest = Omit<Plain<tabledata.PageRequest>, 'seek'> & { seek: TableSeek };
+export type TablePage = Omit<Plain<tabledata.Page>, 'rows' | 'first' | 'last'> & {
+  rows: CellText[][];
+  first: TableCursor | null;
+  last: TableCursor | null;
+};
+/** What a cell is set to: {kind: 'text', text}, {kind: 'null'} or {kind: 'default'}. */
+export type TableValue = { kind: 'text' | 'null' | 'default'; text?: string };
+/** One pending change of one row; old is the row as loaded (update, delete), see cellValue. */
+export type TableChange = {
+  id: string;
+  kind: 'update' | 'insert' | 'delete';
+  old?: Record<string, TableValue>;
+  new?: Record<string, TableValue>;
+};
+export type TablePlan = Plain<tabledata.Plan>;
+export type TableFailure = Omit<Plain<tabledata.Failure>, 'current'> & { current: CellText[] | null };
+export type TableCommitResult = Omit<Plain<tabledata.CommitResult>, 'rows' | 'failure'> & {
+  rows: (Omit<Plain<tabledata.CommittedRow>, 'row'> & { row: CellText[] })[];
+  failure: TableFailure | null;
+};
+export type ResultTable = Omit<Plain<tabledata.ResultTable>, 'table'> & { table: OpenTable | null };
+
 export const api = {
   /** Version, data directory, log file and startup notices. */
   appInfo: (): Promise<AppInfo> => call(() => App.AppInfo()),
+
+  /** Build identity, Go/Wails/web view versions, data and log paths, and a plain-text report of them. */
+  about: (): Promise<AboutInfo> => call(() => App.About()),
 
   /** Reads a persisted UI value; resolves to null when the key was never set. */
   async getUIState<T>(key: string): Promise<T | null> {
@@ -149,4 +189,34 @@ export const api = {
   /** Manual commit: commits or rolls back a tab's transaction; resolves to its state afterwards. */
   commit: (sessionId: string): Promise<string> => call(() => App.Commit(sessionId)),
   rollback: (sessionId: string): Promise<string> => call(() => App.Rollback(sessionId)),
+  /** Opens a table or view for a data tab (by schema and name, or OID); view is its remembered filter and sort. */
+  openTable: (req: Partial<Plain<main.OpenTableRequest>> & { connectionId: string }): Promise<TableInfo> =>
+    call(() => App.OpenTable({ schema: '', name: '', oid: 0, ...req } as never)) as Promise<TableInfo>,
+  /** Describes an open table again (after DDL), keeping its handle. */
+  refreshTable: (handle: string): Promise<OpenTable> => call(() => App.RefreshTable(handle)),
+  closeTable: (handle: string): Promise<void> => call(() => App.CloseTable(handle)),
+  /** A page of an open table: seek first, last, after/before a cursor, a fraction (0–1) or an offset. */
+  tablePage: (handle: string, page: Partial<TablePageRequest> & { seek: TableSeek }): Promise<TablePage> =>
+    call(() => App.TablePage({ handle, page } as never)) as Promise<TablePage>,
+  /** The exact row count of an open table under a filter; cancelTableCount(countId) stops it. */
+  countTableRows: (handle: string, filter: TableFilter, countId = ''): Promise<number> =>
+    call(() => App.CountTableRows({ handle, filter, countId } as never)),
+  cancelTableCount: (countId: string): Promise<boolean> => call(() => App.CancelTableCount(countId)),
+  /** The whole value of a cell a page truncated, the row found by its key. */
+  tableCellValue: (handle: string, key: Record<string, TableValue>, column: string): Promise<{ value: CellText; found: boolean }> =>
+    call(() => App.TableCellValue({ handle, key, column } as never)) as Promise<{ value: CellText; found: boolean }>,
+  /** The SELECT a data tab runs, values as literals ("Open as SQL"); limit 0 leaves LIMIT out. */
+  tableSelectSQL: (handle: string, filter: TableFilter, sort: TableSortKey[], limit = 0): Promise<string> =>
+    call(() => App.TableSelectSQL({ handle, filter, sort, limit } as never)),
+  /** The statements and the BEGIN … COMMIT script pending changes become; values are checked, nothing is written. */
+  reviewTableChanges: (handle: string, changes: TableChange[]): Promise<TablePlan> =>
+    call(() => App.ReviewTableChanges({ handle, changes } as never)),
+  /** Applies pending changes in one transaction: all of them, or none with the failure. */
+  commitTableChanges: (handle: string, changes: TableChange[]): Promise<TableCommitResult> =>
+    call(() => App.CommitTableChanges({ handle, changes } as never)) as Promise<TableCommitResult>,
+  /** Remembers an open table's filter and sort on its connection. */
+  saveTableView: (handle: string, view: TableView): Promise<void> => call(() => App.SaveTableView({ handle, view } as never)),
+  /** Whether a statement's result can be edited like a table, and if so the table to send changes to. */
+  openResultTable: (queryId: string, statement: number): Promise<ResultTable> =>
+    call(() => App.OpenResultTable({ queryId, statement } as never)) as Promise<ResultTable>,
 };

@@ -1,3 +1,5 @@
+import { untrack } from 'svelte';
+
 /**
  * The stack of open overlays — dialogs, menus, the palette, the cell viewer.
  * Esc closes the topmost one; only when none is open does Esc reach the
@@ -14,12 +16,14 @@ export interface Overlay {
 class OverlayStack {
   private items = $state.raw<Overlay[]>([]);
 
-  /** push registers an overlay; the returned function removes it. */
+  /**
+   * push registers an overlay; the returned function removes it. Overlays
+   * push from their $effect: reading the stack there must not make the
+   * effect depend on it (it would run again on its own write), hence untrack.
+   */
   push(o: Overlay): () => void {
-    this.items = [...this.items, o];
-    return () => {
-      this.items = this.items.filter((x) => x !== o);
-    };
+    untrack(() => (this.items = [...this.items, o]));
+    return () => untrack(() => (this.items = this.items.filter((x) => x !== o)));
   }
 
   /** open is true while any overlay is shown. */
