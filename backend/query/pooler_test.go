@@ -314,9 +314,10 @@ func TestTransactionModeSessionState(t *testing.T) {
 }
 
 // TestWaitingForThePoolerShowsAndCancels: a tab that waits for a server
-// connection at a full pooler says so within a couple of seconds, Cancel
-// ends the wait at once, and the pooler's query_wait_timeout is a
-// PoolTimeout.
+// connection at a full pooler says so, Cancel ends the wait (the query is
+// cancelled, not failed), and once the holder lets go the tab runs. With
+// the pooler's query_wait_timeout short, the wait ends as a PoolTimeout.
+// The waits are on conditions; their limits only guard against a hang.
 func TestWaitingForThePoolerShowsAndCancels(t *testing.T) {
 	cases := []struct {
 		name     string
@@ -328,82 +329,91 @@ func TestWaitingForThePoolerShowsAndCancels(t *testing.T) {
 		{"transaction+read-only", pgtest.TransactionMode, true, "begin"},
 	}
 	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			e := envVia(t, route{mode: c.mode}, pgtest.BouncerOptions{PoolSize: 1, QueryWaitTimeout: 4 * time.Second},
-				func(o *connection.Options) { o.ReadOnly = c.readOnly })
-			waitIdle(t, e, "schema load")
-			if c.mode == pgtest.SessionMode {
-				// Every idle connection of Tusk's pool holds a server
-				// connection of a session pooler: keep only one.
-				p, _ := e.st.Pool(e.connID)
-				if p.Status().Size != 1 {
-					t.Skipf("the pool holds %d connections", p.Status().Size)
+		for _, timesOut := range []bool{false, true} {
+			name := c.name
+			b := pgtest.BouncerOptions{PoolSize: 1} // PgBouncer's own query_wait_timeout (120 s)
+			if timesOut {
+				name += "/query_wait_timeout"
+				b.QueryWaitTimeout = time.Second
+			}
+			t.Run(name, func(t *testing.T) {
+				e := envVia(t, route{mode: c.mode}, b, func(o *connection.Options) { o.ReadOnly = c.readOnly })
+				waitIdle(t, e, "schema load")
+				if c.mode == pgtest.SessionMode {
+					// Every idle connection of Tusk's pool holds a server
+					// connection of a session pooler: keep only one.
+					p, _ := e.st.Pool(e.connID)
+					if n := p.Status().Size; n != 1 {
+						t.Fatalf("the pool holds %d connections", n)
+					}
 				}
-			}
-			if sum := e.run(t, "holder", c.hold); sum.Status != query.StatusDone {
-				t.Fatalf("holder: %+v", sum.Statements[0].Error)
-			}
-
-			started, err := e.eng.Execute(query.Request{SessionID: "waiter", ConnectionID: e.connID, SQL: "select 'waited'"})
-			if err != nil {
-				t.Fatal(err)
-			}
-			at := time.Now()
-			waiting := waitForProgress(t, e.events, started.QueryID, func(p query.Progress) bool { return p.Waiting == query.WaitingPooler }, 5*time.Second)
-			t.Logf("waiting for the pooler shown after %v", waiting.Sub(at).Round(time.Millisecond))
-			if d := waiting.Sub(at); d > 2500*time.Millisecond {
-				t.Errorf("the wait showed after %v", d)
-			}
-			cancelled := time.Now()
-			e.eng.Cancel(started.QueryID)
-			sum, err := e.eng.Wait(context.Background(), started.QueryID)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if d := time.Since(cancelled); d > time.Second || sum.Status != query.StatusCancelled {
-				t.Fatalf("cancel took %v: %s %+v", d, sum.Status, sum.Error)
-			}
-			waitForProgress(t, e.events, started.QueryID, func(p query.Progress) bool { return p.Waiting == "" }, time.Second)
-
-			// Left waiting, the pooler gives up: a PoolTimeout.
-			sum = e.run(t, "waiter", "select 'waited'")
-			kind := apperr.Kind("")
-			switch {
-			case sum.Error != nil:
-				kind = sum.Error.Kind
-			case len(sum.Statements) > 0 && sum.Statements[0].Error != nil:
-				kind = sum.Statements[0].Error.Kind
-			}
-			if kind != apperr.PoolTimeout {
-				t.Fatalf("after query_wait_timeout: %s %+v %+v", sum.Status, sum.Error, sum.Statements)
-			}
-			e.run(t, "holder", "rollback")
-			e.eng.CloseSession("holder") // gives its connection (and the pooler's server connection) back
-			if sum := e.run(t, "waiter", "select 'waited'"); sum.Status != query.StatusDone {
-				t.Fatalf("after the holder let go: %+v %+v", sum.Error, sum.Statements)
-			}
-		})
+				if sum := e.run(t, "holder", c.hold); sum.Status != query.StatusDone {
+					t.Fatalf("holder: %+v", sum.Statements[0].Error)
+				}
+				if timesOut {
+					// Left waiting, the pooler gives up: a PoolTimeout.
+					sum := e.run(t, "waiter", "select 'waited'")
+					if kind := errorKind(sum); kind != apperr.PoolTimeout {
+						t.Fatalf("after query_wait_timeout: %s %+v %+v", sum.Status, sum.Error, sum.Statements)
+					}
+				} else {
+					started, err := e.eng.Execute(query.Request{SessionID: "waiter", ConnectionID: e.connID, SQL: "select 'waited'"})
+					if err != nil {
+						t.Fatal(err)
+					}
+					waitForProgress(t, e.events, started.QueryID, func(p query.Progress) bool { return p.Waiting == query.WaitingPooler })
+					e.eng.Cancel(started.QueryID)
+					sum, err := e.eng.Wait(context.Background(), started.QueryID)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if sum.Status != query.StatusCancelled {
+						t.Fatalf("after Cancel: %s %+v %+v", sum.Status, sum.Error, sum.Statements)
+					}
+					waitForProgress(t, e.events, started.QueryID, func(p query.Progress) bool { return p.Waiting == "" })
+				}
+				e.run(t, "holder", "rollback")
+				e.eng.CloseSession("holder") // gives its connection (and the pooler's server connection) back
+				if sum := e.run(t, "waiter", "select 'waited'"); sum.Status != query.StatusDone {
+					t.Fatalf("after the holder let go: %+v %+v", sum.Error, sum.Statements)
+				}
+			})
+		}
 	}
 }
 
+// errorKind is the kind of a query's error, or of its first statement's.
+func errorKind(sum query.Summary) apperr.Kind {
+	switch {
+	case sum.Error != nil:
+		return sum.Error.Kind
+	case len(sum.Statements) > 0 && sum.Statements[0].Error != nil:
+		return sum.Statements[0].Error.Kind
+	}
+	return ""
+}
+
+// hangGuard bounds the condition waits of these tests: far longer than any
+// of them takes, so it only turns a hang into a failure.
+const hangGuard = time.Minute
+
 // waitForProgress waits for a query:progress of query id that satisfies ok
 // and returns when it was seen.
-func waitForProgress(t *testing.T, rec *event.Recorder, id string, ok func(query.Progress) bool, within time.Duration) time.Time {
+func waitForProgress(t *testing.T, rec *event.Recorder, id string, ok func(query.Progress) bool) {
 	t.Helper()
-	deadline := time.Now().Add(within)
+	deadline := time.Now().Add(hangGuard)
 	seen := 0
 	for time.Now().Before(deadline) {
 		evs := rec.Events()
 		for _, ev := range evs[seen:] {
 			if p, isP := ev.Payload.(query.Progress); isP && ev.Name == query.EventProgress && p.QueryID == id && ok(p) {
-				return time.Now()
+				return
 			}
 		}
 		seen = len(evs)
 		time.Sleep(5 * time.Millisecond)
 	}
-	t.Fatalf("no matching query:progress for %s within %v", id, within)
-	return time.Time{}
+	t.Fatalf("no matching query:progress for %s within %v", id, hangGuard)
 }
 
 // TestTerminateTargetsTheServerProcess: behind a pooler Terminate ends the
@@ -430,13 +440,13 @@ func TestTerminateTargetsTheServerProcess(t *testing.T) {
 			}
 			// Wait until the server runs it.
 			waitFor(t, "the statement to run", func() bool { return activeCount(t, sql) == 1 })
-			at := time.Now()
 			if err := e.eng.Terminate(started.QueryID); err != nil {
 				t.Fatalf("Terminate: %v", err)
 			}
+			// A Terminate that missed lets pg_sleep(30) finish: Done.
 			sum, _ := e.eng.Wait(context.Background(), started.QueryID)
-			if d := time.Since(at); d > 5*time.Second || sum.Status == query.StatusDone {
-				t.Fatalf("after Terminate (%v): %+v", d, sum)
+			if sum.Status == query.StatusDone {
+				t.Fatalf("after Terminate: %+v", sum)
 			}
 			waitFor(t, "the server process to end", func() bool { return activeCount(t, sql) == 0 })
 			if first := sum.Statements[0].Error; first == nil || first.Code != "57P01" && first.Kind != apperr.Connection {
@@ -469,7 +479,7 @@ func activeCount(t *testing.T, sql string) int {
 
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(hangGuard)
 	for !cond() {
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out waiting for %s", what)
@@ -493,11 +503,11 @@ func TestOptionsAppliedBehindPooler(t *testing.T) {
 				t.Fatalf("route = %+v", rt)
 			}
 			for _, sql := range []string{"select pg_sleep(3)", "begin; select pg_sleep(3)"} {
-				start := time.Now()
+				// pg_sleep(3) would finish (Done) if the timeout were lost.
 				sum := e.run(t, "s", sql)
 				last := sum.Statements[len(sum.Statements)-1]
-				if d := time.Since(start); last.Status != query.StatusError || last.Error.Kind != apperr.Query || d > 2500*time.Millisecond {
-					t.Fatalf("%s: after %v: %+v %+v", sql, d, last, last.Error)
+				if last.Status != query.StatusError || last.Error.Kind != apperr.Query || !strings.Contains(last.Error.Message, "statement timeout") {
+					t.Fatalf("%s: %+v %+v", sql, last, last.Error)
 				}
 				t.Logf("%s: %s", sql, last.Error.Message)
 				e.run(t, "s", "rollback")
