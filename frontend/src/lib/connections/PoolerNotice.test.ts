@@ -23,7 +23,7 @@ vi.mock('../api', async (importOriginal) => {
   };
 });
 
-import { PoolerMode, ReadOnlyState, WaitReason } from '../api';
+import { PoolerMode, ReadOnlyState, SettingsPath, WaitReason } from '../api';
 import PoolerNotice from './PoolerNotice.svelte';
 import PoolerStatus from './PoolerStatus.svelte';
 import { Pools } from './pools.svelte';
@@ -42,7 +42,7 @@ const txRoute = {
   poolerMode: PoolerMode.Transaction,
   sessionStateKept: false,
   notice: 'SET, temporary tables and PREPARE do not persist between runs.',
-  settings: 'per_transaction',
+  settings: SettingsPath.PerTransaction,
   readOnly: ReadOnlyState.Off,
 };
 const done = (queryId: string, connectionId: string, sessionStateLost = false) => ({
