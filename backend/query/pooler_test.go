@@ -326,6 +326,7 @@ func TestWaitingForThePoolerShowsAndCancels(t *testing.T) {
 		hold     string // what the first tab runs to keep the only server connection
 	}{
 		{"session", pgtest.SessionMode, false, "select 1"},
+		{"transaction", pgtest.TransactionMode, false, "begin"},
 		{"transaction+read-only", pgtest.TransactionMode, true, "begin"},
 	}
 	for _, c := range cases {
