@@ -195,7 +195,7 @@ func TestSessionPoolerFullWaitsVisiblyAndCancels(t *testing.T) {
 		}
 		done <- err
 	}()
-	waitFor(t, "PoolerWaiting", func() bool { return p.Status().PoolerWaiting == 1 })
+	waitLong(t, "PoolerWaiting", func() bool { return p.Status().PoolerWaiting == 1 })
 	cancel()
 	select {
 	case err := <-done:
@@ -214,7 +214,23 @@ func TestSessionPoolerFullWaitsVisiblyAndCancels(t *testing.T) {
 		t.Errorf("the error does not name the pooler: %s / %s", e.Message, e.Hint)
 	}
 	holder.Release()
-	waitFor(t, "no more waiting", func() bool { return p.Status().PoolerWaiting == 0 })
+	waitLong(t, "no more waiting", func() bool { return p.Status().PoolerWaiting == 0 })
+}
+
+// waitLong waits for cond like waitFor, with a limit that only guards
+// against a hang: a connection the pooler holds stops counting when its
+// probe gives up, which a loaded machine can delay by seconds.
+func waitLong(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	start := time.Now()
+	deadline := start.Add(time.Minute)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Logf("%s after %v", what, time.Since(start).Round(time.Millisecond))
 }
 
 // TestPgBouncerErrorsClassified: the pooler's own errors get their kinds.
