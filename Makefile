@@ -24,7 +24,7 @@ LDFLAGS += -extldflags '-Wl,-z,relro,-z,now'
 BUILD_ENV := GOFLAGS=-buildmode=pie
 endif
 
-.PHONY: run build dev deps deps-test deps-dist bindings test lint go-test fe-check fe-test e2e webkit webkit-native bench clean \
+.PHONY: run build dev deps deps-test deps-dist bindings test lint go-test fe-check fe-test e2e webkit webkit-native bench bench-ui bench-ui-smoke clean \
 	dist dist-verify dist-install-check icons
 
 ## run: install what is missing, build, launch the app
@@ -63,7 +63,7 @@ bindings:
 	@test -f frontend/wailsjs/go/main/App.d.ts
 
 ## test: everything CI checks, starting and stopping every service it needs
-test: deps-test lint go-test fe-check fe-test e2e webkit dist dist-verify dist-install-check
+test: deps-test lint go-test fe-check fe-test e2e webkit bench-ui-smoke dist dist-verify dist-install-check
 	@echo "make test: all checks passed"
 
 lint: bindings
@@ -78,7 +78,10 @@ lint: bindings
 
 go-test:
 	@echo '--- go test -race'
+	@rm -f test-results/faults-*.txt
 	scripts/with-keyring.sh go test -race -count=1 $(GOTAGS) $(GO_PKGS)
+	@echo '--- fault suite (backend/internal/faults, TestMistypedBoundCallsFault; docs/reliability.md)'
+	@cat test-results/faults-server.txt test-results/faults-bound.txt
 	@echo '--- go test, dev build tag (defaults that differ in `wails dev` builds)'
 	go test -count=1 -tags '$(TAGS) dev' -run 'Level|DataDir' ./backend/logging/ ./backend/storage/
 
@@ -95,10 +98,13 @@ e2e: bindings
 	@echo '--- e2e'
 	scripts/with-keyring.sh xvfb-run -a -s '-screen 0 1280x800x24' node --test --test-concurrency=1 frontend/e2e/
 
-## webkit: the built app in a real WebKitGTK window under Xvfb, screenshot checked
+## webkit: the built app in a real WebKitGTK window under Xvfb, screenshot
+## checked; SIGTERM at several instants after launch must quit it
 webkit: build
 	@echo '--- WebKitGTK window'
 	xvfb-run -a -s '-screen 0 1280x800x24' scripts/webkit-shot.sh test-results/webkit/window.png
+	@echo '--- SIGTERM in the first instants after launch still quits'
+	xvfb-run -a -s '-screen 0 1280x800x24' scripts/quit-early.sh
 
 ## webkit-native: the native menu, its accelerators, text editing keys, files,
 ## the quit protocol, window state, single instance and SIGTERM, checked in a
@@ -138,6 +144,20 @@ icons:
 bench:
 	go run $(GOTAGS) ./backend/internal/benchcmd $(BENCHFLAGS)
 	go test -run '^$$' -bench . -benchmem $(GOTAGS) ./backend/...
+
+## bench-ui: the released app in a real WebKitGTK window under Xvfb, against a
+## throwaway PostgreSQL: startup, memory (PSS of the app and its WebKit
+## processes), run → first rows, scrolling; printed beside the targets and
+## written to docs/benchmarks.md. Not part of `make test`: timings need a
+## quiet machine. Flags via BENCHUIFLAGS (e.g. BENCHUIFLAGS='-launches 9').
+bench-ui: build deps-test
+	scripts/with-keyring.sh xvfb-run -a -s '-screen 0 1280x800x24' go run $(GOTAGS) ./backend/internal/benchui $(BENCHUIFLAGS)
+
+## bench-ui-smoke: bench-ui on small tables, one launch, nothing written;
+## fails when a figure cannot be measured (never on a target). In `make test`.
+bench-ui-smoke: build
+	@echo '--- bench-ui smoke'
+	scripts/with-keyring.sh xvfb-run -a -s '-screen 0 1280x800x24' go run $(GOTAGS) ./backend/internal/benchui -smoke
 
 clean:
 	rm -rf build/bin build/dist-keys dist frontend/wailsjs test-results

@@ -16,6 +16,7 @@ import (
 	"github.com/tusk-app/tusk/backend/credentials"
 	"github.com/tusk-app/tusk/backend/event"
 	"github.com/tusk-app/tusk/backend/logging"
+	"github.com/tusk-app/tusk/backend/memory"
 	"github.com/tusk-app/tusk/backend/query"
 	"github.com/tusk-app/tusk/backend/state"
 	"github.com/tusk-app/tusk/backend/storage"
@@ -40,8 +41,8 @@ type App struct {
 	// desk is the native side: menu, files, window and the quit protocol.
 	desk *desktop
 
-	exports sync.Map // export ID → context.CancelFunc of a running export
-	counts  sync.Map // count ID → context.CancelFunc of a running table count
+	memory *memory.Returner
+	counts sync.Map // count ID → context.CancelFunc of a running table count
 
 	mu      sync.Mutex // guards the fields below
 	ctx     context.Context
@@ -76,11 +77,16 @@ type AppInfo struct {
 	Notices       []Notice           `json:"notices"`
 }
 
+// returnMemoryAfter is how long after a result is released its memory goes
+// back to the OS (a burst of closed tabs costs one collection).
+const returnMemoryAfter = 200 * time.Millisecond
+
 // NewApp returns the bound API over an initialised state (which may be nil
 // when the data directory could not be created: startup then asks the user
 // for another location).
 func NewApp(logs *logging.Logging, st *state.State, started time.Time) *App {
 	a := &App{logs: logs, log: logs.Logger(), st: st, started: started}
+	a.memory = memory.NewReturner(returnMemoryAfter, a.log)
 	if w := logs.Warning(); w != "" {
 		a.notices = append(a.notices, notice("warning", apperr.Storage, "Logging to the console only", w,
 			"Check that the data directory is writable; Tusk keeps working without a log file."))
@@ -184,20 +190,70 @@ func (a *App) AppInfo() (AppInfo, error) {
 	}, nil
 }
 
+// UIStateKey names a persisted UI value.
+type UIStateKey struct {
+	Key string `json:"key"`
+	argErr
+}
+
+// UIStateRequest stores Value (JSON text) under Key.
+type UIStateRequest struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+	argErr
+}
+
+// PickFileRequest titles the native file dialog.
+type PickFileRequest struct {
+	Title string `json:"title"`
+	argErr
+}
+
+// TimingReport is a UI timing for the log.
+type TimingReport struct {
+	Name string  `json:"name"`
+	Ms   float64 `json:"ms"`
+	argErr
+}
+
+func (r *UIStateKey) UnmarshalJSON(b []byte) error {
+	type plain UIStateKey
+	r.bad = decodeArg(b, (*plain)(r))
+	return nil
+}
+
+func (r *UIStateRequest) UnmarshalJSON(b []byte) error {
+	type plain UIStateRequest
+	r.bad = decodeArg(b, (*plain)(r))
+	return nil
+}
+
+func (r *PickFileRequest) UnmarshalJSON(b []byte) error {
+	type plain PickFileRequest
+	r.bad = decodeArg(b, (*plain)(r))
+	return nil
+}
+
+func (r *TimingReport) UnmarshalJSON(b []byte) error {
+	type plain TimingReport
+	r.bad = decodeArg(b, (*plain)(r))
+	return nil
+}
+
 // maxUIStateBytes bounds one persisted UI value (open tabs with their SQL can
 // be large, but not unbounded).
 const maxUIStateBytes = 8 << 20
 
 // GetUIState returns the JSON stored under key, or "" when the key was never set.
-func (a *App) GetUIState(key string) (string, error) {
-	st, err := a.state()
+func (a *App) GetUIState(req UIStateKey) (string, error) {
+	st, err := a.begin(req)
 	if err != nil {
 		return "", err
 	}
-	if err := validateUIKey(key); err != nil {
+	if err := validateUIKey(req.Key); err != nil {
 		return "", err
 	}
-	v, err := st.Store().LoadUIState(a.ctx0(), key)
+	v, err := st.Store().LoadUIState(a.ctx0(), req.Key)
 	if errors.Is(err, storage.ErrNotFound) {
 		return "", nil
 	}
@@ -208,21 +264,21 @@ func (a *App) GetUIState(key string) (string, error) {
 }
 
 // SetUIState stores value (JSON text) under key.
-func (a *App) SetUIState(key, value string) error {
-	st, err := a.state()
+func (a *App) SetUIState(req UIStateRequest) error {
+	st, err := a.begin(req)
 	if err != nil {
 		return err
 	}
-	if err := validateUIKey(key); err != nil {
+	if err := validateUIKey(req.Key); err != nil {
 		return err
 	}
-	if len(value) > maxUIStateBytes {
+	if len(req.Value) > maxUIStateBytes {
 		return apperr.ValidationError(apperr.FieldError{Field: "value", Message: fmt.Sprintf("the value is larger than %d MiB", maxUIStateBytes>>20)})
 	}
-	if !json.Valid([]byte(value)) {
+	if !json.Valid([]byte(req.Value)) {
 		return apperr.ValidationError(apperr.FieldError{Field: "value", Message: "the value is not valid JSON"})
 	}
-	return st.Store().SaveUIState(a.ctx0(), key, json.RawMessage(value))
+	return st.Store().SaveUIState(a.ctx0(), req.Key, json.RawMessage(req.Value))
 }
 
 func validateUIKey(key string) error {
@@ -244,13 +300,20 @@ func (a *App) ctx0() context.Context {
 
 // PickFile asks the user for a file (a certificate, a key) with the native
 // dialog and returns its path, or "" when cancelled.
-func (a *App) PickFile(title string) (string, error) {
-	return wruntime.OpenFileDialog(a.ctx0(), wruntime.OpenDialogOptions{Title: title, ShowHiddenFiles: true})
+func (a *App) PickFile(req PickFileRequest) (string, error) {
+	if bad := req.argError(); bad != nil {
+		return "", bad
+	}
+	return a.desk.shell().OpenFileDialog(wruntime.OpenDialogOptions{Title: req.Title, ShowHiddenFiles: true})
 }
 
 // ReportTiming records a UI timing (e.g. first rows painted after the first
 // page arrived) in the log, so figures from the real WebKit window can be
 // read without a browser driver.
-func (a *App) ReportTiming(name string, ms float64) {
-	a.log.WithFields(logrus.Fields{"timing": name, "ms": ms}).Info("ui timing")
+func (a *App) ReportTiming(req TimingReport) error {
+	if bad := req.argError(); bad != nil {
+		return bad
+	}
+	a.log.WithFields(logrus.Fields{"timing": req.Name, "ms": req.Ms}).Info("ui timing")
+	return nil
 }

@@ -2,9 +2,16 @@ package main
 
 import (
 	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"strings"
+
+	wruntime "github.com/wailsapp/wails/v2/pkg/runtime"
+
+	"github.com/tusk-app/tusk/backend/apperr"
 )
 
 // AboutInfo is what the About dialog shows. Report is the same as plain
@@ -92,4 +99,26 @@ func moduleVersion(path string) string {
 		}
 	}
 	return "unknown"
+}
+
+// OpenLogFolder shows the folder of Tusk's log file in the system's file
+// manager, for attaching the log to a bug report.
+func (a *App) OpenLogFolder() error {
+	path := a.logs.Path()
+	if path == "" {
+		return apperr.New(apperr.Storage, "Tusk is logging to the console only").
+			WithHint("Start Tusk with a data directory it can write to, and the log goes to its logs folder.")
+	}
+	dir := filepath.Dir(path)
+	if _, err := os.Stat(dir); err != nil {
+		return apperr.New(apperr.Storage, "the log folder "+dir+" cannot be read").WithHint("Check that the data directory still exists and is readable.")
+	}
+	a.mu.Lock()
+	ctx := a.ctx
+	a.mu.Unlock()
+	if ctx == nil {
+		return errNotStarted
+	}
+	wruntime.BrowserOpenURL(ctx, (&url.URL{Scheme: "file", Path: dir}).String())
+	return nil
 }

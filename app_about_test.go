@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tusk-app/tusk/backend/apperr"
 	"github.com/tusk-app/tusk/backend/logging"
 )
 
@@ -67,5 +68,20 @@ func TestWantsVersion(t *testing.T) {
 	}
 	if line := versionLine(); !strings.HasPrefix(line, "tusk "+version+" (commit ") {
 		t.Errorf("versionLine() = %q", line)
+	}
+}
+
+// TestOpenLogFolderErrors: without a log file or before the window exists,
+// the user gets an error with a hint, never a silent no-op.
+func TestOpenLogFolderErrors(t *testing.T) {
+	console := NewApp(logging.New(logging.Config{Console: io.Discard}), nil, time.Now())
+	err := console.OpenLogFolder()
+	if info := apperr.Classify(err); info.Kind != apperr.Storage || info.Hint == "" {
+		t.Errorf("console only: %+v", info)
+	}
+	app, _ := newTestApp(t)
+	// Not a bug in Tusk (issue 10): the window is not there yet, try again.
+	if info := apperr.Classify(app.OpenLogFolder()); info.Kind != apperr.Validation || info.Hint == "" {
+		t.Errorf("before the window: %+v", info)
 	}
 }

@@ -22,6 +22,13 @@ type SaveConnectionRequest struct {
 	// (ParseConnectionURL): when Password is empty and Remember is set, the
 	// URL's password goes to the keychain. The URL itself is not kept.
 	PastedURL string `json:"pastedUrl"`
+	argErr
+}
+
+func (r *SaveConnectionRequest) UnmarshalJSON(b []byte) error {
+	type plain SaveConnectionRequest
+	r.bad = decodeArg(b, (*plain)(r))
+	return nil
 }
 
 // ConnectRequest connects a saved connection.
@@ -37,6 +44,13 @@ type ConnectRequest struct {
 	// connected.
 	SSHSecret         string `json:"sshSecret"`
 	RememberSSHSecret bool   `json:"rememberSshSecret"`
+	argErr
+}
+
+func (r *ConnectRequest) UnmarshalJSON(b []byte) error {
+	type plain ConnectRequest
+	r.bad = decodeArg(b, (*plain)(r))
+	return nil
 }
 
 // TestConnectionRequest tries a configuration, saved or not.
@@ -46,6 +60,13 @@ type TestConnectionRequest struct {
 	// PastedURL is the URL the form was filled from: when Password is
 	// empty, the URL's password is tried (as SaveConnection would store it).
 	PastedURL string `json:"pastedUrl"`
+	argErr
+}
+
+func (r *TestConnectionRequest) UnmarshalJSON(b []byte) error {
+	type plain TestConnectionRequest
+	r.bad = decodeArg(b, (*plain)(r))
+	return nil
 }
 
 // SaveTunnelRequest saves an SSH tunnel and, optionally, its password or key
@@ -54,6 +75,74 @@ type SaveTunnelRequest struct {
 	Tunnel   sshtunnel.Config `json:"tunnel"`
 	Secret   string           `json:"secret"`
 	Remember bool             `json:"remember"`
+	argErr
+}
+
+func (r *SaveTunnelRequest) UnmarshalJSON(b []byte) error {
+	type plain SaveTunnelRequest
+	r.bad = decodeArg(b, (*plain)(r))
+	return nil
+}
+
+// ParseURLRequest is a pasted connection string.
+type ParseURLRequest struct {
+	Text string `json:"text"`
+	argErr
+}
+
+func (r *ParseURLRequest) UnmarshalJSON(b []byte) error {
+	type plain ParseURLRequest
+	r.bad = decodeArg(b, (*plain)(r))
+	return nil
+}
+
+// StorePasswordRequest keeps a connection's password in the keychain.
+type StorePasswordRequest struct {
+	ConnectionID string `json:"connectionId"`
+	Password     string `json:"password"`
+	argErr
+}
+
+func (r *StorePasswordRequest) UnmarshalJSON(b []byte) error {
+	type plain StorePasswordRequest
+	r.bad = decodeArg(b, (*plain)(r))
+	return nil
+}
+
+// HostKeyRequest names an SSH host key by its fingerprint.
+type HostKeyRequest struct {
+	Fingerprint string `json:"fingerprint"`
+	argErr
+}
+
+func (r *HostKeyRequest) UnmarshalJSON(b []byte) error {
+	type plain HostKeyRequest
+	r.bad = decodeArg(b, (*plain)(r))
+	return nil
+}
+
+// SaveConnectionGroupRequest creates or updates a connection folder.
+type SaveConnectionGroupRequest struct {
+	storage.ConnectionGroup
+	argErr
+}
+
+func (r *SaveConnectionGroupRequest) UnmarshalJSON(b []byte) error {
+	type plain SaveConnectionGroupRequest
+	r.bad = decodeArg(b, (*plain)(r))
+	return nil
+}
+
+// ArrangeGroupsRequest orders the connection folders.
+type ArrangeGroupsRequest struct {
+	IDs []string `json:"ids"`
+	argErr
+}
+
+func (r *ArrangeGroupsRequest) UnmarshalJSON(b []byte) error {
+	type plain ArrangeGroupsRequest
+	r.bad = decodeArg(b, (*plain)(r))
+	return nil
 }
 
 // ListConnections returns every saved connection, ordered by name.
@@ -76,7 +165,7 @@ func (a *App) ListConnections() ([]connection.Config, error) {
 // SaveConnection validates and saves a connection (a new one gets an ID),
 // and stores or forgets its password in the keychain.
 func (a *App) SaveConnection(req SaveConnectionRequest) (connection.Config, error) {
-	st, err := a.state()
+	st, err := a.begin(req)
 	if err != nil {
 		return connection.Config{}, err
 	}
@@ -113,30 +202,33 @@ func passwordOrPasted(typed, pastedURL string) secret.String {
 
 // DeleteConnection disconnects, deletes the saved connection (and its
 // history) and removes its password from the keychain.
-func (a *App) DeleteConnection(id string) error {
-	st, err := a.state()
+func (a *App) DeleteConnection(req ConnectionRef) error {
+	st, err := a.begin(req)
 	if err != nil {
 		return err
 	}
 	ctx := a.ctx0()
-	st.Disconnect(id)
-	if err := st.Store().DeleteConnection(ctx, id); err != nil {
+	st.Disconnect(req.ConnectionID)
+	if err := st.Store().DeleteConnection(ctx, req.ConnectionID); err != nil {
 		return err
 	}
-	return st.Credentials().DeletePassword(ctx, id)
+	return st.Credentials().DeletePassword(ctx, req.ConnectionID)
 }
 
 // ParseConnectionURL reads a pasted postgres:// URL or key=value string into
 // a form. The password never crosses back (Imported.HasPassword says there
 // is one); SaveConnection with PastedURL puts it in the keychain.
-func (a *App) ParseConnectionURL(text string) (connection.Imported, error) {
-	return connection.ParseURL(text)
+func (a *App) ParseConnectionURL(req ParseURLRequest) (connection.Imported, error) {
+	if bad := req.argError(); bad != nil {
+		return connection.Imported{}, bad
+	}
+	return connection.ParseURL(req.Text)
 }
 
 // TestConnection tries cfg (tunnel, then database) and reports each step
 // with its timing. A failing step is in the report, not an error.
 func (a *App) TestConnection(req TestConnectionRequest) (state.TestReport, error) {
-	st, err := a.state()
+	st, err := a.begin(req)
 	if err != nil {
 		return state.TestReport{}, err
 	}
@@ -145,7 +237,7 @@ func (a *App) TestConnection(req TestConnectionRequest) (state.TestReport, error
 
 // Connect opens a pool for a saved connection and returns its status.
 func (a *App) Connect(req ConnectRequest) (connection.PoolStatus, error) {
-	st, err := a.state()
+	st, err := a.begin(req)
 	if err != nil {
 		return connection.PoolStatus{}, err
 	}
@@ -156,12 +248,12 @@ func (a *App) Connect(req ConnectRequest) (connection.PoolStatus, error) {
 }
 
 // Disconnect closes a connection's pool; running queries are cancelled.
-func (a *App) Disconnect(id string) error {
-	st, err := a.state()
+func (a *App) Disconnect(req ConnectionRef) error {
+	st, err := a.begin(req)
 	if err != nil {
 		return err
 	}
-	st.Disconnect(id)
+	st.Disconnect(req.ConnectionID)
 	return nil
 }
 
@@ -176,30 +268,30 @@ func (a *App) PoolStatuses() ([]connection.PoolStatus, error) {
 
 // StorePassword keeps a connection's password in the keychain (or, when the
 // keychain is unavailable, for this session only: see KeychainStatus).
-func (a *App) StorePassword(id, password string) error {
-	st, err := a.state()
+func (a *App) StorePassword(req StorePasswordRequest) error {
+	st, err := a.begin(req)
 	if err != nil {
 		return err
 	}
-	return st.Credentials().StorePassword(a.ctx0(), id, secret.New(password))
+	return st.Credentials().StorePassword(a.ctx0(), req.ConnectionID, secret.New(req.Password))
 }
 
 // HasPassword reports whether a password is stored for a connection.
-func (a *App) HasPassword(id string) (bool, error) {
-	st, err := a.state()
+func (a *App) HasPassword(req ConnectionRef) (bool, error) {
+	st, err := a.begin(req)
 	if err != nil {
 		return false, err
 	}
-	return st.Credentials().HasPassword(a.ctx0(), id)
+	return st.Credentials().HasPassword(a.ctx0(), req.ConnectionID)
 }
 
 // DeletePassword removes a connection's stored password.
-func (a *App) DeletePassword(id string) error {
-	st, err := a.state()
+func (a *App) DeletePassword(req ConnectionRef) error {
+	st, err := a.begin(req)
 	if err != nil {
 		return err
 	}
-	return st.Credentials().DeletePassword(a.ctx0(), id)
+	return st.Credentials().DeletePassword(a.ctx0(), req.ConnectionID)
 }
 
 // KeychainStatus tells whether passwords go to the OS keychain or, when it
@@ -243,7 +335,7 @@ func (a *App) ListTunnels() ([]sshtunnel.Config, error) {
 // SaveTunnel validates and saves an SSH tunnel and, when asked, its password
 // or key passphrase in the keychain.
 func (a *App) SaveTunnel(req SaveTunnelRequest) (sshtunnel.Config, error) {
-	st, err := a.state()
+	st, err := a.begin(req)
 	if err != nil {
 		return sshtunnel.Config{}, err
 	}
@@ -264,33 +356,40 @@ func (a *App) SaveTunnel(req SaveTunnelRequest) (sshtunnel.Config, error) {
 
 // DeleteTunnel deletes a saved tunnel (its connections become direct) and
 // its stored secret.
-func (a *App) DeleteTunnel(id string) error {
-	st, err := a.state()
+func (a *App) DeleteTunnel(req IDRequest) error {
+	st, err := a.begin(req)
 	if err != nil {
 		return err
 	}
 	ctx := a.ctx0()
-	if err := st.Store().DeleteSSHTunnel(ctx, id); err != nil {
+	if err := st.Store().DeleteSSHTunnel(ctx, req.ID); err != nil {
 		return err
 	}
-	return st.Credentials().DeleteSSHSecret(ctx, id)
+	return st.Credentials().DeleteSSHSecret(ctx, req.ID)
 }
 
 // AcceptHostKey trusts an unknown SSH host key after the user compared its
 // fingerprint (from ErrorInfo.hostKey of a failed connect); connect again
 // afterwards.
-func (a *App) AcceptHostKey(fingerprint string) error {
-	st, err := a.state()
+func (a *App) AcceptHostKey(req HostKeyRequest) error {
+	st, err := a.begin(req)
 	if err != nil {
 		return err
 	}
-	return st.AcceptHostKey(fingerprint)
+	return st.AcceptHostKey(req.Fingerprint)
 }
 
 // ArrangeConnectionsRequest files connections into groups in a new order
 // (a drag in the sidebar, "Move to group"); all of it is saved or none.
 type ArrangeConnectionsRequest struct {
 	Placements []storage.Placement `json:"placements"`
+	argErr
+}
+
+func (r *ArrangeConnectionsRequest) UnmarshalJSON(b []byte) error {
+	type plain ArrangeConnectionsRequest
+	r.bad = decodeArg(b, (*plain)(r))
+	return nil
 }
 
 // ListConnectionGroups returns the sidebar's connection folders in order.
@@ -303,26 +402,26 @@ func (a *App) ListConnectionGroups() ([]storage.ConnectionGroup, error) {
 }
 
 // SaveConnectionGroup creates a folder, or renames and recolours one.
-func (a *App) SaveConnectionGroup(g storage.ConnectionGroup) (storage.ConnectionGroup, error) {
-	st, err := a.state()
+func (a *App) SaveConnectionGroup(req SaveConnectionGroupRequest) (storage.ConnectionGroup, error) {
+	st, err := a.begin(req)
 	if err != nil {
 		return storage.ConnectionGroup{}, err
 	}
-	return st.Store().SaveConnectionGroup(a.ctx0(), g)
+	return st.Store().SaveConnectionGroup(a.ctx0(), req.ConnectionGroup)
 }
 
 // DeleteConnectionGroup deletes a folder; its connections are kept.
-func (a *App) DeleteConnectionGroup(id string) error {
-	st, err := a.state()
+func (a *App) DeleteConnectionGroup(req IDRequest) error {
+	st, err := a.begin(req)
 	if err != nil {
 		return err
 	}
-	return st.Store().DeleteConnectionGroup(a.ctx0(), id)
+	return st.Store().DeleteConnectionGroup(a.ctx0(), req.ID)
 }
 
 // ArrangeConnections moves connections between folders and orders them.
 func (a *App) ArrangeConnections(req ArrangeConnectionsRequest) error {
-	st, err := a.state()
+	st, err := a.begin(req)
 	if err != nil {
 		return err
 	}
@@ -330,10 +429,10 @@ func (a *App) ArrangeConnections(req ArrangeConnectionsRequest) error {
 }
 
 // ArrangeConnectionGroups orders the folders as ids lists them.
-func (a *App) ArrangeConnectionGroups(ids []string) error {
-	st, err := a.state()
+func (a *App) ArrangeConnectionGroups(req ArrangeGroupsRequest) error {
+	st, err := a.begin(req)
 	if err != nil {
 		return err
 	}
-	return st.Store().ArrangeConnectionGroups(a.ctx0(), ids)
+	return st.Store().ArrangeConnectionGroups(a.ctx0(), req.IDs)
 }

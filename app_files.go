@@ -15,6 +15,13 @@ import (
 type OpenFileRequest struct {
 	// Path opens this file; "" asks with the native open dialog.
 	Path string `json:"path"`
+	argErr
+}
+
+func (r *OpenFileRequest) UnmarshalJSON(b []byte) error {
+	type plain OpenFileRequest
+	r.bad = decodeArg(b, (*plain)(r))
+	return nil
 }
 
 // SaveFileRequest saves an editor tab to a .sql file.
@@ -32,6 +39,13 @@ type SaveFileRequest struct {
 	// without BOM, line endings as given.
 	BOM        bool   `json:"bom"`
 	LineEnding string `json:"lineEnding"`
+	argErr
+}
+
+func (r *SaveFileRequest) UnmarshalJSON(b []byte) error {
+	type plain SaveFileRequest
+	r.bad = decodeArg(b, (*plain)(r))
+	return nil
 }
 
 var sqlFilters = []runtime.FileFilter{
@@ -44,6 +58,9 @@ var sqlFilters = []runtime.FileFilter{
 // Files that are not UTF-8 text or are over 16 MiB are refused with a
 // Validation error that says why. The file goes first in the recent files.
 func (a *App) OpenSQLFile(req OpenFileRequest) (sqlfile.File, error) {
+	if bad := req.argError(); bad != nil {
+		return sqlfile.File{}, bad
+	}
 	path := req.Path
 	if path == "" {
 		var err error
@@ -67,6 +84,9 @@ func (a *App) OpenSQLFile(req OpenFileRequest) (sqlfile.File, error) {
 // leaves half a file). Without a path, or with SaveAs, it asks where with
 // the native dialog; a cancelled dialog returns a Saved with an empty Path.
 func (a *App) SaveSQLFile(req SaveFileRequest) (sqlfile.Saved, error) {
+	if bad := req.argError(); bad != nil {
+		return sqlfile.Saved{}, bad
+	}
 	if req.LineEnding != "" && req.LineEnding != sqlfile.LF && req.LineEnding != sqlfile.CRLF {
 		return sqlfile.Saved{}, apperr.ValidationError(apperr.FieldError{Field: "lineEnding", Message: `the line ending must be "lf" or "crlf"`})
 	}

@@ -26,34 +26,34 @@ func TestHistoryAndSavedQueriesAPI(t *testing.T) {
 	if err != nil || len(found) != 2 {
 		t.Fatalf("search ord = %+v, %v", found, err)
 	}
-	if n, err := app.ClearHistory(""); err != nil || n != 3 {
+	if n, err := app.ClearHistory(ConnectionRef{}); err != nil || n != 3 {
 		t.Fatalf("ClearHistory = %d, %v", n, err)
 	}
 
-	q, err := app.SaveQuery(storage.SavedQuery{Name: "unpaid", SQL: "select 1", FolderPath: "/reports"})
+	q, err := app.SaveQuery(SaveQueryRequest{SavedQuery: storage.SavedQuery{Name: "unpaid", SQL: "select 1", FolderPath: "/reports"}})
 	if err != nil || q.ID == "" {
 		t.Fatalf("SaveQuery = %+v, %v", q, err)
 	}
 	q.SQL = "select 2"
-	if q, err = app.SaveQuery(q); err != nil || q.SQL != "select 2" {
+	if q, err = app.SaveQuery(SaveQueryRequest{SavedQuery: q}); err != nil || q.SQL != "select 2" {
 		t.Fatalf("update = %+v, %v", q, err)
 	}
-	if q, err = app.MoveSavedQuery(q.ID, "/reports/monthly"); err != nil || q.FolderPath != "/reports/monthly" {
+	if q, err = app.MoveSavedQuery(MoveSavedQueryRequest{ID: q.ID, Folder: "/reports/monthly"}); err != nil || q.FolderPath != "/reports/monthly" {
 		t.Fatalf("move = %+v, %v", q, err)
 	}
-	if in, err := app.SavedQueries("/reports"); err != nil || len(in) != 1 {
+	if in, err := app.SavedQueries(FolderRequest{Folder: "/reports"}); err != nil || len(in) != 1 {
 		t.Fatalf("SavedQueries(/reports) = %+v, %v", in, err)
 	}
 	if f, err := app.SavedQueryFolders(); err != nil || len(f) != 3 {
 		t.Fatalf("folders = %v, %v", f, err)
 	}
-	if err := app.DeleteSavedQuery(q.ID); err != nil {
+	if err := app.DeleteSavedQuery(IDRequest{ID: q.ID}); err != nil {
 		t.Fatal(err)
 	}
-	if err := app.DeleteSavedQuery(q.ID); apperr.KindOf(err) != apperr.Storage {
+	if err := app.DeleteSavedQuery(IDRequest{ID: q.ID}); apperr.KindOf(err) != apperr.Storage {
 		t.Fatalf("second delete: %v", err)
 	}
-	if _, err := app.SaveQuery(storage.SavedQuery{SQL: "select 1"}); apperr.KindOf(err) != apperr.Validation {
+	if _, err := app.SaveQuery(SaveQueryRequest{SavedQuery: storage.SavedQuery{SQL: "select 1"}}); apperr.KindOf(err) != apperr.Validation {
 		t.Fatalf("nameless query: %v", err)
 	}
 }

@@ -1,21 +1,14 @@
 package main
 
 import (
-	"bufio"
-	"context"
-	"fmt"
-	"io"
-	"os"
 	"path/filepath"
-	"sync/atomic"
-	"time"
 
 	"github.com/wailsapp/wails/v2/pkg/runtime"
 
 	"github.com/tusk-app/tusk/backend/apperr"
 	"github.com/tusk-app/tusk/backend/connection"
 	"github.com/tusk-app/tusk/backend/credentials"
-	"github.com/tusk-app/tusk/backend/event"
+	"github.com/tusk-app/tusk/backend/exportfile"
 	"github.com/tusk-app/tusk/backend/query"
 	"github.com/tusk-app/tusk/backend/resultset"
 	"github.com/tusk-app/tusk/backend/sqlfile"
@@ -28,6 +21,17 @@ type PageRequest struct {
 	Statement int    `json:"statement"`
 	Offset    int64  `json:"offset"`
 	Limit     int64  `json:"limit"`
+	// FirstColumn and Columns ask for a window of the columns only (Columns
+	// 0: every column from FirstColumn on); see resultset.PageOptions.
+	FirstColumn int `json:"firstColumn"`
+	Columns     int `json:"columns"`
+	argErr
+}
+
+func (r *PageRequest) UnmarshalJSON(b []byte) error {
+	type plain PageRequest
+	r.bad = decodeArg(b, (*plain)(r))
+	return nil
 }
 
 // ExportRequest writes a statement's whole result to a file the user picks.
@@ -43,26 +47,25 @@ type ExportRequest struct {
 	// ExportID names the export for export:progress events and
 	// CancelExport; "" for an export nobody watches.
 	ExportID string `json:"exportId"`
+	argErr
 }
 
-// ExportProgress is the payload of export:progress: bytes written so far
-// and the stored size of the rows (the output is roughly that size).
-type ExportProgress struct {
-	ExportID  string `json:"exportId"`
-	Bytes     int64  `json:"bytes"`
-	DataBytes int64  `json:"dataBytes"`
+func (r *ExportRequest) UnmarshalJSON(b []byte) error {
+	type plain ExportRequest
+	r.bad = decodeArg(b, (*plain)(r))
+	return nil
 }
 
-// countingWriter counts the bytes that reached the file.
-type countingWriter struct {
-	w io.Writer
-	n atomic.Int64
+// ExecuteRequest starts SQL in an editor tab's session (see query.Request).
+type ExecuteRequest struct {
+	query.Request
+	argErr
 }
 
-func (c *countingWriter) Write(p []byte) (int, error) {
-	n, err := c.w.Write(p)
-	c.n.Add(int64(n))
-	return n, err
+func (r *ExecuteRequest) UnmarshalJSON(b []byte) error {
+	type plain ExecuteRequest
+	r.bad = decodeArg(b, (*plain)(r))
+	return nil
 }
 
 // ExportResult is where an export went and how many rows it wrote.
@@ -73,78 +76,82 @@ type ExportResult struct {
 
 // Execute starts SQL in an editor tab's session and returns the query ID at
 // once; progress, completion and errors arrive as query:* events.
-func (a *App) Execute(req query.Request) (query.Started, error) {
-	st, err := a.state()
+func (a *App) Execute(req ExecuteRequest) (query.Started, error) {
+	st, err := a.begin(req)
 	if err != nil {
 		return query.Started{}, err
 	}
-	return st.Queries().Execute(req)
+	return st.Queries().Execute(req.Request)
 }
 
 // CancelQuery cancels a running query; false when it had already finished.
-func (a *App) CancelQuery(id string) (bool, error) {
-	st, err := a.state()
+func (a *App) CancelQuery(req QueryRef) (bool, error) {
+	st, err := a.begin(req)
 	if err != nil {
 		return false, err
 	}
-	return st.Queries().Cancel(id), nil
+	return st.Queries().Cancel(req.QueryID), nil
 }
 
 // TerminateQuery ends a query the server would not cancel
 // (pg_terminate_backend); the tab's session starts afresh.
-func (a *App) TerminateQuery(id string) error {
-	st, err := a.state()
+func (a *App) TerminateQuery(req QueryRef) error {
+	st, err := a.begin(req)
 	if err != nil {
 		return err
 	}
-	return st.Queries().Terminate(id)
+	return st.Queries().Terminate(req.QueryID)
 }
 
 // DropQueryConnection closes a stuck query's network connection at once.
-func (a *App) DropQueryConnection(id string) error {
-	st, err := a.state()
+func (a *App) DropQueryConnection(req QueryRef) error {
+	st, err := a.begin(req)
 	if err != nil {
 		return err
 	}
-	return st.Queries().Drop(id)
+	return st.Queries().Drop(req.QueryID)
 }
 
 // ResultPage returns rows of a statement, also while the query runs.
 func (a *App) ResultPage(req PageRequest) (resultset.Page, error) {
-	st, err := a.state()
+	st, err := a.begin(req)
 	if err != nil {
 		return resultset.Page{}, err
 	}
-	return st.Queries().Page(req.QueryID, req.Statement, req.Offset, req.Limit)
+	return st.Queries().PageWith(req.QueryID, req.Statement, req.Offset, req.Limit,
+		resultset.PageOptions{FirstColumn: req.FirstColumn, Columns: req.Columns})
 }
 
 // ReleaseResults frees a query's stored rows (its tab was cleared).
-func (a *App) ReleaseResults(queryID string) error {
-	st, err := a.state()
+func (a *App) ReleaseResults(req QueryRef) error {
+	st, err := a.begin(req)
 	if err != nil {
 		return err
 	}
-	st.Queries().Release(queryID)
+	st.Queries().Release(req.QueryID)
+	a.memory.Released()
 	return nil
 }
 
 // CloseSession releases an editor tab: its query, results and pinned
 // connection (an open transaction is rolled back).
-func (a *App) CloseSession(sessionID string) error {
-	st, err := a.state()
+func (a *App) CloseSession(req SessionRef) error {
+	st, err := a.begin(req)
 	if err != nil {
 		return err
 	}
-	st.Queries().CloseSession(sessionID)
+	st.Queries().CloseSession(req.SessionID)
+	a.memory.Released()
 	return nil
 }
 
-// ExportResultToFile streams a statement's stored rows to a file (never
-// re-running the query). Without Path it asks where with a save dialog,
-// which starts in the folder of the last export (at first the user's
-// Documents or Downloads folder); a cancelled dialog returns an empty Path.
+// ExportResultToFile writes a statement's stored rows to a file (never
+// re-running the query) through a temporary file that replaces the target
+// only when complete. Without Path it asks where with a save dialog, which
+// starts in the folder of the last export (at first the user's Documents or
+// Downloads folder); a cancelled dialog returns an empty Path.
 func (a *App) ExportResultToFile(req ExportRequest) (ExportResult, error) {
-	st, err := a.state()
+	st, err := a.begin(req)
 	if err != nil {
 		return ExportResult{}, err
 	}
@@ -152,67 +159,16 @@ func (a *App) ExportResultToFile(req ExportRequest) (ExportResult, error) {
 	if err != nil {
 		return ExportResult{}, err
 	}
-	ext := map[string]string{"csv": ".csv", "json": ".json", "sql": ".sql"}[req.Format]
-	if ext == "" {
+	ext, ok := exportfile.Extensions[req.Format]
+	if !ok {
 		return ExportResult{}, apperr.ValidationError(apperr.FieldError{Field: "format", Message: "the format must be csv, json or sql"})
 	}
 	path, err := a.exportPath(req, ext)
 	if err != nil || path == "" {
 		return ExportResult{}, err
 	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-	if err != nil {
-		return ExportResult{}, fmt.Errorf("export to %s: %w", path, err)
-	}
-	counted := &countingWriter{w: f}
-	w := bufio.NewWriterSize(counted, 1<<20)
-	ctx, cancel := context.WithCancel(a.ctx0())
-	defer cancel()
-	if req.ExportID != "" {
-		a.exports.Store(req.ExportID, cancel)
-		defer a.exports.Delete(req.ExportID)
-		stop := make(chan struct{})
-		defer close(stop)
-		total := set.Stats().DataBytes
-		go func() {
-			t := time.NewTicker(200 * time.Millisecond)
-			defer t.Stop()
-			for {
-				select {
-				case <-stop:
-					return
-				case <-t.C:
-					st, _ := a.state()
-					if st != nil {
-						st.Emitter().Emit(event.ExportProgress, ExportProgress{ExportID: req.ExportID, Bytes: counted.n.Load(), DataBytes: total})
-					}
-				}
-			}
-		}()
-	}
-	switch req.Format {
-	case "csv":
-		err = set.ExportCSV(ctx, w, resultset.CSVOptions{Header: true})
-	case "json":
-		err = set.ExportJSON(ctx, w)
-	case "sql":
-		table := req.Table
-		if table == "" {
-			table = "exported"
-		}
-		err = set.ExportSQL(ctx, w, table)
-	}
-	if err == nil {
-		err = w.Flush()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(path)
-		return ExportResult{}, fmt.Errorf("export to %s: %w", path, err)
-	}
-	return ExportResult{Path: path, Rows: set.Len()}, nil
+	res, err := st.Exports().ToFile(a.ctx0(), set, exportfile.Request{Path: path, Format: req.Format, Table: req.Table, ID: req.ExportID})
+	return ExportResult{Path: res.Path, Rows: res.Rows}, err
 }
 
 // exportPath returns where an export goes: req.Path, or what the user
@@ -237,24 +193,25 @@ func (a *App) exportPath(req ExportRequest, ext string) (string, error) {
 	return path, nil
 }
 
-// CancelExport stops a running export; its partial file is removed and the
-// export call fails with a Cancelled error. False when it had finished.
-func (a *App) CancelExport(exportID string) bool {
-	cancel, ok := a.exports.LoadAndDelete(exportID)
-	if ok {
-		cancel.(context.CancelFunc)()
+// CancelExport stops a running export; the file it would replace is left
+// as it was, and the export call fails with a Cancelled error. False when
+// it had finished.
+func (a *App) CancelExport(req ExportRef) (bool, error) {
+	st, err := a.begin(req)
+	if err != nil {
+		return false, err
 	}
-	return ok
+	return st.Exports().Cancel(req.ExportID), nil
 }
 
 // QuerySummary returns a query's summary: final once it finished, the
 // statements so far while it runs.
-func (a *App) QuerySummary(id string) (query.Summary, error) {
-	st, err := a.state()
+func (a *App) QuerySummary(req QueryRef) (query.Summary, error) {
+	st, err := a.begin(req)
 	if err != nil {
 		return query.Summary{}, err
 	}
-	return st.Queries().Summary(id)
+	return st.Queries().Summary(req.QueryID)
 }
 
 // EventPayloads is the type of every event payload, one field per event
@@ -263,12 +220,14 @@ func (a *App) QuerySummary(id string) (query.Summary, error) {
 type EventPayloads struct {
 	PoolStatus     connection.PoolStatus `json:"poolStatus"`
 	ConnectionLost state.ConnectionLost  `json:"connectionLost"`
+	ConnState      state.ConnectionState `json:"connectionState"`
+	SessionLost    query.SessionLost     `json:"sessionLost"`
 	KeychainStatus credentials.Status    `json:"keychainStatus"`
 	QueryProgress  query.Progress        `json:"queryProgress"`
 	QueryDone      query.Summary         `json:"queryDone"`
 	QueryStuck     query.Stuck           `json:"queryStuck"`
 	SchemaLoaded   state.SchemaLoaded    `json:"schemaLoaded"`
-	ExportProgress ExportProgress        `json:"exportProgress"`
+	ExportProgress exportfile.Progress   `json:"exportProgress"`
 	MenuCommand    MenuCommand           `json:"menuCommand"`
 	FilesOpen      FilesOpen             `json:"filesOpen"`
 	RecentFiles    []sqlfile.Recent      `json:"recentFiles"`

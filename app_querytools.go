@@ -4,13 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 
 	"github.com/wailsapp/wails/v2/pkg/runtime"
 
 	"github.com/tusk-app/tusk/backend/apperr"
 	"github.com/tusk-app/tusk/backend/explain"
+	"github.com/tusk-app/tusk/backend/exportfile"
 	"github.com/tusk-app/tusk/backend/query"
 	"github.com/tusk-app/tusk/backend/resultset"
 	"github.com/tusk-app/tusk/backend/storage"
@@ -23,6 +23,13 @@ import (
 type PlanRequest struct {
 	QueryID   string `json:"queryId"`
 	Statement int    `json:"statement"`
+	argErr
+}
+
+func (r *PlanRequest) UnmarshalJSON(b []byte) error {
+	type plain PlanRequest
+	r.bad = decodeArg(b, (*plain)(r))
+	return nil
 }
 
 // PlanSource is where a plan comes from: a query's result (QueryID and
@@ -34,12 +41,26 @@ type PlanSource struct {
 	Statement int    `json:"statement"`
 	HistoryID int64  `json:"historyId"`
 	JSON      string `json:"json"`
+	argErr
+}
+
+func (r *PlanSource) UnmarshalJSON(b []byte) error {
+	type plain PlanSource
+	r.bad = decodeArg(b, (*plain)(r))
+	return nil
 }
 
 // ComparePlansRequest compares plan B (usually the later run) with plan A.
 type ComparePlansRequest struct {
 	A PlanSource `json:"a"`
 	B PlanSource `json:"b"`
+	argErr
+}
+
+func (r *ComparePlansRequest) UnmarshalJSON(b []byte) error {
+	type plain ComparePlansRequest
+	r.bad = decodeArg(b, (*plain)(r))
+	return nil
 }
 
 // ExportPlanRequest writes a plan to a file.
@@ -50,6 +71,13 @@ type ExportPlanRequest struct {
 	Format string `json:"format"`
 	// Path skips the save dialog when set.
 	Path string `json:"path"`
+	argErr
+}
+
+func (r *ExportPlanRequest) UnmarshalJSON(b []byte) error {
+	type plain ExportPlanRequest
+	r.bad = decodeArg(b, (*plain)(r))
+	return nil
 }
 
 // ResultViewRequest sorts and filters a statement's stored rows.
@@ -59,29 +87,68 @@ type ResultViewRequest struct {
 	Spec      resultset.ViewSpec `json:"spec"`
 	// FirstPage is how many rows of the view come back at once (0: 200).
 	FirstPage int `json:"firstPage"`
+	argErr
+}
+
+func (r *ResultViewRequest) UnmarshalJSON(b []byte) error {
+	type plain ResultViewRequest
+	r.bad = decodeArg(b, (*plain)(r))
+	return nil
 }
 
 // SessionRequest names an editor tab's session.
 type SessionRequest struct {
 	SessionID    string `json:"sessionId"`
 	ConnectionID string `json:"connectionId"`
+	argErr
+}
+
+func (r *SessionRequest) UnmarshalJSON(b []byte) error {
+	type plain SessionRequest
+	r.bad = decodeArg(b, (*plain)(r))
+	return nil
+}
+
+// ExplainRequest asks for an EXPLAIN of one statement (see
+// query.ExplainRequest).
+type ExplainRequest struct {
+	query.ExplainRequest
+	argErr
+}
+
+func (r *ExplainRequest) UnmarshalJSON(b []byte) error {
+	type plain ExplainRequest
+	r.bad = decodeArg(b, (*plain)(r))
+	return nil
+}
+
+// HistoryPlanRequest names a history entry whose plan was saved.
+type HistoryPlanRequest struct {
+	HistoryID int64 `json:"historyId"`
+	argErr
+}
+
+func (r *HistoryPlanRequest) UnmarshalJSON(b []byte) error {
+	type plain HistoryPlanRequest
+	r.bad = decodeArg(b, (*plain)(r))
+	return nil
 }
 
 // CheckSafety says what safe mode will do with a request before it runs
 // (query.Guard): the UI shows its own confirmation and then executes with
 // confirmDangerous set.
-func (a *App) CheckSafety(req query.Request) (query.Guard, error) {
-	st, err := a.state()
+func (a *App) CheckSafety(req ExecuteRequest) (query.Guard, error) {
+	st, err := a.begin(req)
 	if err != nil {
 		return query.Guard{}, err
 	}
-	return st.Queries().Check(req)
+	return st.Queries().Check(req.Request)
 }
 
 // ExplainOptions lists the EXPLAIN options the server of a tab's
 // connection supports.
 func (a *App) ExplainOptions(req SessionRequest) (query.ExplainSupport, error) {
-	st, err := a.state()
+	st, err := a.begin(req)
 	if err != nil {
 		return query.ExplainSupport{}, err
 	}
@@ -90,38 +157,47 @@ func (a *App) ExplainOptions(req SessionRequest) (query.ExplainSupport, error) {
 
 // PrepareExplain says what Explain would run, and whether it runs inside
 // BEGIN … ROLLBACK, without running anything.
-func (a *App) PrepareExplain(req query.ExplainRequest) (query.ExplainInfo, error) {
-	st, err := a.state()
+func (a *App) PrepareExplain(req ExplainRequest) (query.ExplainInfo, error) {
+	st, err := a.begin(req)
 	if err != nil {
 		return query.ExplainInfo{}, err
 	}
-	return st.Queries().PrepareExplain(a.ctx0(), req)
+	return st.Queries().PrepareExplain(a.ctx0(), req.ExplainRequest)
 }
 
 // Explain runs EXPLAIN (FORMAT JSON, …) of one statement in the tab's
 // session and returns at once; query:* events follow as for Execute, and
 // QueryPlan reads the plan once query:done arrived.
-func (a *App) Explain(req query.ExplainRequest) (query.ExplainStarted, error) {
-	st, err := a.state()
+func (a *App) Explain(req ExplainRequest) (query.ExplainStarted, error) {
+	st, err := a.begin(req)
 	if err != nil {
 		return query.ExplainStarted{}, err
 	}
-	return st.Queries().Explain(a.ctx0(), req)
+	return st.Queries().Explain(a.ctx0(), req.ExplainRequest)
 }
 
 // QueryPlan analyses the plan a statement of a query returned.
 func (a *App) QueryPlan(req PlanRequest) (*explain.Plan, error) {
+	if bad := req.argError(); bad != nil {
+		return nil, bad
+	}
 	return a.plan(PlanSource{QueryID: req.QueryID, Statement: req.Statement})
 }
 
 // HistoryPlan analyses the plan saved with a history entry
 // (HistoryEntry.hasPlan).
-func (a *App) HistoryPlan(historyID int64) (*explain.Plan, error) {
-	return a.plan(PlanSource{HistoryID: historyID})
+func (a *App) HistoryPlan(req HistoryPlanRequest) (*explain.Plan, error) {
+	if bad := req.argError(); bad != nil {
+		return nil, bad
+	}
+	return a.plan(PlanSource{HistoryID: req.HistoryID})
 }
 
 // PlanText renders a plan in EXPLAIN's text layout, for the raw plan tab.
 func (a *App) PlanText(src PlanSource) (string, error) {
+	if bad := src.argError(); bad != nil {
+		return "", bad
+	}
 	p, err := a.plan(src)
 	if err != nil {
 		return "", err
@@ -132,6 +208,11 @@ func (a *App) PlanText(src PlanSource) (string, error) {
 // ComparePlans matches the nodes of two plans and reports the change in
 // time and rows per node and in total.
 func (a *App) ComparePlans(req ComparePlansRequest) (explain.Comparison, error) {
+	for _, r := range []request{req, req.A, req.B} {
+		if bad := r.argError(); bad != nil {
+			return explain.Comparison{}, bad
+		}
+	}
 	pa, err := a.plan(req.A)
 	if err != nil {
 		return explain.Comparison{}, fmt.Errorf("the first plan: %w", err)
@@ -146,6 +227,11 @@ func (a *App) ComparePlans(req ComparePlansRequest) (explain.Comparison, error) 
 // ExportPlan writes a plan as JSON or text to a file the user picks (a
 // cancelled dialog returns an empty path).
 func (a *App) ExportPlan(req ExportPlanRequest) (string, error) {
+	for _, r := range []request{req, req.Source} {
+		if bad := r.argError(); bad != nil {
+			return "", bad
+		}
+	}
 	p, err := a.plan(req.Source)
 	if err != nil {
 		return "", err
@@ -161,7 +247,7 @@ func (a *App) ExportPlan(req ExportPlanRequest) (string, error) {
 	}
 	path := req.Path
 	if path == "" {
-		path, err = runtime.SaveFileDialog(a.ctx0(), runtime.SaveDialogOptions{Title: "Export plan", DefaultFilename: "plan" + ext, CanCreateDirectories: true})
+		path, err = a.desk.shell().SaveFileDialog(runtime.SaveDialogOptions{Title: "Export plan", DefaultFilename: "plan" + ext, CanCreateDirectories: true})
 		if err != nil || path == "" {
 			return "", err
 		}
@@ -169,7 +255,7 @@ func (a *App) ExportPlan(req ExportPlanRequest) (string, error) {
 	if filepath.Ext(path) == "" {
 		path += ext
 	}
-	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+	if err := exportfile.WriteFile(path, []byte(body)); err != nil {
 		return "", fmt.Errorf("export plan to %s: %w", path, err)
 	}
 	return path, nil
@@ -202,7 +288,7 @@ func (a *App) plan(src PlanSource) (*explain.Plan, error) {
 // SetResultView sorts and filters a statement's stored rows without running
 // the query again; pages, exports and copies then follow the view.
 func (a *App) SetResultView(req ResultViewRequest) (query.ViewResult, error) {
-	st, err := a.state()
+	st, err := a.begin(req)
 	if err != nil {
 		return query.ViewResult{}, err
 	}
@@ -211,7 +297,7 @@ func (a *App) SetResultView(req ResultViewRequest) (query.ViewResult, error) {
 
 // ClearResultView shows a statement's rows unsorted and unfiltered again.
 func (a *App) ClearResultView(req PlanRequest) (resultset.ViewInfo, error) {
-	st, err := a.state()
+	st, err := a.begin(req)
 	if err != nil {
 		return resultset.ViewInfo{}, err
 	}
@@ -220,14 +306,20 @@ func (a *App) ClearResultView(req PlanRequest) (resultset.ViewInfo, error) {
 
 // Commit commits the open transaction of a tab's session (manual-commit
 // mode) and returns its transaction state afterwards.
-func (a *App) Commit(sessionID string) (string, error) {
-	return a.endTransaction(sessionID, true)
+func (a *App) Commit(req SessionRef) (string, error) {
+	if bad := req.argError(); bad != nil {
+		return "", bad
+	}
+	return a.endTransaction(req.SessionID, true)
 }
 
 // Rollback rolls back the open transaction of a tab's session and returns
 // its transaction state afterwards.
-func (a *App) Rollback(sessionID string) (string, error) {
-	return a.endTransaction(sessionID, false)
+func (a *App) Rollback(req SessionRef) (string, error) {
+	if bad := req.argError(); bad != nil {
+		return "", bad
+	}
+	return a.endTransaction(req.SessionID, false)
 }
 
 func (a *App) endTransaction(sessionID string, commit bool) (string, error) {

@@ -33,7 +33,7 @@ func TestPlansFromHistoryAndJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := app.HistoryPlan(e.ID)
+	p, err := app.HistoryPlan(HistoryPlanRequest{HistoryID: e.ID})
 	if err != nil || p.Nodes[0].Label != "Seq Scan on orders o" || len(p.Findings) != 1 {
 		t.Fatalf("HistoryPlan = %+v, %v", p, err)
 	}

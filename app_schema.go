@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+
 	"github.com/tusk-app/tusk/backend/apperr"
 	"github.com/tusk-app/tusk/backend/schema"
 	"github.com/tusk-app/tusk/backend/state"
@@ -29,22 +31,28 @@ func (a *App) schemaCache(connectionID string) (*state.State, *schema.Cache, err
 
 // SchemaInfo returns the schema names of a connected connection ("loaded"
 // false while the catalog is still being read).
-func (a *App) SchemaInfo(connectionID string) (SchemaInfo, error) {
-	_, c, err := a.schemaCache(connectionID)
-	if err != nil {
-		return SchemaInfo{ConnectionID: connectionID}, nil
+func (a *App) SchemaInfo(req ConnectionRef) (SchemaInfo, error) {
+	if bad := req.argError(); bad != nil {
+		return SchemaInfo{}, bad
 	}
-	return SchemaInfo{ConnectionID: connectionID, Loaded: true, LoadMs: c.LoadMs, Schemas: c.SchemaNames()}, nil
+	_, c, err := a.schemaCache(req.ConnectionID)
+	if err != nil {
+		return SchemaInfo{ConnectionID: req.ConnectionID}, nil
+	}
+	return SchemaInfo{ConnectionID: req.ConnectionID, Loaded: true, LoadMs: c.LoadMs, Schemas: c.SchemaNames()}, nil
 }
 
 // SchemaObjects returns one schema's tables, views, functions, sequences and
 // types.
-func (a *App) SchemaObjects(connectionID, name string) (schema.Schema, error) {
-	_, c, err := a.schemaCache(connectionID)
+func (a *App) SchemaObjects(req SchemaObjectsRequest) (schema.Schema, error) {
+	if bad := req.argError(); bad != nil {
+		return schema.Schema{}, bad
+	}
+	_, c, err := a.schemaCache(req.ConnectionID)
 	if err != nil {
 		return schema.Schema{}, err
 	}
-	s, ok := c.Schema(name)
+	s, ok := c.Schema(req.Schema)
 	if !ok {
 		return schema.Schema{}, apperr.New(apperr.Validation, "no such schema").WithHint("Refresh the schema.")
 	}
@@ -52,17 +60,23 @@ func (a *App) SchemaObjects(connectionID, name string) (schema.Schema, error) {
 }
 
 // SearchSchema finds objects whose name contains text (prefix matches first).
-func (a *App) SearchSchema(connectionID, text string) ([]schema.Match, error) {
-	_, c, err := a.schemaCache(connectionID)
+func (a *App) SearchSchema(req SearchSchemaRequest) ([]schema.Match, error) {
+	if bad := req.argError(); bad != nil {
+		return nil, bad
+	}
+	_, c, err := a.schemaCache(req.ConnectionID)
 	if err != nil {
 		return nil, err
 	}
-	return c.Search(text, 200), nil
+	return c.Search(req.Text, 200), nil
 }
 
 // SchemaCompletion returns {"schema.table": [columns]} for the editor.
-func (a *App) SchemaCompletion(connectionID string) (map[string][]string, error) {
-	_, c, err := a.schemaCache(connectionID)
+func (a *App) SchemaCompletion(req ConnectionRef) (map[string][]string, error) {
+	if bad := req.argError(); bad != nil {
+		return nil, bad
+	}
+	_, c, err := a.schemaCache(req.ConnectionID)
 	if err != nil {
 		return map[string][]string{}, nil
 	}
@@ -70,13 +84,16 @@ func (a *App) SchemaCompletion(connectionID string) (map[string][]string, error)
 }
 
 // RefreshSchema re-reads the catalog now (≤ 1 s for 10,000 tables);
-// schema:loaded follows.
-func (a *App) RefreshSchema(connectionID string) error {
-	st, err := a.state()
+// schema:loaded follows. It answers within CallBound: a load that takes
+// longer goes on, and schema:loaded reports how it ended.
+func (a *App) RefreshSchema(req ConnectionRef) error {
+	st, err := a.begin(req)
 	if err != nil {
 		return err
 	}
-	_, err = st.RefreshSchema(a.ctx0(), connectionID)
+	_, err = within(st, func(ctx context.Context) (*schema.Cache, error) {
+		return st.RefreshSchema(ctx, req.ConnectionID)
+	}, func() error { return nil }) // still reading: schema:loaded tells how it ends
 	return err
 }
 
@@ -84,18 +101,57 @@ func (a *App) RefreshSchema(connectionID string) error {
 // schema.Object; a type of its own because a TypeScript class called Object
 // would shadow the global one in the generated bindings).
 type DefinitionRequest struct {
-	Kind      string `json:"kind"`
-	Schema    string `json:"schema"`
-	Name      string `json:"name"`
-	Table     string `json:"table"`
-	Arguments string `json:"arguments"`
+	ConnectionID string `json:"connectionId"`
+	Kind         string `json:"kind"`
+	Schema       string `json:"schema"`
+	Name         string `json:"name"`
+	Table        string `json:"table"`
+	Arguments    string `json:"arguments"`
+	argErr
+}
+
+func (r *DefinitionRequest) UnmarshalJSON(b []byte) error {
+	type plain DefinitionRequest
+	r.bad = decodeArg(b, (*plain)(r))
+	return nil
+}
+
+// SchemaObjectsRequest names one schema of a connection.
+type SchemaObjectsRequest struct {
+	ConnectionID string `json:"connectionId"`
+	Schema       string `json:"schema"`
+	argErr
+}
+
+func (r *SchemaObjectsRequest) UnmarshalJSON(b []byte) error {
+	type plain SchemaObjectsRequest
+	r.bad = decodeArg(b, (*plain)(r))
+	return nil
+}
+
+// SearchSchemaRequest finds objects of a connection by name.
+type SearchSchemaRequest struct {
+	ConnectionID string `json:"connectionId"`
+	Text         string `json:"text"`
+	argErr
+}
+
+func (r *SearchSchemaRequest) UnmarshalJSON(b []byte) error {
+	type plain SearchSchemaRequest
+	r.bad = decodeArg(b, (*plain)(r))
+	return nil
 }
 
 // ObjectDefinition returns the SQL that creates an object ("Show definition").
-func (a *App) ObjectDefinition(connectionID string, req DefinitionRequest) (string, error) {
-	st, err := a.state()
+func (a *App) ObjectDefinition(req DefinitionRequest) (string, error) {
+	st, err := a.begin(req)
 	if err != nil {
 		return "", err
 	}
-	return st.Definition(a.ctx0(), connectionID, schema.Object(req))
+	obj := schema.Object{Kind: req.Kind, Schema: req.Schema, Name: req.Name, Table: req.Table, Arguments: req.Arguments}
+	return within(st, func(ctx context.Context) (string, error) {
+		ctx, cancel := context.WithTimeout(ctx, state.SchemaLoadTimeout)
+		defer cancel()
+		return st.Definition(ctx, req.ConnectionID, obj)
+	}, serverLate)
 }

@@ -14,6 +14,13 @@ type OpenTableRequest struct {
 	Schema       string `json:"schema"`
 	Name         string `json:"name"`
 	OID          uint32 `json:"oid"`
+	argErr
+}
+
+func (r *OpenTableRequest) UnmarshalJSON(b []byte) error {
+	type plain OpenTableRequest
+	r.bad = decodeArg(b, (*plain)(r))
+	return nil
 }
 
 // TableInfo is a relation opened for a data tab and the filter and sort
@@ -27,6 +34,13 @@ type TableInfo struct {
 type TablePageRequest struct {
 	Handle string                `json:"handle"`
 	Page   tabledata.PageRequest `json:"page"`
+	argErr
+}
+
+func (r *TablePageRequest) UnmarshalJSON(b []byte) error {
+	type plain TablePageRequest
+	r.bad = decodeArg(b, (*plain)(r))
+	return nil
 }
 
 // TableCountRequest asks for the exact number of rows matching a filter.
@@ -35,6 +49,13 @@ type TableCountRequest struct {
 	Handle  string           `json:"handle"`
 	Filter  tabledata.Filter `json:"filter"`
 	CountID string           `json:"countId"`
+	argErr
+}
+
+func (r *TableCountRequest) UnmarshalJSON(b []byte) error {
+	type plain TableCountRequest
+	r.bad = decodeArg(b, (*plain)(r))
+	return nil
 }
 
 // TableCellRequest asks for the whole value of one cell, the row found by
@@ -43,6 +64,13 @@ type TableCellRequest struct {
 	Handle string                     `json:"handle"`
 	Key    map[string]tabledata.Value `json:"key"`
 	Column string                     `json:"column"`
+	argErr
+}
+
+func (r *TableCellRequest) UnmarshalJSON(b []byte) error {
+	type plain TableCellRequest
+	r.bad = decodeArg(b, (*plain)(r))
+	return nil
 }
 
 // TableCell is a cell's whole value (nil for NULL); Found is false when the
@@ -59,6 +87,13 @@ type TableSQLRequest struct {
 	Sort   []tabledata.SortKey `json:"sort"`
 	// Limit adds LIMIT; 0 leaves it out.
 	Limit int `json:"limit"`
+	argErr
+}
+
+func (r *TableSQLRequest) UnmarshalJSON(b []byte) error {
+	type plain TableSQLRequest
+	r.bad = decodeArg(b, (*plain)(r))
+	return nil
 }
 
 // TableChangesRequest carries a data tab's pending changes, in the order
@@ -66,18 +101,63 @@ type TableSQLRequest struct {
 type TableChangesRequest struct {
 	Handle  string             `json:"handle"`
 	Changes []tabledata.Change `json:"changes"`
+	argErr
+}
+
+func (r *TableChangesRequest) UnmarshalJSON(b []byte) error {
+	type plain TableChangesRequest
+	r.bad = decodeArg(b, (*plain)(r))
+	return nil
 }
 
 // TableViewRequest remembers a table's filter and sort on its connection.
 type TableViewRequest struct {
 	Handle string         `json:"handle"`
 	View   tabledata.View `json:"view"`
+	argErr
+}
+
+func (r *TableViewRequest) UnmarshalJSON(b []byte) error {
+	type plain TableViewRequest
+	r.bad = decodeArg(b, (*plain)(r))
+	return nil
 }
 
 // ResultTableRequest asks whether a statement's result can be edited.
 type ResultTableRequest struct {
 	QueryID   string `json:"queryId"`
 	Statement int    `json:"statement"`
+	argErr
+}
+
+func (r *ResultTableRequest) UnmarshalJSON(b []byte) error {
+	type plain ResultTableRequest
+	r.bad = decodeArg(b, (*plain)(r))
+	return nil
+}
+
+// TableRef names a table opened by OpenTable.
+type TableRef struct {
+	Handle string `json:"handle"`
+	argErr
+}
+
+func (r *TableRef) UnmarshalJSON(b []byte) error {
+	type plain TableRef
+	r.bad = decodeArg(b, (*plain)(r))
+	return nil
+}
+
+// CountRef names a running CountTableRows.
+type CountRef struct {
+	CountID string `json:"countId"`
+	argErr
+}
+
+func (r *CountRef) UnmarshalJSON(b []byte) error {
+	type plain CountRef
+	r.bad = decodeArg(b, (*plain)(r))
+	return nil
 }
 
 // OpenTable opens a table, view, materialized view, partitioned or foreign
@@ -85,43 +165,47 @@ type ResultTableRequest struct {
 // sort last used on it. The handle names it in the other table calls until
 // CloseTable (or a disconnect).
 func (a *App) OpenTable(req OpenTableRequest) (TableInfo, error) {
-	st, err := a.state()
+	st, err := a.begin(req)
 	if err != nil {
 		return TableInfo{}, err
 	}
 	if req.ConnectionID == "" || (req.OID == 0 && (req.Schema == "" || req.Name == "")) {
 		return TableInfo{}, apperr.ValidationError(apperr.FieldError{Field: "name", Message: "a connection and a table (schema and name, or OID) are required"})
 	}
-	tb, view, err := st.OpenTable(a.ctx0(), req.ConnectionID, tabledata.Ref{Schema: req.Schema, Name: req.Name, OID: req.OID})
-	if err != nil {
-		return TableInfo{}, err
-	}
-	return TableInfo{Table: tb, View: view}, nil
+	return within(st, func(ctx context.Context) (TableInfo, error) {
+		tb, view, err := st.OpenTable(ctx, req.ConnectionID, tabledata.Ref{Schema: req.Schema, Name: req.Name, OID: req.OID})
+		if err != nil {
+			return TableInfo{}, err
+		}
+		return TableInfo{Table: tb, View: view}, nil
+	}, serverLate)
 }
 
 // RefreshTable describes an open table again (after its columns changed).
-func (a *App) RefreshTable(handle string) (tabledata.Table, error) {
-	st, err := a.state()
+func (a *App) RefreshTable(req TableRef) (tabledata.Table, error) {
+	st, err := a.begin(req)
 	if err != nil {
 		return tabledata.Table{}, err
 	}
-	return st.Tables().Refresh(a.ctx0(), handle)
+	return within(st, func(ctx context.Context) (tabledata.Table, error) {
+		return st.Tables().Refresh(ctx, req.Handle)
+	}, serverLate)
 }
 
 // CloseTable forgets an open table (its data tab closed).
-func (a *App) CloseTable(handle string) error {
-	st, err := a.state()
+func (a *App) CloseTable(req TableRef) error {
+	st, err := a.begin(req)
 	if err != nil {
 		return err
 	}
-	st.Tables().Close(handle)
+	st.Tables().Close(req.Handle)
 	return nil
 }
 
 // TablePage reads a page of an open table: first, last, after or before a
 // cursor, at a fraction, or at an offset (see tabledata.Seek).
 func (a *App) TablePage(req TablePageRequest) (tabledata.Page, error) {
-	st, err := a.state()
+	st, err := a.begin(req)
 	if err != nil {
 		return tabledata.Page{}, err
 	}
@@ -132,7 +216,7 @@ func (a *App) TablePage(req TablePageRequest) (tabledata.Page, error) {
 // long as reading the table. CancelTableCount stops it (the call then
 // fails with a Cancelled error).
 func (a *App) CountTableRows(req TableCountRequest) (int64, error) {
-	st, err := a.state()
+	st, err := a.begin(req)
 	if err != nil {
 		return 0, err
 	}
@@ -150,28 +234,33 @@ func (a *App) CountTableRows(req TableCountRequest) (int64, error) {
 }
 
 // CancelTableCount stops a running count; false when it had finished.
-func (a *App) CancelTableCount(countID string) bool {
-	cancel, ok := a.counts.LoadAndDelete(countID)
+func (a *App) CancelTableCount(req CountRef) (bool, error) {
+	if bad := req.argError(); bad != nil {
+		return false, bad
+	}
+	cancel, ok := a.counts.LoadAndDelete(req.CountID)
 	if ok {
 		cancel.(context.CancelFunc)()
 	}
-	return ok
+	return ok, nil
 }
 
 // TableCellValue returns the whole value of a cell a page truncated.
 func (a *App) TableCellValue(req TableCellRequest) (TableCell, error) {
-	st, err := a.state()
+	st, err := a.begin(req)
 	if err != nil {
 		return TableCell{}, err
 	}
-	v, found, err := st.Tables().Cell(a.ctx0(), req.Handle, req.Key, req.Column)
-	return TableCell{Value: v, Found: found}, err
+	return within(st, func(ctx context.Context) (TableCell, error) {
+		v, found, err := st.Tables().Cell(ctx, req.Handle, req.Key, req.Column)
+		return TableCell{Value: v, Found: found}, err
+	}, serverLate)
 }
 
 // TableSelectSQL returns the SELECT an open table's data tab runs, values
 // as literals ("Open as SQL").
 func (a *App) TableSelectSQL(req TableSQLRequest) (string, error) {
-	st, err := a.state()
+	st, err := a.begin(req)
 	if err != nil {
 		return "", err
 	}
@@ -186,11 +275,13 @@ func (a *App) TableSelectSQL(req TableSQLRequest) (string, error) {
 // the whole transaction with values as literals, after checking every
 // value against its column's type on the server. Nothing is written.
 func (a *App) ReviewTableChanges(req TableChangesRequest) (*tabledata.Plan, error) {
-	st, err := a.state()
+	st, err := a.begin(req)
 	if err != nil {
 		return nil, err
 	}
-	return st.Tables().Review(a.ctx0(), req.Handle, req.Changes)
+	return within(st, func(ctx context.Context) (*tabledata.Plan, error) {
+		return st.Tables().Review(ctx, req.Handle, req.Changes)
+	}, serverLate)
 }
 
 // CommitTableChanges applies pending changes in one transaction on a
@@ -199,7 +290,7 @@ func (a *App) ReviewTableChanges(req TableChangesRequest) (*tabledata.Plan, erro
 // reason; a conflict carries the row's current values). table:changed
 // (state.TableChanged) follows a commit.
 func (a *App) CommitTableChanges(req TableChangesRequest) (tabledata.CommitResult, error) {
-	st, err := a.state()
+	st, err := a.begin(req)
 	if err != nil {
 		return tabledata.CommitResult{}, err
 	}
@@ -209,7 +300,7 @@ func (a *App) CommitTableChanges(req TableChangesRequest) (tabledata.CommitResul
 // SaveTableView remembers a table's filter and sort on its connection;
 // OpenTable returns them next time.
 func (a *App) SaveTableView(req TableViewRequest) error {
-	st, err := a.state()
+	st, err := a.begin(req)
 	if err != nil {
 		return err
 	}
@@ -221,9 +312,11 @@ func (a *App) SaveTableView(req TableViewRequest) error {
 // can, opens that table: edits then go through ReviewTableChanges and
 // CommitTableChanges with its handle, cells named by Columns.
 func (a *App) OpenResultTable(req ResultTableRequest) (tabledata.ResultTable, error) {
-	st, err := a.state()
+	st, err := a.begin(req)
 	if err != nil {
 		return tabledata.ResultTable{}, err
 	}
-	return st.OpenResultTable(a.ctx0(), req.QueryID, req.Statement)
+	return within(st, func(ctx context.Context) (tabledata.ResultTable, error) {
+		return st.OpenResultTable(ctx, req.QueryID, req.Statement)
+	}, serverLate)
 }

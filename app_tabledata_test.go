@@ -25,10 +25,10 @@ func TestTableAPIRejectsBadInput(t *testing.T) {
 	if _, err := app.CommitTableChanges(TableChangesRequest{Handle: "nope"}); apperr.KindOf(err) != apperr.Validation {
 		t.Errorf("commit to an unknown table: %v", err)
 	}
-	if app.CancelTableCount("nope") {
-		t.Error("cancelled a count that never ran")
+	if ok, err := app.CancelTableCount(CountRef{CountID: "nope"}); ok || err != nil {
+		t.Errorf("cancelled a count that never ran: %v %v", ok, err)
 	}
-	if err := app.CloseTable("nope"); err != nil {
+	if err := app.CloseTable(TableRef{Handle: "nope"}); err != nil {
 		t.Errorf("close of an unknown table: %v", err)
 	}
 }

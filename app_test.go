@@ -55,13 +55,13 @@ func TestAppInfo(t *testing.T) {
 
 func TestUIStateRoundTrip(t *testing.T) {
 	app, _ := newTestApp(t)
-	if v, err := app.GetUIState("theme"); err != nil || v != "" {
+	if v, err := app.GetUIState(UIStateKey{Key: "theme"}); err != nil || v != "" {
 		t.Fatalf("unset key = %q, %v; want empty", v, err)
 	}
-	if err := app.SetUIState("theme", `"dark"`); err != nil {
+	if err := app.SetUIState(UIStateRequest{Key: "theme", Value: `"dark"`}); err != nil {
 		t.Fatal(err)
 	}
-	if v, err := app.GetUIState("theme"); err != nil || v != `"dark"` {
+	if v, err := app.GetUIState(UIStateKey{Key: "theme"}); err != nil || v != `"dark"` {
 		t.Fatalf("GetUIState = %q, %v", v, err)
 	}
 }
@@ -73,9 +73,9 @@ func TestBoundErrorsCarryErrorInfo(t *testing.T) {
 		err   error
 		field string
 	}{
-		{"invalid JSON", app.SetUIState("theme", "{not json"), "value"},
-		{"empty key", app.SetUIState("", `1`), "key"},
-		{"long key", app.SetUIState(strings.Repeat("k", 201), `1`), "key"},
+		{"invalid JSON", app.SetUIState(UIStateRequest{Key: "theme", Value: "{not json"}), "value"},
+		{"empty key", app.SetUIState(UIStateRequest{Key: "", Value: `1`}), "key"},
+		{"long key", app.SetUIState(UIStateRequest{Key: strings.Repeat("k", 201), Value: `1`}), "key"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -98,7 +98,7 @@ func TestAppWithoutState(t *testing.T) {
 	if apperr.KindOf(err) != apperr.Storage {
 		t.Fatalf("AppInfo without state: %v", err)
 	}
-	if err := app.SetUIState("k", "1"); apperr.KindOf(err) != apperr.Storage {
+	if err := app.SetUIState(UIStateRequest{Key: "k", Value: "1"}); apperr.KindOf(err) != apperr.Storage {
 		t.Fatalf("SetUIState without state: %v", err)
 	}
 }
@@ -193,7 +193,7 @@ func TestSaveConnectionKeepsPastedPasswordInKeychainOnly(t *testing.T) {
 	app, dir := newTestApp(t)
 	const pw = "Pasted-Secret-42"
 	url := "postgres://ann:" + pw + "@db.example.com:5433/sales?sslmode=require&application_name=x"
-	imp, err := app.ParseConnectionURL(url)
+	imp, err := app.ParseConnectionURL(ParseURLRequest{Text: url})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -204,7 +204,7 @@ func TestSaveConnectionKeepsPastedPasswordInKeychainOnly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ok, err := app.HasPassword(saved.ID); err != nil || !ok {
+	if ok, err := app.HasPassword(ConnectionRef{ConnectionID: saved.ID}); err != nil || !ok {
 		t.Fatalf("HasPassword = %v, %v", ok, err)
 	}
 	list, err := app.ListConnections()

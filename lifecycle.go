@@ -91,6 +91,7 @@ func (w wailsPrompt) Quit() { runtime.Quit(w.ctx) }
 // shutdown is Wails' OnShutdown hook: close the state (waiting for background
 // work), then flush and close the log. Safe to call more than once.
 func (a *App) shutdown(context.Context) {
+	a.memory.Close()
 	a.mu.Lock()
 	st := a.st
 	a.mu.Unlock()

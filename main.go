@@ -22,6 +22,7 @@ import (
 	"github.com/tusk-app/tusk/backend/apperr"
 	"github.com/tusk-app/tusk/backend/connection"
 	"github.com/tusk-app/tusk/backend/logging"
+	"github.com/tusk-app/tusk/backend/memory"
 	"github.com/tusk-app/tusk/backend/query"
 	"github.com/tusk-app/tusk/backend/state"
 	"github.com/tusk-app/tusk/backend/storage"
@@ -44,18 +45,19 @@ func main() {
 		fmt.Println(versionLine())
 		return
 	}
-	started := time.Now()
+	started := launchTime(time.Now())
 	if generatingBindings {
 		// The binary runs only so Wails can read the bound API: touch no data
 		// directory and no log file.
 		logs := logging.New(logging.Config{Level: logrus.WarnLevel})
-		run(NewApp(logs, nil, started), logs.Logger())
+		run(NewApp(logs, nil, started), logs.Logger(), "light")
 		return
 	}
 
 	// Tusk connects with exactly the settings the user saved: a PGSERVICE
 	// naming a service file entry would otherwise be merged in by pgx.
 	os.Unsetenv("PGSERVICE")
+	memory.Configure()
 
 	dataDir, dirErr := storage.DefaultDataDir()
 	if handOff(instanceID(dataDir), os.Args[1:]) {
@@ -75,7 +77,7 @@ func main() {
 	if dirErr != nil {
 		stErr = dirErr
 	} else {
-		st, stErr = state.New(context.Background(), state.Options{DataDir: dataDir, Log: log, Emitter: emitter})
+		st, stErr = state.New(context.Background(), state.Options{DataDir: dataDir, CacheDir: storage.DefaultCacheDir(dataDir), Log: log, Emitter: emitter})
 	}
 	if stErr != nil {
 		log.WithError(stErr).Error("data directory unavailable; asking the user at startup")
@@ -86,26 +88,37 @@ func main() {
 	app.dataDirErr = stErr
 	app.wantedDataDir = dataDir
 	app.desk.launch(os.Args[1:])
-	run(app, log)
+	theme := initialTheme(st)
+	paintWindows(backgrounds[theme])
+	run(app, log, theme)
 }
 
-// run opens the window and blocks until it closes.
-func run(app *App, log *logrus.Logger) {
+// run opens the window in theme ("light" or "dark") and blocks until it
+// closes.
+func run(app *App, log *logrus.Logger, theme string) {
+	bg := backgrounds[theme]
+	stopSignals := quitOnSignal(app, log, os.Exit)
+	defer stopSignals()
+	app.desk.exit = func() {
+		app.shutdown(context.Background())
+		os.Exit(0)
+	}
 	opts := &options.App{
 		Title:            "Tusk",
 		Width:            1280,
 		Height:           800,
 		MinWidth:         720,
 		MinHeight:        480,
-		BackgroundColour: &options.RGBA{R: 251, G: 251, B: 252, A: 255},
-		AssetServer:      &assetserver.Options{Assets: assets},
+		BackgroundColour: &bg,
+		AssetServer:      &assetserver.Options{Assets: assets, Middleware: themedIndex(theme)},
 		OnStartup:        app.startup,
 		OnShutdown:       app.shutdown,
 		ErrorFormatter:   apperr.Format,
-		EnumBind: []any{apperr.Enum(), connection.PoolerModes(), connection.SettingsPaths(), connection.ReadOnlyStates(),
+		Logger:           wailsLogger{log: log},
+		EnumBind: []any{apperr.Enum(), apperr.ReasonEnums(), connection.PoolerModes(), connection.SettingsPaths(), connection.ReadOnlyStates(),
 			query.WaitReasons()},
 		Bind:  []any{app},
-		Linux: &linux.Options{ProgramName: "tusk", Icon: appIcon},
+		Linux: &linux.Options{ProgramName: "tusk", Icon: appIcon, WebviewGpuPolicy: webviewGPUPolicy()},
 	}
 	if !generatingBindings {
 		if err := app.desk.configure(opts, app.wantedDataDir); err != nil {
@@ -118,4 +131,17 @@ func run(app *App, log *logrus.Logger) {
 		fmt.Fprintln(os.Stderr, "tusk:", err)
 		os.Exit(1)
 	}
+}
+
+// webviewGPUPolicy is how WebKitGTK renders: on the CPU unless
+// TUSK_WEBVIEW_GPU=1. Measured with make bench-ui, GPU compositing cost the
+// web process about 70 MB more at idle and, where the GL is software
+// (llvmpipe: VMs, remote desktops, no GPU driver), made scrolling several
+// times slower; a grid of text gains nothing from it. (Wails maps its
+// OnDemand value to WebKit's ALWAYS policy.)
+func webviewGPUPolicy() linux.WebviewGpuPolicy {
+	if os.Getenv("TUSK_WEBVIEW_GPU") == "1" {
+		return linux.WebviewGpuPolicyOnDemand
+	}
+	return linux.WebviewGpuPolicyNever
 }

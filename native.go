@@ -21,6 +21,7 @@ import (
 	"github.com/wailsapp/wails/v2/pkg/options"
 	"github.com/wailsapp/wails/v2/pkg/runtime"
 
+	"github.com/tusk-app/tusk/backend/apperr"
 	"github.com/tusk-app/tusk/backend/command"
 	"github.com/tusk-app/tusk/backend/event"
 	"github.com/tusk-app/tusk/backend/query"
@@ -95,6 +96,9 @@ type desktop struct {
 	dirs  userdir.Dirs
 	kit   toolkit // nil off Linux and in tests
 	quit  *quitGuard
+	// exit shuts the app down and ends the process, when a signal's quit
+	// does not close the window within QuitGrace; nil exits at once.
+	exit func()
 
 	mu      sync.Mutex // guards the fields below
 	sh      shell      // nil until Wails started
@@ -200,7 +204,8 @@ func (d *desktop) start(ctx context.Context) {
 
 // handleSignals quits on SIGTERM, SIGINT or SIGHUP without asking (the
 // session is ending or someone means it). A second signal, or a quit that
-// has not finished after 10 s, ends the process at once.
+// has not finished after QuitGrace (gtk_main_quit is lost when the GTK main
+// loop has not started yet), shuts down and ends the process.
 //
 // Wails' own handler (installed by wails.Run, before OnStartup) closes the
 // window through OnBeforeClose, which would race this one and ask the
@@ -212,14 +217,24 @@ func (d *desktop) handleSignals() {
 	go func() {
 		sig := <-ch
 		d.log.WithField("signal", sig.String()).Info("quitting on a signal")
-		time.AfterFunc(10*time.Second, func() {
-			d.log.Error("the window did not close within 10 s of the signal; exiting")
-			os.Exit(1)
+		t := time.AfterFunc(QuitGrace, func() {
+			d.log.Warn("the window did not close after the signal; shutting down without it")
+			d.exitNow()
 		})
 		go d.quit.confirm()
 		<-ch
-		os.Exit(1)
+		t.Stop()
+		d.exitNow()
 	}()
+}
+
+// exitNow runs d.exit, or ends the process at once without one.
+func (d *desktop) exitNow() {
+	if d.exit != nil {
+		d.exit()
+		return
+	}
+	os.Exit(1)
 }
 
 // command is what every application menu item does.
@@ -524,7 +539,9 @@ func (nopShell) Quit()                                                    {}
 func (nopShell) UpdateMenu()                                              {}
 func (nopShell) WindowState() window.State                                { return window.State{} }
 
-var errNotStarted = errors.New("the window has not started")
+// errNotStarted answers a dialog asked for before the window exists (a
+// bound call that raced the start): not a bug, the call is early.
+var errNotStarted = apperr.New(apperr.Validation, "the window has not started yet").WithHint("Try again in a moment.")
 
 // launch readies the desktop of the real app (not of tests): the platform
 // toolkit, and the files given on the command line, opened once the

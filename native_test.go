@@ -313,10 +313,10 @@ func TestConfigureRestoresTheWindow(t *testing.T) {
 
 func TestSetWindowTitle(t *testing.T) {
 	app, sh, _, _ := newNativeApp(t)
-	app.SetWindowTitle("report.sql — shop/postgres — Tusk")
-	app.SetWindowTitle("evil\ntitle\x1b[31m")
-	app.SetWindowTitle("  ")
-	app.SetWindowTitle(strings.Repeat("é", 300))
+	app.SetWindowTitle(TitleRequest{Title: "report.sql — shop/postgres — Tusk"})
+	app.SetWindowTitle(TitleRequest{Title: "evil\ntitle\x1b[31m"})
+	app.SetWindowTitle(TitleRequest{Title: "  "})
+	app.SetWindowTitle(TitleRequest{Title: strings.Repeat("é", 300)})
 	if len(sh.titles) != 4 || sh.titles[0] != "report.sql — shop/postgres — Tusk" || sh.titles[1] != "evil title [31m" || sh.titles[2] != "Tusk" {
 		t.Errorf("titles = %q", sh.titles[:3])
 	}

@@ -15,8 +15,9 @@ build_pkgs=(gcc pkg-config libgtk-3-dev libwebkit2gtk-4.1-dev)
 # test: Xvfb + Chromium for e2e, PostgreSQL server binaries for the Go tests,
 # gnome-keyring for a real Secret Service, sshd for tunnel tests, PgBouncer for
 # the connection pooler tests; xdotool, x11-utils and sqlite3 for
-# scripts/webkit-native.sh.
-test_pkgs=(xvfb xauth chromium postgresql pgbouncer openssh-server gnome-keyring dbus imagemagick xdotool x11-utils sqlite3 shellcheck)
+# scripts/webkit-native.sh; bench-ui watches the X screen through XDAMAGE
+# (libxdamage-dev) and names the display with xdpyinfo.
+test_pkgs=(xvfb xauth chromium postgresql pgbouncer openssh-server gnome-keyring dbus imagemagick xdotool x11-utils sqlite3 libxdamage-dev shellcheck)
 # dist (make dist, make dist-verify): the Windows cross compiler and installer
 # builder, package tools and checkers, signing tools. make test runs dist too.
 dist_pkgs=(gcc-mingw-w64-x86-64 nsis lintian rpm dpkg-dev desktop-file-utils appstream

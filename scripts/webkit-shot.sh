@@ -13,7 +13,21 @@ work=$(mktemp -d /tmp/tusk-webkit.XXXXXX)
 log="$work/app.log"
 TUSK_DATA_DIR="$work/data" "$bin" >"$log" 2>&1 &
 app=$!
-cleanup() { kill "$app" 2>/dev/null || true; wait "$app" 2>/dev/null || true; rm -rf "$work"; }
+# Every wait is bounded: a window that ignores SIGTERM gets SIGKILL after
+# 5 s, so CI can never hang here.
+cleanup() {
+	kill -TERM "$app" 2>/dev/null || true
+	for _ in $(seq 1 50); do
+		kill -0 "$app" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$app" 2>/dev/null; then
+		echo "webkit-shot: the app ignored SIGTERM for 5 s; killing it"
+		kill -KILL "$app" 2>/dev/null || true
+	fi
+	wait "$app" 2>/dev/null || true
+	[ -n "${KEEP_WORK:-}" ] || rm -rf "$work"
+}
 trap cleanup EXIT
 
 for _ in $(seq 1 100); do # up to 10 s for the window
@@ -23,12 +37,12 @@ for _ in $(seq 1 100); do # up to 10 s for the window
 done
 grep -q 'window started' "$log" || { echo "webkit-shot: no window after 10 s:"; cat "$log"; exit 1; }
 sleep 3 # let WebKit load and paint the page
-import -window root "$out"
+timeout 30 import -window root "$out"
 
 # A painted start screen has text (dark pixels) on a light background: a
 # blank or black window has almost no spread of colours.
-spread=$(convert "$out" -colorspace Gray -format '%[fx:standard_deviation]' info:)
-dark=$(convert "$out" -colorspace Gray -threshold 40% -format '%[fx:1-mean]' info:)
+spread=$(timeout 30 convert "$out" -colorspace Gray -format '%[fx:standard_deviation]' info:)
+dark=$(timeout 30 convert "$out" -colorspace Gray -threshold 40% -format '%[fx:1-mean]' info:)
 echo "webkit-shot: $out (grey spread $spread, dark share $dark); $(grep -o 'since_process_start_ms=[0-9]*' "$log")"
 awk -v s="$spread" -v d="$dark" 'BEGIN { exit !(s > 0.05 && d > 0.002 && d < 0.5) }' ||
 	{ echo "webkit-shot: the window looks blank"; exit 1; }

@@ -35,7 +35,8 @@ import (
 //     PgBouncerProtocolCode) → Pooler, PoolTimeout (query_wait_timeout),
 //     Authentication (its login refusals) or Connection (no such
 //     database); otherwise by SQLSTATE class —
-//     28 → Authentication; 08, 3D000, 53300, 57P01–57P04 → Connection;
+//     28 → Authentication; 08, 3D000, 53300, 57P01–57P05, 25P03 →
+//     Connection (with a Reason: terminated, shutdown or lost);
 //     everything else (including 57014) → Query. Every field is copied into
 //     Pg, and the server's HINT is preferred to ours.
 //   - context.Canceled → Cancelled.
@@ -57,8 +58,10 @@ import (
 //   - *fs.PathError → Storage, Detail is the path.
 //   - network: *net.DNSError, timeouts (net.Error.Timeout,
 //     context.DeadlineExceeded), ECONNREFUSED, ECONNRESET, EHOSTUNREACH,
-//     ENETUNREACH, ETIMEDOUT, EPIPE, pgconn.ErrConnClosed, any other
-//     *net.OpError or *pgconn.ConnectError → Connection.
+//     ENETUNREACH, ETIMEDOUT, EPIPE, io.EOF and io.ErrUnexpectedEOF (the
+//     server went away mid-conversation), pgconn.ErrConnClosed,
+//     net.ErrClosed, any other *net.OpError or *pgconn.ConnectError →
+//     Connection, with a Reason saying what happened to the connection.
 //   - fs.ErrNotExist, fs.ErrPermission → Storage.
 //   - *json.SyntaxError, *json.UnmarshalTypeError → Storage: the backend
 //     decodes JSON only from files it wrote itself, so bad JSON means a
@@ -149,11 +152,25 @@ func pgKind(code string) Kind {
 	}
 	switch code {
 	case "3D000", // invalid_catalog_name: the database does not exist
-		"53300",                            // too_many_connections
-		"57P01", "57P02", "57P03", "57P04": // admin/crash shutdown, cannot connect now, database dropped
+		"53300",                                     // too_many_connections
+		"57P01", "57P02", "57P03", "57P04", "57P05", // admin/crash shutdown, cannot connect now, database dropped, idle session timeout
+		"25P03": // idle_in_transaction_session_timeout: the server ended the session
 		return Connection
 	}
 	return Query
+}
+
+// pgReason says what a server error means for the connection.
+func pgReason(code string) Reason {
+	switch {
+	case code == "57P01", code == "57P04", code == "57P05", code == "25P03":
+		return ReasonTerminated
+	case code == "57P02", code == "57P03":
+		return ReasonShutdown
+	case code == "08006", code == "08003", code == "08007":
+		return ReasonLost // connection failure, connection does not exist, transaction resolution unknown
+	}
+	return ""
 }
 
 func classifyPg(err error) *Error {
@@ -169,7 +186,7 @@ func classifyPg(err error) *Error {
 	if f.Code == "57014" && errors.Is(err, context.Canceled) {
 		return &Error{Kind: Cancelled, Message: "the statement was cancelled", Pg: f}
 	}
-	return &Error{Kind: kind, Message: f.Message, Hint: pgHint(f, kind), Detail: f.Detail, Pg: f}
+	return &Error{Kind: kind, Reason: pgReason(f.Code), Message: f.Message, Hint: pgHint(f, kind), Detail: f.Detail, Pg: f}
 }
 
 func classifyCancel(err error) *Error {
@@ -182,6 +199,10 @@ func classifyCancel(err error) *Error {
 // tunnelHop is implemented by the SSH tunnel's errors: the hop (SSH server)
 // that failed, so messages can say which one.
 type tunnelHop interface{ SSHHop() string }
+
+// proxyCommandFailer is implemented by the SSH tunnel's error for a
+// ProxyCommand (from ~/.ssh/config) that failed or exited.
+type proxyCommandFailer interface{ ProxyCommandFailed() string }
 
 // credentialNeeder is implemented by the SSH tunnel's "secret needed" error.
 type credentialNeeder interface{ NeededCredential() string }
@@ -218,6 +239,11 @@ func classifySSH(err error) *Error {
 }
 
 func classifySSHCause(err error) *Error {
+	var proxy proxyCommandFailer
+	if errors.As(err, &proxy) {
+		return &Error{Kind: SSH, Message: proxy.ProxyCommandFailed(),
+			Hint: "Tusk runs the ProxyCommand of ~/.ssh/config for this host, as ssh does: check that the command works in a terminal (ssh -v <host>), and what it printed."}
+	}
 	var need credentialNeeder
 	if errors.As(err, &need) && need.NeededCredential() == "password" {
 		return &Error{Kind: Authentication, Message: "an SSH password is needed", Hint: "Enter the SSH password (and choose whether the keychain should remember it)."}
@@ -424,41 +450,47 @@ func classifyPath(err error) *Error {
 }
 
 func classifyNet(err error) *Error {
-	conn := func(msg, hint string) *Error {
-		return &Error{Kind: Connection, Message: msg, Hint: hint, Detail: err.Error()}
+	conn := func(reason Reason, msg, hint string) *Error {
+		return &Error{Kind: Connection, Reason: reason, Message: msg, Hint: hint, Detail: err.Error()}
 	}
 	at := target(err)
+	var connectErr *pgconn.ConnectError
+	connecting := errors.As(err, &connectErr)
 	var dnsErr *net.DNSError
 	if errors.As(err, &dnsErr) {
 		if dnsErr.IsTimeout {
-			return conn(fmt.Sprintf("looking up the host name %q timed out", dnsErr.Name), hintDNS)
+			return conn(ReasonUnreachable, fmt.Sprintf("looking up the host name %q timed out", dnsErr.Name), hintDNS)
 		}
-		return conn(fmt.Sprintf("the host name %q could not be resolved", dnsErr.Name), hintDNS)
+		return conn(ReasonUnreachable, fmt.Sprintf("the host name %q could not be resolved", dnsErr.Name), hintDNS)
 	}
 	var netErr net.Error
 	switch {
 	case errors.Is(err, syscall.ECONNREFUSED):
-		return conn("the server"+at+" refused the connection", hintRefused)
+		return conn(ReasonRefused, "the server"+at+" refused the connection", hintRefused)
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, syscall.ETIMEDOUT),
 		pgconn.Timeout(err), errors.As(err, &netErr) && netErr.Timeout():
-		return conn("the connection to the server"+at+" timed out", hintTimeout)
-	case errors.Is(err, syscall.EHOSTUNREACH), errors.Is(err, syscall.ENETUNREACH), errors.Is(err, syscall.EADDRNOTAVAIL):
-		return conn("the server"+at+" is unreachable", hintUnreachable)
-	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.ECONNABORTED), errors.Is(err, syscall.EPIPE):
-		return conn("the connection to the server"+at+" was reset", hintReset)
-	case errors.Is(err, pgconn.ErrConnClosed), errors.Is(err, net.ErrClosed):
-		return conn("the connection is closed", hintConnClosed)
-	}
-	var connectErr *pgconn.ConnectError
-	if errors.As(err, &connectErr) {
-		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-			return conn("the server"+at+" closed the connection during the handshake", "Check that the port belongs to a PostgreSQL server.")
+		if connecting {
+			return conn(ReasonTimeout, "the connection to the server"+at+" timed out", hintTimeout)
 		}
-		return conn("could not connect to the server"+at, "")
+		return conn(ReasonTimeout, "the operation timed out: the server"+at+" did not answer in time", hintSilent)
+	case errors.Is(err, syscall.EHOSTUNREACH), errors.Is(err, syscall.ENETUNREACH), errors.Is(err, syscall.EADDRNOTAVAIL),
+		errors.Is(err, syscall.ENETDOWN), errors.Is(err, syscall.EHOSTDOWN):
+		return conn(ReasonUnreachable, "the server"+at+" is unreachable", hintUnreachable)
+	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.ECONNABORTED), errors.Is(err, syscall.EPIPE):
+		return conn(ReasonLost, "the connection to the server"+at+" was reset", hintReset)
+	case connecting && (errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)):
+		return conn(ReasonLost, "the server"+at+" closed the connection during the handshake", "Check that the port belongs to a PostgreSQL server, and that the server is not shutting down.")
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return conn(ReasonLost, "the server closed the connection unexpectedly", hintLost)
+	case errors.Is(err, pgconn.ErrConnClosed), errors.Is(err, net.ErrClosed):
+		return conn(ReasonLost, "the connection is closed", hintConnClosed)
+	}
+	if connecting {
+		return conn("", "could not connect to the server"+at, "")
 	}
 	var opErr *net.OpError
 	if errors.As(err, &opErr) {
-		return conn("a network error occurred"+at, "")
+		return conn(ReasonLost, "a network error occurred"+at, hintReset)
 	}
 	return nil
 }

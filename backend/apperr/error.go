@@ -53,6 +53,8 @@ type FieldError struct {
 // constructor or Classify. An *Error is immutable once returned.
 type Error struct {
 	Kind Kind
+	// Reason refines a Connection error (see Reason); "" otherwise.
+	Reason Reason
 	// Message is what the user reads: lowercase-free prose, no secrets.
 	Message string
 	// Hint tells the user what to do about it; empty when nothing applies.

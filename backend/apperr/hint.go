@@ -62,10 +62,18 @@ func sqlstateHint(f *PgFields) string {
 		return "Check the database name, or create the database first (CREATE DATABASE)."
 	case "53300":
 		return "The server has no free connection slots (max_connections): close idle sessions or ask the administrator to raise the limit."
-	case "57P01", "57P02":
-		return "The server ended the session (administrator command or server shutdown); connect again."
+	case "57P01":
+		return "An administrator ended this session (pg_terminate_backend), or the server is shutting down. Whatever the session held (an open transaction, temporary tables, SET values) is gone; the next statement runs on a new session."
+	case "57P02":
+		return "The server restarted after another server process crashed. Whatever the session held is gone; the next statement runs on a new session once the server is back."
 	case "57P03":
-		return "The server is starting up or shutting down; try again in a moment."
+		return "The server is starting up or shutting down; Tusk tries again by itself. Run the statement again in a moment."
+	case "57P04":
+		return "The database was dropped while this session used it; connect to another database."
+	case "57P05":
+		return "The server ended the session because it was idle longer than idle_session_timeout; the next statement runs on a new session."
+	case "25P03":
+		return "The server ended the session because a transaction stayed idle longer than idle_in_transaction_session_timeout; the transaction was rolled back. Raise that timeout in the connection options if you need longer pauses."
 	case "57014":
 		return "The statement was cancelled, on request or because it ran longer than statement_timeout; raise statement_timeout in the connection options if it needs more time."
 	case "42601":
@@ -133,7 +141,9 @@ const (
 	hintTimeout      = "The server did not answer in time: check the host and port, the network (VPN, firewall), or raise the connect timeout."
 	hintDNS          = "Check the spelling of the host name and your network's DNS."
 	hintUnreachable  = "No route to the host: check the network connection, VPN and the host address."
-	hintReset        = "The connection broke: check the network and connect again."
+	hintReset        = "The connection broke: check the network. Tusk reconnects by itself; run the statement again."
+	hintLost         = "The server process ended (the server was stopped, restarted or crashed) or the network dropped the connection. Tusk reconnects by itself; run the statement again."
+	hintSilent       = "The server or the network stopped answering (a VPN or firewall may have dropped the connection). Tusk gave up waiting; it reconnects once the server answers again."
 	hintUnknownCA    = "The server's certificate is not signed by a CA you trust: set the CA certificate (sslrootcert) in the connection's SSL settings, or use sslmode=require to encrypt without verifying the server."
 	hintCertInvalid  = "The server's certificate is expired, not yet valid or unusable: ask the administrator to renew it, and check this computer's clock."
 	hintNoServerTLS  = "The server does not accept SSL connections: enable ssl on the server, or choose sslmode=prefer or disable."

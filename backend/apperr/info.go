@@ -10,7 +10,10 @@ import (
 // rejected promise from a bound method carries one (options.App.ErrorFormatter
 // calls Info). All strings are redacted.
 type ErrorInfo struct {
-	Kind    Kind   `json:"kind"`
+	Kind Kind `json:"kind"`
+	// Reason says what happened to the connection for kind "connection"
+	// (lost, terminated, shutdown, refused, unreachable, timeout).
+	Reason  Reason `json:"reason,omitempty"`
 	Title   string `json:"title"`
 	Message string `json:"message"`
 	Hint    string `json:"hint,omitempty"`
@@ -38,6 +41,7 @@ func Info(err error) ErrorInfo {
 	e := Classify(err)
 	info := ErrorInfo{
 		Kind:    e.Kind,
+		Reason:  e.Reason,
 		Title:   e.Kind.Title(),
 		Message: secret.Redact(e.Message),
 		Hint:    secret.Redact(e.Hint),

@@ -15,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/tusk-app/tusk/backend/apperr"
+	"github.com/tusk-app/tusk/backend/internal/pgtest"
 )
 
 // uniqueViolation returns a real 23505 error from the cluster.
@@ -51,6 +52,7 @@ func jsonKeys(t *testing.T, v any) (map[string]any, []string) {
 }
 
 func TestErrorInfoJSONShape(t *testing.T) {
+	pgtest.Need(t)
 	info := apperr.Info(fmt.Errorf("save row: %w", uniqueViolation(t)))
 	m, keys := jsonKeys(t, info)
 	want := []string{"code", "detail", "hint", "kind", "message", "pg", "title"}
@@ -133,6 +135,7 @@ func TestInfoRedactsPasswords(t *testing.T) {
 }
 
 func TestClassifyIsIdempotent(t *testing.T) {
+	pgtest.Need(t)
 	pgErr := uniqueViolation(t)
 	e := apperr.Classify(pgErr)
 	if again := apperr.Classify(e); again != e {
@@ -179,6 +182,7 @@ func TestDefaultHints(t *testing.T) {
 }
 
 func TestClassifySpeed(t *testing.T) {
+	pgtest.Need(t)
 	err := fmt.Errorf("run: %w", uniqueViolation(t))
 	begin := time.Now()
 	const n = 1000

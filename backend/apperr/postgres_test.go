@@ -41,6 +41,7 @@ func mustConnect(t *testing.T, dsn string) *pgx.Conn {
 }
 
 func TestWrongPassword(t *testing.T) {
+	pgtest.Need(t)
 	c := cluster
 	_, err := connect(t, c.ConnString(c.ScramUser, "not-the-password", ""))
 	e := expect(t, err, apperr.Authentication)
@@ -52,6 +53,7 @@ func TestWrongPassword(t *testing.T) {
 }
 
 func TestPgHbaReject(t *testing.T) {
+	pgtest.Need(t)
 	c := cluster
 	_, err := connect(t, c.ConnString(c.RejectedUser, "", ""))
 	e := expect(t, err, apperr.Authentication)
@@ -60,6 +62,7 @@ func TestPgHbaReject(t *testing.T) {
 }
 
 func TestUnknownDatabase(t *testing.T) {
+	pgtest.Need(t)
 	c := cluster
 	_, err := connect(t, c.ConnString(c.TrustUser, "", "no_such_db"))
 	e := expect(t, err, apperr.Connection)
@@ -144,6 +147,7 @@ func TestUnresolvableHost(t *testing.T) {
 }
 
 func TestQueryErrors(t *testing.T) {
+	pgtest.Need(t)
 	c := cluster
 	conn := mustConnect(t, c.ConnString(c.TrustUser, "", ""))
 	scram := mustConnect(t, c.ConnString(c.ScramUser, c.ScramPassword, "", "sslmode=require"))
@@ -213,6 +217,7 @@ func TestQueryErrors(t *testing.T) {
 }
 
 func TestFailedTransaction(t *testing.T) {
+	pgtest.Need(t)
 	conn := mustConnect(t, cluster.ConnString(cluster.TrustUser, "", ""))
 	tx, err := conn.Begin(testCtx(t))
 	if err != nil {
@@ -229,6 +234,7 @@ func TestFailedTransaction(t *testing.T) {
 }
 
 func TestStatementTimeout(t *testing.T) {
+	pgtest.Need(t)
 	conn := mustConnect(t, cluster.ConnString(cluster.TrustUser, "", ""))
 	if _, err := conn.Exec(testCtx(t), "set statement_timeout = 100"); err != nil {
 		t.Fatal(err)
@@ -244,6 +250,7 @@ func TestStatementTimeout(t *testing.T) {
 }
 
 func TestUserCancel(t *testing.T) {
+	pgtest.Need(t)
 	run := func(t *testing.T, dsn string, handler bool) (context.Context, error) {
 		cfg, err := pgx.ParseConfig(dsn)
 		if err != nil {
@@ -291,6 +298,7 @@ func TestUserCancel(t *testing.T) {
 }
 
 func TestQueryDeadline(t *testing.T) {
+	pgtest.Need(t)
 	conn := mustConnect(t, cluster.ConnString(cluster.TrustUser, "", ""))
 	ctx, cancel := context.WithTimeout(testCtx(t), 100*time.Millisecond)
 	defer cancel()
@@ -300,6 +308,7 @@ func TestQueryDeadline(t *testing.T) {
 }
 
 func TestTerminatedSession(t *testing.T) {
+	pgtest.Need(t)
 	c := cluster
 	conn := mustConnect(t, c.ConnString(c.TrustUser, "", ""))
 	pid := conn.PgConn().PID()
@@ -320,6 +329,7 @@ func TestTerminatedSession(t *testing.T) {
 }
 
 func TestTLSFailures(t *testing.T) {
+	pgtest.Need(t)
 	c := cluster
 	t.Run("verify-ca with the wrong CA", func(t *testing.T) {
 		_, err := connect(t, c.ConnString(c.TrustUser, "", "", "sslmode=verify-ca", "sslrootcert="+c.OtherCACertPath))
@@ -367,6 +377,7 @@ func TestTLSFailures(t *testing.T) {
 }
 
 func TestServerWithoutSSL(t *testing.T) {
+	pgtest.Need(t)
 	c, err := pgtest.StartWith(testCtx(t), pgtest.Options{NoSSL: true, Settings: map[string]string{
 		"max_connections": "3", "superuser_reserved_connections": "0",
 	}})

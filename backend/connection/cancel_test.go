@@ -12,6 +12,7 @@ import (
 
 	"github.com/tusk-app/tusk/backend/apperr"
 	"github.com/tusk-app/tusk/backend/connection"
+	"github.com/tusk-app/tusk/backend/internal/pgtest"
 )
 
 // TestCancelKeepsConnection: cancelling a statement's ctx cancels it on the
@@ -19,6 +20,7 @@ import (
 // same connection — same backend, same session state — runs the next
 // statements without a stray cancel.
 func TestCancelKeepsConnection(t *testing.T) {
+	pgtest.Need(t)
 	const (
 		runs      = 15
 		followUps = 5
@@ -134,6 +136,7 @@ func serverStops(ctx context.Context, monitor *pgconn.PgConn, pid uint32) time.D
 // finishes returns either its result or 57014, and never leaks into the
 // next statement.
 func TestCancelRacesCompletion(t *testing.T) {
+	pgtest.Need(t)
 	c := acquire(t, openPool(t, trustConfig(), "", connection.PoolOptions{MaxConns: 1}))
 	ctx := testCtx(t)
 	completed, cancelled := 0, 0

@@ -13,6 +13,7 @@ import (
 
 	"github.com/tusk-app/tusk/backend/apperr"
 	"github.com/tusk-app/tusk/backend/connection"
+	"github.com/tusk-app/tusk/backend/internal/pgtest"
 	"github.com/tusk-app/tusk/backend/storage"
 )
 
@@ -167,6 +168,7 @@ func TestRecordStore(t *testing.T) {
 }
 
 func TestValidate(t *testing.T) {
+	pgtest.Need(t)
 	dir := t.TempDir()
 	file := filepath.Join(dir, "cert.pem")
 	if err := os.WriteFile(file, []byte("x"), 0o600); err != nil {

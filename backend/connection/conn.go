@@ -38,6 +38,29 @@ func (c *Conn) Release() {
 	if c.released.Swap(true) {
 		return
 	}
+	c.pool.releasing(c.pc.Conn().IsClosed())
+	c.pc.Release()
+	c.pool.released()
+}
+
+// Discard closes the connection and gives its slot back to the pool,
+// instead of returning it for reuse: for a session whose state (an open
+// transaction, temporary tables, SET values) must not reach whoever
+// acquires next. The server ends the session (rolling back a transaction);
+// nothing waits for its answer. Closing it does not count as a broken
+// connection; one that was already closed (the server or the network
+// ended it) does, as on Release. Like Release, calls after the first do
+// nothing.
+func (c *Conn) Discard() {
+	if c.released.Swap(true) {
+		return
+	}
+	pc := c.pc.Conn()
+	broken := pc.PgConn().IsClosed()
+	ctx, cancel := context.WithTimeout(context.Background(), CloseGrace)
+	_ = pc.PgConn().Close(ctx)
+	cancel()
+	c.pool.releasing(broken)
 	c.pc.Release()
 	c.pool.released()
 }

@@ -20,6 +20,7 @@ import (
 )
 
 func TestNewPool(t *testing.T) {
+	pgtest.Need(t)
 	cfg := trustConfig()
 	start := time.Now()
 	p := openPool(t, cfg, "", connection.PoolOptions{})
@@ -49,6 +50,7 @@ func TestNewPool(t *testing.T) {
 }
 
 func TestNewPoolScram(t *testing.T) {
+	pgtest.Need(t)
 	p := openPool(t, scramConfig(), cluster.ScramPassword, connection.PoolOptions{})
 	if got := queryString(t, acquire(t, p), "select current_user"); got != cluster.ScramUser {
 		t.Errorf("current_user = %q", got)
@@ -58,6 +60,7 @@ func TestNewPoolScram(t *testing.T) {
 // TestSSLModes connects with every SSL mode to the TLS-enabled cluster,
 // whose certificate names DNS:localhost and IP:127.0.0.1.
 func TestSSLModes(t *testing.T) {
+	pgtest.Need(t)
 	// A name the certificate does not carry, resolved to the server.
 	const wrongName = "tusk-db.invalid"
 	lookup := func(ctx context.Context, host string) ([]string, error) {
@@ -119,6 +122,7 @@ func TestSSLModes(t *testing.T) {
 
 // TestSSLRequireAgainstPlainServer: a server with ssl=off refuses TLS.
 func TestSSLRequireAgainstPlainServer(t *testing.T) {
+	pgtest.Need(t)
 	plain := startPlainCluster(t)
 	cfg := trustConfig()
 	cfg.Host, cfg.Port, cfg.Database = plain.Host, plain.Port, plain.Database
@@ -136,6 +140,7 @@ func TestSSLRequireAgainstPlainServer(t *testing.T) {
 // TestEnvironmentIgnored: PG* variables, ~/.pgpass and ~/.postgresql change
 // nothing about a connection.
 func TestEnvironmentIgnored(t *testing.T) {
+	pgtest.Need(t)
 	home := t.TempDir()
 	pgdir := filepath.Join(home, ".postgresql")
 	if err := os.Mkdir(pgdir, 0o700); err != nil {
@@ -195,6 +200,7 @@ func TestEnvironmentIgnored(t *testing.T) {
 }
 
 func TestConnectErrors(t *testing.T) {
+	pgtest.Need(t)
 	closedPort := func() int {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
@@ -278,6 +284,7 @@ func silentServer(t *testing.T) int {
 // TestConnectTimeout: against a server that never answers, NewPool gives up
 // after ConnectTimeout (SC-003), whatever the SSL mode's number of attempts.
 func TestConnectTimeout(t *testing.T) {
+	pgtest.Need(t)
 	port := silentServer(t)
 	const timeout = 500 * time.Millisecond
 	for _, mode := range []connection.SSLMode{connection.SSLDisable, connection.SSLPrefer, connection.SSLAllow, connection.SSLRequire} {
@@ -298,6 +305,7 @@ func TestConnectTimeout(t *testing.T) {
 
 // TestNewPoolCancelled: the caller's ctx ends the attempt early.
 func TestNewPoolCancelled(t *testing.T) {
+	pgtest.Need(t)
 	port := silentServer(t)
 	cfg := trustConfig()
 	cfg.Port = port
@@ -313,6 +321,7 @@ func TestNewPoolCancelled(t *testing.T) {
 
 // TestUnixSocket connects through the server's socket directory.
 func TestUnixSocket(t *testing.T) {
+	pgtest.Need(t)
 	cfg := trustConfig()
 	cfg.Host, cfg.User, cfg.SSLMode = cluster.SocketDir, cluster.SuperUser, connection.SSLRequire // ignored for sockets
 	if err := cfg.Validate(); err != nil {
@@ -330,6 +339,7 @@ func TestUnixSocket(t *testing.T) {
 // address (an SSH channel's RemoteAddr is 0.0.0.0:0, so pgx's default of
 // dialling RemoteAddr would fail).
 func TestDialAndLookup(t *testing.T) {
+	pgtest.Need(t)
 	const tunnelHost = "db.behind.tunnel"
 	var dials atomic.Int32
 	var addrs sync.Map

@@ -88,6 +88,17 @@
 // on PoolStatus. PoolOptions.OnStatus receives every change from a single
 // goroutine, for the UI's status bar.
 //
+// # Dead connections and a bounded Close
+//
+// A pooled connection idle for more than PingAfterIdle, or idle since any
+// connection of the pool broke (a server restart ends them all at once), is
+// pinged before Acquire hands it out; a dead one is discarded and the next
+// one tried, so callers never receive a connection the server has already
+// closed. PoolOptions.OnBroken hears of every broken connection. Dedicated
+// opens a connection outside the pool for control statements and probes.
+// Close never waits more than CloseTimeout: it closes the sockets of
+// connections still in use after CloseGrace.
+//
 // # Cancelling a statement
 //
 // Cancel the ctx of a running statement. Every connection uses
@@ -98,7 +109,7 @@
 // survive. The call returns about 100 ms after the cancel: pgx waits that
 // long after a cancel request before reusing the connection, so the server
 // cannot deliver the cancel to the next statement (a stray cancel). If the
-// server does not react within CancelDeadlineDelay (5 s), the socket is
+// server does not react within CancelDeadlineDelay (2 s), the socket is
 // broken instead and the pool discards the connection.
 //
 // # What the environment does not change

@@ -45,14 +45,21 @@ type Imported struct {
 // default_transaction_read_only given as parameters or in options as
 // "-c name=value". Everything else is listed in Unknown.
 //
-// Missing parts: host "localhost", port 5432, database = user (as libpq).
-// Config.Name is "<database> on <host>". The result is not validated (a
-// missing user, say, is left for the form); call Config.Validate.
+// Missing parts: port 5432, database = user (as libpq). Config.Name is
+// "<database> on <host>". The user is not required (it is left for the
+// form); call Config.Validate.
 //
-// Malformed input is an apperr Validation error on field "url" whose
+// Refused, each naming the offending part: empty input, a string that names
+// no host (neither host nor hostaddr: libpq would try a local socket, which
+// is never what a pasted URL means), a port outside 1–65535, an sslmode that
+// is not one of SSLModes, and values of the mapped settings that cannot be
+// read. Malformed input is an apperr Validation error on field "url" whose
 // messages never quote the input, so a password in it cannot leak.
 func ParseURL(s string) (Imported, error) {
 	s = strings.TrimSpace(s)
+	if s == "" {
+		return Imported{}, apperr.ValidationError(apperr.FieldError{Field: FieldURL, Message: "the connection string is empty: paste a postgres:// URL or host=… key/value settings"})
+	}
 	var (
 		params []param
 		err    error
@@ -287,8 +294,12 @@ func fromParams(params []param) (Imported, error) {
 			m.hostaddr = p.value
 		case "port":
 			n, err := strconv.Atoi(strings.TrimSpace(p.value))
-			if err != nil {
+			if err != nil && !errors.Is(err, strconv.ErrRange) {
 				m.problem("the port must be a number")
+				continue
+			}
+			if err != nil || n < 1 || n > 65535 {
+				m.problem("the port must be between 1 and 65535")
 				continue
 			}
 			c.Port = n
@@ -300,7 +311,12 @@ func fromParams(params []param) (Imported, error) {
 			m.imp.Password = secret.New(p.value)
 			m.imp.HasPassword = true
 		case "sslmode":
-			c.SSLMode = SSLMode(p.value)
+			mode := SSLMode(strings.ToLower(strings.TrimSpace(p.value)))
+			if !mode.Valid() {
+				m.problem("sslmode must be one of " + sslModeList())
+				continue
+			}
+			c.SSLMode = mode
 			m.explicitMode = true
 		case "ssl":
 			if p.value == "true" {
@@ -344,8 +360,8 @@ func fromParams(params []param) (Imported, error) {
 	switch {
 	case c.Host == "" && m.hostaddr != "":
 		c.Host = m.hostaddr
-	case c.Host == "":
-		c.Host = "localhost"
+	case c.Host == "" && len(m.problems) == 0:
+		m.problem("the connection string names no host: write postgres://host/database or host=… (localhost for this computer)")
 	case m.hostaddr != "":
 		m.addUnknown("hostaddr", m.hostaddr)
 	}
@@ -367,6 +383,15 @@ func fromParams(params []param) (Imported, error) {
 		m.imp.Unknown = []string{}
 	}
 	return m.imp, nil
+}
+
+// sslModeList is SSLModes joined for messages.
+func sslModeList() string {
+	names := make([]string, len(SSLModes))
+	for i, m := range SSLModes {
+		names[i] = string(m)
+	}
+	return strings.Join(names, ", ")
 }
 
 func (m *importer) problem(msg string) {

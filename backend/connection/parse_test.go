@@ -36,7 +36,6 @@ func TestParseURL(t *testing.T) {
 				opts: with(func(o *connection.Options) { o.ApplicationName = "report" })}},
 		{"postgresql scheme, defaults", "postgresql://bob@db/", want{host: "db", port: 5432, db: "bob", user: "bob", mode: "prefer", opts: def}},
 		{"scheme is case-insensitive", "PostgreSQL://h/d", want{host: "h", port: 5432, db: "d", mode: "prefer", opts: def}},
-		{"empty URL", "postgres://", want{host: "localhost", port: 5432, mode: "prefer", opts: def}},
 		{"IPv6 host", "postgres://u@[2001:db8::1]:5433/d", want{host: "2001:db8::1", port: 5433, db: "d", user: "u", mode: "prefer", opts: def}},
 		{"IPv6 host without port", "postgres://u@[::1]/d", want{host: "::1", port: 5432, db: "d", user: "u", mode: "prefer", opts: def}},
 		{"unencoded @ in password", "postgres://u:p@ss@h/d", want{host: "h", port: 5432, db: "d", user: "u", password: "p@ss", mode: "prefer", opts: def}},
@@ -69,9 +68,8 @@ func TestParseURL(t *testing.T) {
 		{"keyword/value with quoted values", `host=db.local port = 5433 dbname='my db' user='o\'brien' password='pa ss\\word' sslmode=require application_name=tusk\ test`,
 			want{host: "db.local", port: 5433, db: "my db", user: "o'brien", password: `pa ss\word`, mode: "require",
 				opts: with(func(o *connection.Options) { o.ApplicationName = "tusk test" })}},
-		{"keyword/value with database alias and options", `database=d user=u options='-c statement_timeout=30s'`,
+		{"keyword/value with database alias and options", `host=localhost database=d user=u options='-c statement_timeout=30s'`,
 			want{host: "localhost", port: 5432, db: "d", user: "u", mode: "prefer", opts: with(func(o *connection.Options) { o.StatementTimeout = 30 * time.Second })}},
-		{"empty keyword/value", "", want{host: "localhost", port: 5432, mode: "prefer", opts: def}},
 		{"zero connect_timeout means the default", "host=h connect_timeout=0", want{host: "h", port: 5432, mode: "prefer", opts: def}},
 	}
 	for _, tt := range tests {
@@ -173,5 +171,39 @@ func TestParseURLErrors(t *testing.T) {
 				t.Errorf("the input leaked into the error: %v %s", err, js)
 			}
 		})
+	}
+}
+
+// TestParseURLRefusesNonsense: inputs that do not describe a server are
+// refused with a message that names the offending part, instead of being
+// read as localhost or passed on to fail later.
+func TestParseURLRefusesNonsense(t *testing.T) {
+	const pw = "Canary-51f0"
+	for _, tt := range []struct{ in, names string }{
+		{"", "empty"},
+		{"   ", "empty"},
+		{"postgres://", "no host"},
+		{"postgresql://u:" + pw + "@/d", "no host"},
+		{"user=u dbname=d password=" + pw, "no host"},
+		{"postgres://h:99999999999/d", "port must be between 1 and 65535"},
+		{"postgres://h:0/d", "port must be between 1 and 65535"},
+		{"host=h port=-1", "port must be between 1 and 65535"},
+		{"host=h port=70000 password=" + pw, "port must be between 1 and 65535"},
+		{"postgres://u:" + pw + "@h/d?sslmode=bogus", "sslmode must be one of disable, allow, prefer, require, verify-ca, verify-full"},
+		{"host=h sslmode=verify", "sslmode"},
+	} {
+		t.Run(strings.ReplaceAll(tt.in, pw, "PW"), func(t *testing.T) {
+			_, err := connection.ParseURL(tt.in)
+			e := expectKind(t, err, apperr.Validation)
+			if !strings.Contains(e.Message, tt.names) {
+				t.Errorf("message %q does not name %q", e.Message, tt.names)
+			}
+			if strings.Contains(err.Error(), pw) {
+				t.Errorf("the password leaked: %v", err)
+			}
+		})
+	}
+	if imp, err := connection.ParseURL("postgres://h/d?sslmode=Require"); err != nil || imp.Config.SSLMode != connection.SSLRequire {
+		t.Errorf("sslmode is read case-insensitively: %+v, %v", imp.Config.SSLMode, err)
 	}
 }

@@ -26,7 +26,7 @@ const (
 	// CancelRequest before the connection's socket is given a deadline and
 	// the statement fails with a broken connection (which the pool then
 	// discards). It also bounds sending the CancelRequest itself.
-	CancelDeadlineDelay = 5 * time.Second
+	CancelDeadlineDelay = 2 * time.Second
 )
 
 // TCP keepalive of direct connections (PoolOptions.Dial nil): a peer that

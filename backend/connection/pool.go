@@ -71,6 +71,11 @@ type PoolOptions struct {
 	// Log receives pool life-cycle lines (open, failure, close) without
 	// secrets; nil discards them.
 	Log *logrus.Logger
+	// OnBroken is told, on a goroutine of its own, whenever a connection of
+	// the pool turned out broken (the server ended it, the network dropped
+	// it, or it was closed on purpose): the caller may check whether the
+	// server is still reachable. nil ignores it.
+	OnBroken func()
 }
 
 // Pool is a pool of connections to one PostgreSQL server (FR-010, T042),
@@ -83,11 +88,14 @@ type Pool struct {
 	log            *logrus.Logger
 
 	waiting atomic.Int32 // callers inside Acquire without a connection yet
+	held    atomic.Int32 // connections acquired and not yet released
 	closed  atomic.Bool
 	notify  *notifier // nil without PoolOptions.OnStatus
 	router  *router   // what sits between Tusk and the server (route.go)
+	health  *health
 
 	closeOnce sync.Once
+	closeDone chan struct{} // closed when the pgxpool has closed
 }
 
 // NewPool validates cfg, builds the pool and opens one test connection
@@ -123,7 +131,8 @@ func NewPool(ctx context.Context, cfg Config, password secret.String, opts PoolO
 		return nil, err
 	}
 
-	p := &Pool{cfg: cfg, acquireTimeout: opts.AcquireTimeout, log: log}
+	p := &Pool{cfg: cfg, acquireTimeout: opts.AcquireTimeout, log: log,
+		health: newHealth(opts.OnBroken), closeDone: make(chan struct{})}
 	if p.acquireTimeout <= 0 {
 		p.acquireTimeout = DefaultAcquireTimeout
 	}
@@ -132,6 +141,8 @@ func NewPool(ctx context.Context, cfg Config, password secret.String, opts PoolO
 	}
 	p.router = newRouter(cfg.Options, p.notify.kick)
 	p.setHooks(pc)
+
+	p.health.install(pc)
 
 	start := time.Now()
 	pool, err := pgxpool.NewWithConfig(ctx, pc)
@@ -155,6 +166,7 @@ func NewPool(ctx context.Context, cfg Config, password secret.String, opts PoolO
 	if err != nil {
 		p.closed.Store(true)
 		pool.Close()
+		close(p.closeDone)
 		p.stopNotifier()
 		log.WithFields(fields).WithFields(logrus.Fields{
 			"kind": apperr.KindOf(err), "elapsed_ms": time.Since(start).Milliseconds(),
@@ -237,6 +249,7 @@ func (p *Pool) check(parent context.Context, timeout time.Duration) error {
 		e := apperr.Wrap(apperr.Connection,
 			fmt.Sprintf("the server at %s did not answer within %s", p.cfg.Address(), timeout),
 			fmt.Errorf("connect to %s: %w", p.cfg.target(), err))
+		e.Reason = apperr.ReasonTimeout
 		return e.WithHint("Check the host and port and the network (VPN, firewall, SSH tunnel), or raise the connect timeout in the connection options.")
 	}
 	return fmt.Errorf("connect to %s: %w", p.cfg.target(), err)
@@ -271,6 +284,8 @@ func (p *Pool) Acquire(ctx context.Context) (*Conn, error) {
 	waiting := p.waiting.Add(-1) + 1
 	p.notify.kick()
 	if err == nil {
+		p.health.proved(pc.Conn())
+		p.held.Add(1)
 		return &Conn{pc: pc, pool: p}, nil
 	}
 	switch {
@@ -288,6 +303,15 @@ func (p *Pool) Acquire(ctx context.Context) (*Conn, error) {
 		return nil, e
 	}
 	return nil, fmt.Errorf("connect to %s: %w", p.cfg.target(), err)
+}
+
+// releasing is called by Conn.Release before pgxpool takes the connection
+// back; broken tells whether the connection is closed.
+func (p *Pool) releasing(broken bool) {
+	p.held.Add(-1)
+	if broken && !p.closed.Load() {
+		p.health.broke()
+	}
 }
 
 // released is called by Conn.Release after pgxpool took the connection back.
@@ -313,22 +337,86 @@ func (p *Pool) statusNow() PoolStatus {
 	}
 }
 
+// How Close bounds its wait for connections in use.
+const (
+	// CloseGrace is how long Close lets connections in use finish before
+	// it closes their sockets, so their holders fail at once instead of
+	// waiting on a server or network that does not answer.
+	CloseGrace = 500 * time.Millisecond
+	// CloseTimeout is the longest Close waits; a holder that still has not
+	// released its connection then finishes closing in the background.
+	CloseTimeout = 1500 * time.Millisecond
+)
+
 // Close closes the pool (T049): new Acquires fail at once with ErrClosed,
 // idle connections are closed, and Close waits until every acquired
 // connection has been released and closed — cancel running statements
 // first, and never call Close while holding a Conn on the same goroutine.
-// The last OnStatus call (Closed set, Size 0) happens before Close returns.
-// Close is idempotent and safe for concurrent use; later calls return at
-// once (possibly before the first has finished).
+//
+// The wait is bounded, whatever the server or the network does: after
+// CloseGrace the sockets of every connection still open are closed (their
+// statements fail as a closed connection), Close returns once every holder
+// has released its connection or at the latest after CloseTimeout, and what
+// remains finishes closing in the background (the last OnStatus call then
+// comes later; Closed tells when it is over).
+//
+// When every connection was released in time, the last OnStatus call
+// (Closed set, Size 0) happens before Close returns. Close is idempotent and
+// safe for concurrent use; later calls return at once (possibly before the
+// first has finished).
 func (p *Pool) Close() {
 	p.closeOnce.Do(func() {
 		p.closed.Store(true)
 		p.notify.kick()
-		p.pool.Close()
-		p.stopNotifier()
+		go func() {
+			p.pool.Close()
+			p.stopNotifier()
+			close(p.closeDone)
+		}()
+		grace := time.NewTimer(CloseGrace)
+		defer grace.Stop()
+		limit := time.NewTimer(CloseTimeout)
+		defer limit.Stop()
+		select {
+		case <-p.closeDone:
+		case <-grace.C:
+			p.closeSocketsInUse()
+			// Every holder has given its connection back once held is 0;
+			// pgx may still be saying goodbye to a server that does not
+			// answer (up to 15 s), which need not hold the caller.
+			tick := time.NewTicker(5 * time.Millisecond)
+			defer tick.Stop()
+		wait:
+			for {
+				select {
+				case <-p.closeDone:
+					break wait
+				case <-tick.C:
+					if p.held.Load() == 0 {
+						p.log.WithField("connection_id", p.cfg.ID).Info("connections close in the background")
+						break wait
+					}
+				case <-limit.C:
+					p.log.WithField("connection_id", p.cfg.ID).Warn("connections still in use after the pool was closed; they close in the background")
+					break wait
+				}
+			}
+		}
 		p.log.WithFields(logrus.Fields{"connection_id": p.cfg.ID, "address": p.cfg.Address()}).Info("connection pool closed")
 	})
 }
+
+// closeSocketsInUse closes the network connection of every connection of
+// the pool, in use or being closed: whatever waits on one fails at once.
+func (p *Pool) closeSocketsInUse() {
+	if n := p.health.closeSockets(); n > 0 {
+		p.log.WithFields(logrus.Fields{"connection_id": p.cfg.ID, "connections": n}).Info("closed the sockets of connections that did not close in time")
+	}
+}
+
+// Closed is closed once Close has finished closing every connection,
+// including any it left to the background.
+func (p *Pool) Closed() <-chan struct{} { return p.closeDone }
 
 // IsClosed reports whether Close has been called.
 func (p *Pool) IsClosed() bool { return p.closed.Load() }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/tusk-app/tusk/backend/apperr"
 	"github.com/tusk-app/tusk/backend/connection"
+	"github.com/tusk-app/tusk/backend/internal/pgtest"
 	"github.com/tusk-app/tusk/backend/secret"
 )
 
@@ -91,6 +92,7 @@ func waitDelivered(t *testing.T, r *recorder, p *connection.Pool) {
 // AcquireTimeout and fails with a PoolTimeout error naming the waiters
 // (FR-013a).
 func TestPoolExhaustion(t *testing.T) {
+	pgtest.Need(t)
 	const wait = 300 * time.Millisecond
 	p := openPool(t, trustConfig(), "", connection.PoolOptions{MaxConns: 2, AcquireTimeout: wait})
 	c1 := acquire(t, p)
@@ -144,6 +146,7 @@ func TestPoolExhaustion(t *testing.T) {
 // TestStatusWaitingExact: while N callers are blocked, Waiting is exactly N
 // (SC-010), and OnStatus reports each step.
 func TestStatusWaitingExact(t *testing.T) {
+	pgtest.Need(t)
 	rec := &recorder{}
 	cfg := trustConfig()
 	p := openPool(t, cfg, "", connection.PoolOptions{MaxConns: 2, OnStatus: rec.on})
@@ -222,6 +225,7 @@ func TestStatusWaitingExact(t *testing.T) {
 // status is exact, and every delivered status is consistent (SC-009,
 // SC-010).
 func TestStatusUnderLoad(t *testing.T) {
+	pgtest.Need(t)
 	const (
 		workers = 50
 		maxSize = 5
@@ -308,6 +312,7 @@ func TestStatusUnderLoad(t *testing.T) {
 // TestBrokenConnectionLeavesPool: a connection the server killed is
 // discarded on release, and the status follows once it has closed.
 func TestBrokenConnectionLeavesPool(t *testing.T) {
+	pgtest.Need(t)
 	rec := &recorder{}
 	p := openPool(t, trustConfig(), "", connection.PoolOptions{MaxConns: 3, OnStatus: rec.on})
 	c := acquire(t, p)
@@ -330,6 +335,7 @@ func TestBrokenConnectionLeavesPool(t *testing.T) {
 
 // TestMinConns: connections opened in the background show in the status.
 func TestMinConns(t *testing.T) {
+	pgtest.Need(t)
 	rec := &recorder{}
 	p := openPool(t, trustConfig(), "", connection.PoolOptions{MaxConns: 4, MinConns: 3, OnStatus: rec.on})
 	// The test connection may be opened besides the three.
@@ -338,6 +344,7 @@ func TestMinConns(t *testing.T) {
 }
 
 func TestClose(t *testing.T) {
+	pgtest.Need(t)
 	rec := &recorder{}
 	cfg := trustConfig()
 	p, err := connection.NewPool(testCtx(t), cfg, secret.String{}, connection.PoolOptions{MaxConns: 3, OnStatus: rec.on})

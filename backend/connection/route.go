@@ -190,12 +190,18 @@ func (r *router) update(f func(*Route)) {
 // beforeConnect leaves out the startup parameters a pooler refused or
 // ignored.
 func (r *router) beforeConnect(_ context.Context, cc *pgx.ConnConfig) error {
+	r.stripParams(cc.RuntimeParams)
+	return nil
+}
+
+// stripParams deletes from params the startup parameters a pooler refused
+// or ignored (a connection opened outside the pool needs the same).
+func (r *router) stripParams(params map[string]string) {
 	if r.strip.Load() {
 		for _, k := range optionalParams {
-			delete(cc.RuntimeParams, k)
+			delete(params, k)
 		}
 	}
-	return nil
 }
 
 // refused handles a connect error: when a pooler refused one of the

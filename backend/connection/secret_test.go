@@ -12,12 +12,14 @@ import (
 
 	"github.com/tusk-app/tusk/backend/apperr"
 	"github.com/tusk-app/tusk/backend/connection"
+	"github.com/tusk-app/tusk/backend/internal/pgtest"
 	"github.com/tusk-app/tusk/backend/secret"
 )
 
 // TestPasswordNeverLeaks: a canary password, given directly or inside an
 // imported URL, appears in no error text, no ErrorInfo and no log line.
 func TestPasswordNeverLeaks(t *testing.T) {
+	pgtest.Need(t)
 	const canary = "CanaryPw-5b8e1d"
 	var logBuf bytes.Buffer
 	log := logrus.New()

@@ -10,10 +10,12 @@ import (
 
 	"github.com/tusk-app/tusk/backend/apperr"
 	"github.com/tusk-app/tusk/backend/connection"
+	"github.com/tusk-app/tusk/backend/internal/pgtest"
 )
 
 // TestSessionSettings: the options reach every session as server settings.
 func TestSessionSettings(t *testing.T) {
+	pgtest.Need(t)
 	cfg := trustConfig()
 	cfg.Options.ApplicationName = "Tusk report"
 	cfg.Options.StatementTimeout = 1500 * time.Millisecond
@@ -37,6 +39,7 @@ func TestSessionSettings(t *testing.T) {
 
 // TestServerDefaults: zero timeouts leave the server's settings alone.
 func TestServerDefaults(t *testing.T) {
+	pgtest.Need(t)
 	if err := cluster.Exec(testCtx(t), "alter role "+cluster.TrustUser+" in database "+cluster.Database+" set statement_timeout = '42s'"); err != nil {
 		t.Fatal(err)
 	}
@@ -56,6 +59,7 @@ func TestServerDefaults(t *testing.T) {
 
 // TestReadOnly: the server rejects writes on a read-only connection.
 func TestReadOnly(t *testing.T) {
+	pgtest.Need(t)
 	cfg := trustConfig()
 	cfg.Options.ReadOnly = true
 	c := acquire(t, openPool(t, cfg, "", connection.PoolOptions{}))
@@ -87,6 +91,7 @@ func TestReadOnly(t *testing.T) {
 // that is a Query error (57014), not a user's cancel, and the connection
 // survives.
 func TestStatementTimeout(t *testing.T) {
+	pgtest.Need(t)
 	cfg := trustConfig()
 	cfg.Options.StatementTimeout = 100 * time.Millisecond
 	p := openPool(t, cfg, "", connection.PoolOptions{MaxConns: 1})
@@ -112,6 +117,7 @@ func TestStatementTimeout(t *testing.T) {
 // TestIdleInTransactionTimeout: the server ends a session left idle in a
 // transaction; the pool then replaces the connection.
 func TestIdleInTransactionTimeout(t *testing.T) {
+	pgtest.Need(t)
 	cfg := trustConfig()
 	cfg.Options.IdleInTransactionTimeout = 200 * time.Millisecond
 	p := openPool(t, cfg, "", connection.PoolOptions{MaxConns: 1})
@@ -136,6 +142,7 @@ func TestIdleInTransactionTimeout(t *testing.T) {
 }
 
 func TestTransactions(t *testing.T) {
+	pgtest.Need(t)
 	p := openPool(t, trustConfig(), "", connection.PoolOptions{})
 	c := acquire(t, p)
 	ctx := testCtx(t)
@@ -212,6 +219,7 @@ func TestTransactions(t *testing.T) {
 }
 
 func TestPrepare(t *testing.T) {
+	pgtest.Need(t)
 	c := acquire(t, openPool(t, trustConfig(), "", connection.PoolOptions{}))
 	ctx := testCtx(t)
 	desc, err := c.Prepare(ctx, "add_one", "select $1::int + 1 as next, 'x'::text as label")
@@ -246,6 +254,7 @@ func TestPrepare(t *testing.T) {
 // TestReleasedConn: a released Conn refuses work instead of touching a
 // connection someone else may hold.
 func TestReleasedConn(t *testing.T) {
+	pgtest.Need(t)
 	p := openPool(t, trustConfig(), "", connection.PoolOptions{})
 	c, err := p.Acquire(testCtx(t))
 	if err != nil {

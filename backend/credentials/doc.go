@@ -23,7 +23,9 @@
 // with the account DBAccount(connection id) = "db:<id>" for a database
 // password and SSHAccount(tunnel id) = "ssh:<id>" for an SSH password or key
 // passphrase. Other keychain clients (secret-tool, Seahorse, Keychain Access)
-// see them under those names.
+// see them under those names. Inside a test binary the default service is
+// TestService instead, so no test can read, overwrite or delete a
+// developer's real Tusk passwords.
 //
 // # Availability and the session fallback
 //

@@ -170,7 +170,7 @@ func (f *fakeKeychain) Delete(_ context.Context, service, account string) error 
 func (f *fakeKeychain) raw(account string) (secret.String, bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	v, ok := f.values[credentials.Service+"\x00"+account]
+	v, ok := f.values[credentials.TestService+"\x00"+account]
 	return v, ok
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"testing"
 
 	"github.com/zalando/go-keyring"
 
@@ -14,6 +15,20 @@ import (
 // (the "service" attribute of a Secret Service item, the service of a macOS
 // generic password, the target prefix of a Windows credential).
 const Service = "dev.tusk.Tusk"
+
+// TestService is the service name a Store uses by default inside a test
+// binary (testing.Testing), so that no test ever reads, writes or deletes a
+// developer's real Tusk passwords, whatever keychain it runs against.
+const TestService = Service + ".test"
+
+// DefaultService is the service name a Store uses when Options.Service is
+// empty: Service, or TestService in a test binary.
+func DefaultService() string {
+	if testing.Testing() {
+		return TestService
+	}
+	return Service
+}
 
 // DBAccount returns the keychain account of a connection's database
 // password: "db:" followed by the connection id. The local store keeps this

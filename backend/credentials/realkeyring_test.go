@@ -74,25 +74,25 @@ func TestRealKeyringSeenByOtherClients(t *testing.T) {
 			var got, via string
 			if tool, err := exec.LookPath("secret-tool"); err == nil {
 				via = "secret-tool"
-				out, err := exec.Command(tool, "lookup", "service", credentials.Service, "username", account).Output()
+				out, err := exec.Command(tool, "lookup", "service", s.ServiceName(), "username", account).Output()
 				if err != nil {
 					t.Fatalf("secret-tool lookup: %v", err)
 				}
 				got = string(out)
 			} else {
 				via = "go-keyring"
-				got, err = keyring.Get(credentials.Service, account)
+				got, err = keyring.Get(s.ServiceName(), account)
 				if err != nil {
-					t.Fatalf("keyring.Get(%q, %q): %v", credentials.Service, account, err)
+					t.Fatalf("keyring.Get(%q, %q): %v", s.ServiceName(), account, err)
 				}
 			}
 			if got != "seen elsewhere" {
-				t.Fatalf("%s read %q under %s/%s", via, got, credentials.Service, account)
+				t.Fatalf("%s read %q under %s/%s", via, got, s.ServiceName(), account)
 			}
-			t.Logf("%s sees service %q account %q", via, credentials.Service, account)
+			t.Logf("%s sees service %q account %q", via, s.ServiceName(), account)
 
 			// And the other way round: an item another client deleted is gone.
-			if err := keyring.Delete(credentials.Service, account); err != nil {
+			if err := keyring.Delete(s.ServiceName(), account); err != nil {
 				t.Fatal(err)
 			}
 			_, err := ops.get(s, ctx, id)

@@ -28,7 +28,7 @@ func (s *Store) Retry(ctx context.Context) Status {
 	for account, v := range s.session.snapshot() {
 		cctx, cancel := context.WithTimeout(ctx, s.saveTimeout)
 		start := time.Now()
-		err := scrub(guardErr(cctx, func() error { return s.kc.Set(cctx, Service, account, v) }), v)
+		err := scrub(guardErr(cctx, func() error { return s.kc.Set(cctx, s.service, account, v) }), v)
 		cancel()
 		if err != nil {
 			s.log.WithField("reason", fmt.Sprintf("moving %s failed: %v", account, err)).Info("keychain: still not available")

@@ -36,6 +36,9 @@ type Options struct {
 	// Keychain is the secret store to use; nil means NewOSKeychain with zero
 	// options. If it implements Prober, New probes it.
 	Keychain Keychain
+	// Service is the keychain service name of every secret; "" means
+	// DefaultService() (Service, or TestService inside a test binary).
+	Service string
 	// ProbeTimeout bounds the probe in New (DefaultProbeTimeout when zero).
 	ProbeTimeout time.Duration
 	// CallTimeout bounds each read, existence check and delete when the
@@ -82,6 +85,7 @@ type Status struct {
 // A Store is safe for concurrent use. Create it with New.
 type Store struct {
 	kc          Keychain
+	service     string
 	log         *logrus.Logger
 	callTimeout time.Duration
 	saveTimeout time.Duration
@@ -94,6 +98,9 @@ type Store struct {
 	reason   string
 }
 
+// ServiceName is the keychain service name the Store saves secrets under.
+func (s *Store) ServiceName() string { return s.service }
+
 // New returns a Store over opts.Keychain. If the keychain implements Prober
 // (OSKeychain does), New probes it first, for at most opts.ProbeTimeout, and
 // uses the session fallback from the start if the probe fails. New never
@@ -101,6 +108,7 @@ type Store struct {
 func New(ctx context.Context, opts Options) *Store {
 	s := &Store{
 		kc:          opts.Keychain,
+		service:     opts.Service,
 		log:         opts.Log,
 		callTimeout: opts.CallTimeout,
 		saveTimeout: opts.SaveTimeout,
@@ -109,6 +117,9 @@ func New(ctx context.Context, opts Options) *Store {
 	}
 	if s.kc == nil {
 		s.kc = NewOSKeychain(OSKeychainOptions{})
+	}
+	if s.service == "" {
+		s.service = DefaultService()
 	}
 	if s.log == nil {
 		s.log = logrus.New()
@@ -285,7 +296,7 @@ func (s *Store) store(ctx context.Context, k kind, id string, v secret.String) e
 		cctx, cancel, limit := withDeadline(ctx, s.saveTimeout)
 		defer cancel()
 		start := time.Now()
-		err := scrub(guardErr(cctx, func() error { return s.kc.Set(cctx, Service, account, v) }), v)
+		err := scrub(guardErr(cctx, func() error { return s.kc.Set(cctx, s.service, account, v) }), v)
 		if err == nil {
 			if s.UsingFallback() {
 				s.session.set(account, v) // switched meanwhile: reads go to the session now
@@ -311,7 +322,7 @@ func (s *Store) get(ctx context.Context, k kind, id string) (secret.String, erro
 		cctx, cancel, limit := withDeadline(ctx, s.callTimeout)
 		defer cancel()
 		start := time.Now()
-		v, err := guard(cctx, func() (secret.String, error) { return s.kc.Get(cctx, Service, account) })
+		v, err := guard(cctx, func() (secret.String, error) { return s.kc.Get(cctx, s.service, account) })
 		switch {
 		case err == nil:
 			s.logCall("read", account, start).Debug("keychain: secret read")
@@ -364,7 +375,7 @@ func (s *Store) delete(ctx context.Context, k kind, id string) error {
 		cctx, cancel, limit := withDeadline(ctx, s.callTimeout)
 		defer cancel()
 		start := time.Now()
-		err := guardErr(cctx, func() error { return s.kc.Delete(cctx, Service, account) })
+		err := guardErr(cctx, func() error { return s.kc.Delete(cctx, s.service, account) })
 		if err == nil || (IsNotFound(err) && cctx.Err() == nil) {
 			s.session.delete(account) // in case the Store switched meanwhile
 			s.logCall("delete", account, start).Debug("keychain: secret deleted")

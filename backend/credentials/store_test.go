@@ -120,7 +120,7 @@ func TestStoreWithKeychain(t *testing.T) {
 				t.Fatal(err)
 			}
 			if v, ok := fake.raw(ops.account(id)); !ok || v.Reveal() != "kept" {
-				t.Errorf("keychain holds %q, %v under %s/%s; want \"kept\"", v.Reveal(), ok, credentials.Service, ops.account(id))
+				t.Errorf("keychain holds %q, %v under %s/%s; want \"kept\"", v.Reveal(), ok, credentials.TestService, ops.account(id))
 			}
 			if n := s.Status().SessionSecrets; n != 0 {
 				t.Errorf("session holds %d secrets while the keychain works, want 0", n)
@@ -630,3 +630,38 @@ func TestConcurrent(t *testing.T) {
 	}
 	s.ClearSession()
 }
+
+// TestTestsNeverUseTheProductionService: inside a test binary a Store saves
+// under TestService, so no test touches a developer's real passwords.
+func TestTestsNeverUseTheProductionService(t *testing.T) {
+	if got := credentials.DefaultService(); got != credentials.TestService || got == credentials.Service {
+		t.Fatalf("DefaultService() = %q in a test binary", got)
+	}
+	kc := &recordingKeychain{}
+	s := credentials.New(context.Background(), credentials.Options{Keychain: kc})
+	if err := s.StorePassword(context.Background(), "c1", secret.New("pw")); err != nil {
+		t.Fatal(err)
+	}
+	if s.ServiceName() != credentials.TestService || len(kc.services) != 1 || kc.services[0] != credentials.TestService {
+		t.Fatalf("saved under %v (store says %q)", kc.services, s.ServiceName())
+	}
+}
+
+// recordingKeychain records the service names it is called with.
+type recordingKeychain struct {
+	mu       sync.Mutex
+	services []string
+}
+
+func (k *recordingKeychain) Set(_ context.Context, service, _ string, _ secret.String) error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.services = append(k.services, service)
+	return nil
+}
+
+func (k *recordingKeychain) Get(context.Context, string, string) (secret.String, error) {
+	return secret.String{}, credentials.ErrNotFound
+}
+
+func (k *recordingKeychain) Delete(context.Context, string, string) error { return nil }

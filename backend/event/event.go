@@ -20,13 +20,32 @@ const (
 	// PoolStatus carries a connection.PoolStatus whenever a pool changes
 	// (connect, acquire, release, close), at most ~4 times a second per pool.
 	PoolStatus = "pool:status"
-	// ConnectionLost carries a state.ConnectionLost when a connection drops
-	// on its own (its SSH tunnel died); the pool is already closed.
+	// ConnectionLost carries a state.ConnectionLost when a connection's
+	// server stopped answering: a statement failed because the server went
+	// away, or its SSH tunnel died. connection:state events follow.
 	ConnectionLost = "connection:lost"
+	// ConnectionState carries a state.ConnectionState whenever a
+	// connection's state changes: connected, reconnecting (with the attempt
+	// and the time to the next one), lost (given up, e.g. its SSH tunnel
+	// died) or stopped (the user stopped reconnecting).
+	ConnectionState = "connection:state"
+	// SessionLost carries a query.SessionLost when a tab's server session
+	// ended: the connection broke, an administrator ended it, or it was
+	// given up so that another tab could run. It names what went with it.
+	SessionLost = "session:lost"
+	// QueryProgress carries a query.Progress while a query runs.
+	QueryProgress = "query:progress"
+	// QueryDone carries the query.Summary of a query that finished (also
+	// cancelled); the tab's session is free when it is sent.
+	QueryDone = "query:done"
+	// QueryError carries the query.Summary of a query that failed.
+	QueryError = "query:error"
+	// QueryStuck carries a query.Stuck when the server ignores a cancel.
+	QueryStuck = "query:stuck"
 	// SchemaLoaded carries a state.SchemaLoaded when a connection's catalog
 	// was (re)read, or failed to be.
 	SchemaLoaded = "schema:loaded"
-	// ExportProgress carries a main.ExportProgress every 200 ms while an
+	// ExportProgress carries an exportfile.Progress every 200 ms while an
 	// export of a result to a file runs.
 	ExportProgress = "export:progress"
 	// KeychainStatus carries a credentials.Status when the keychain switches

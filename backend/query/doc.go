@@ -21,6 +21,43 @@
 // Offsets are bytes; ByteOffsetOfCharPosition maps PostgreSQL's 1-based
 // character positions in error reports to them.
 //
+// # Running queries
+//
+// Engine runs a tab's SQL in the tab's server session, one query at a time,
+// storing rows in resultset.Sets and reporting through query:* events; the
+// session is free again before query:done is emitted. COPY … FROM STDIN is
+// refused before anything runs; COPY … TO STDOUT shows its lines as rows.
+//
+// # Sessions
+//
+// Between runs a tab keeps a pooled connection only while its server
+// session holds something a fresh one lacks (Holdings: an open transaction,
+// SET values, temporary tables, LISTEN, prepared statements, held cursors,
+// advisory locks); otherwise the connection goes back to the pool, so idle
+// tabs never starve the others. When a query waits for a connection, an
+// idle tab's kept session without a transaction is given up for it
+// (reclaimed). A pinned connection idle for a while is pinged before use.
+// Whenever a session ends — broken, terminated, reclaimed — session:lost
+// names what went with it, the tab's next run says so, and the run after
+// starts on a fresh session. A statement whose connection was dead before
+// it reached the server runs once more on a fresh connection.
+//
+// # Cancelling
+//
+// Cancel sends a CancelRequest; if the server ignores it, pg_cancel_backend
+// follows from a connection outside the pool (so an exhausted pool cannot
+// block it), then query:stuck, after which Terminate or Drop end it.
+//
+// # Result columns
+//
+// Columns carry their type's name as format_type prints it and its
+// pg_type.typcategory, so the grid can label and align them. Built-in types
+// are named from a table; any other OID (enums, composites, extension types
+// such as citext, arrays of them) is looked up in one round trip on the
+// session's own connection once the statement's rows are read, then cached
+// for the connection profile. Until then the column's TypeName is empty: a
+// statement's first query:progress may lack names its query:done has.
+//
 // # Read-only connections and connection poolers
 //
 // On a read-only connection every statement runs in a transaction the

@@ -38,12 +38,14 @@ const (
 	AnnounceAfter = 100 * time.Millisecond
 )
 
-// Event names of the query engine (mirrored in frontend/src/lib/api/events.ts).
+// Event names of the query engine (the catalogue is backend/event;
+// mirrored in frontend/src/lib/api/events.ts).
 const (
-	EventProgress = "query:progress"
-	EventDone     = "query:done"
-	EventError    = "query:error"
-	EventStuck    = "query:stuck"
+	EventProgress    = event.QueryProgress
+	EventDone        = event.QueryDone
+	EventError       = event.QueryError
+	EventStuck       = event.QueryStuck
+	EventSessionLost = event.SessionLost
 )
 
 // Request asks the engine to run SQL in a session (an editor tab).
@@ -52,9 +54,9 @@ type Request struct {
 	// the UI names the query before it asks, so a query:* event that beats
 	// Execute's answer still finds its tab. Empty: the engine picks one.
 	QueryID string `json:"queryId"`
-	// SessionID names the editor tab: its queries share one pinned
-	// connection, so transactions, SET and temporary tables carry over
-	// from one run to the next.
+	// SessionID names the editor tab: its queries share one server session,
+	// so transactions, SET and temporary tables carry over from one run to
+	// the next.
 	SessionID    string `json:"sessionId"`
 	ConnectionID string `json:"connectionId"`
 	// SQL is one statement or a script; scripts run statement by statement
@@ -99,32 +101,22 @@ type Deps struct {
 	// successfully, so the connection's schema cache can be refreshed; nil
 	// ignores it.
 	SchemaChanged func(connectionID string)
-	Log           *logrus.Logger
+	// Trouble is told when a query failed because its session or its server
+	// went away (apperr.SessionGone or apperr.ServerDown), so the state can
+	// check whether the server is reachable and reconnect; nil ignores it.
+	Trouble func(connectionID string, err error)
+	Log     *logrus.Logger
 }
 
 // Engine executes queries (T059). Safe for concurrent use.
 type Engine struct {
-	deps Deps
+	deps  Deps
+	types typeNames
 
 	mu       sync.Mutex // guards the maps below
 	sessions map[string]*session
 	results  map[string]*results        // by query ID, until released
 	running  map[*pgconn.PgConn]*runCtx // for notices
-}
-
-type session struct {
-	id, connectionID string
-	busy             sync.Mutex // held while a query runs in the session
-	conn             *connection.Conn
-	lastQuery        string  // ID of the query whose results the session shows
-	tx               txCheck // what the engine set up in conn's open transaction (readonly.go)
-}
-
-type results struct {
-	sessionID string
-	sets      []*resultset.Set // per statement; nil for statements without rows; guarded by Engine.mu
-	handle    *Handle
-	summary   Summary // set when the query finished; guarded by Engine.mu
 }
 
 // runCtx collects what arrives for the statement on the wire.
@@ -160,7 +152,11 @@ func (e *Engine) Notice(c *pgconn.PgConn, n *pgconn.Notice) {
 
 // Execute starts req and returns its ID at once (FR-014); the statements run
 // in a goroutine owned by the app, reporting through query:progress and
-// query:done / query:error. A session runs one query at a time.
+// query:done / query:error. A session runs one query at a time; it is free
+// again before query:done or query:error is emitted.
+//
+// COPY … FROM STDIN is refused before anything runs: it would wait for data
+// the editor cannot send.
 func (e *Engine) Execute(req Request) (Started, error) {
 	stmts := Split(req.SQL)
 	if req.Cursor != nil {
@@ -175,6 +171,13 @@ func (e *Engine) Execute(req Request) (Started, error) {
 		return Started{}, apperr.ValidationError(apperr.FieldError{Field: "sql", Message: "there is no statement to run"})
 	case len(req.Params) > 0 && len(stmts) > 1:
 		return Started{}, apperr.ValidationError(apperr.FieldError{Field: "params", Message: "parameters need a single statement"})
+	}
+	for _, st := range stmts {
+		if CopyStreamOf(st.SQL) == CopyFromStdin {
+			e := apperr.ValidationError(apperr.FieldError{Field: "sql",
+				Message: "COPY … FROM STDIN waits for data the editor cannot send"})
+			return Started{}, e.WithHint("Load the file with psql's \\copy, COPY … FROM a file on the server, or INSERT … VALUES. Nothing was run; the tab's session is unchanged.")
+		}
 	}
 	id := req.QueryID
 	if id == "" {
@@ -214,64 +217,45 @@ func (e *Engine) Execute(req Request) (Started, error) {
 		e.deps.Unregister(h.id)
 		close(h.done)
 		sess.busy.Unlock()
-		return Started{}, apperr.New(apperr.Internal, "the application is shutting down")
+		return Started{}, apperr.New(apperr.Cancelled, "the application is shutting down")
 	}
 	return Started{QueryID: h.id, Statements: len(stmts)}, nil
 }
 
-func (e *Engine) session(id, connectionID string) *session {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	s := e.sessions[id]
-	if s == nil || s.connectionID != connectionID {
-		if s != nil {
-			old := s
-			if !e.deps.Go(func(context.Context) { e.releaseSession(old) }) { // the tab switched connection
-				go e.releaseSession(old)
-			}
-		}
-		s = &session{id: id, connectionID: connectionID}
-		e.sessions[id] = s
-	}
-	return s
-}
-
-// run executes the statements in order on the session's connection.
+// run executes the statements in order on the session's connection. It
+// owns sess.busy until finish releases it.
 func (e *Engine) run(ctx context.Context, pool *connection.Pool, sess *session, h *Handle, req Request, stmts []Statement, res *results) {
-	// On return: unregister, free the session, then announce done (so a
-	// caller woken by Done can run the next query in the session at once).
-	defer close(h.done)
-	defer sess.busy.Unlock()
-	defer e.deps.Unregister(h.id)
-	defer h.cancelCtx() // release the handle's context (it only bounds Acquire)
-
-	sum := Summary{QueryID: h.id, SessionID: sess.id, ConnectionID: sess.connectionID, Status: StatusDone}
+	sum := Summary{QueryID: h.id, SessionID: sess.id, ConnectionID: sess.connectionID, Status: StatusDone, Statements: []StatementResult{}}
 	pol := policyOf(pool)
 	sum.Pooled = pol.pooled
-
-	if sess.conn == nil {
-		w := e.waitNotice(h, acquireReason(pool))
-		c, err := pool.Acquire(h.ctx) // Cancel stops the wait for a connection
-		w.stop()
-		if h.IsCancelled() && err != nil {
+	if sess.lost != nil { // given up while the tab was idle: say so now
+		sum.SessionLost, sess.lost = sess.lost, nil
+	}
+	pg, err := e.attach(pool, sess, h)
+	if err != nil {
+		if h.IsCancelled() && apperr.KindOf(err) != apperr.Connection {
 			err = apperr.New(apperr.Cancelled, "the query was cancelled before it started")
 		}
-		if err != nil {
-			e.finish(ctx, h, req, stmts, &sum, apperr.Classify(err))
-			return
+		if apperr.SessionGone(err) || apperr.ServerDown(err) {
+			e.trouble(sess.connectionID, err)
 		}
-		sess.conn = c
+		e.finish(ctx, h, req, stmts, &sum, sess, apperr.Classify(err))
+		return
 	}
-	pg := sess.conn.PgConn()
 	undo, err := e.rollbackScope(ctx, pg, req)
 	if err != nil {
 		if pg.IsClosed() {
 			e.dropSessionConn(sess)
 		}
-		e.finish(ctx, h, req, stmts, &sum, apperr.Classify(err))
+		e.finish(ctx, h, req, stmts, &sum, sess, apperr.Classify(err))
 		return
 	}
-	for i, st := range stmts {
+	held := sess.held // before the run, for "lost with the session"
+	lastTx := pg.TxStatus()
+	retried := false
+	var failure error
+	for i := 0; i < len(stmts); i++ {
+		st := stmts[i]
 		var announce *time.Timer
 		if len(stmts) > 1 {
 			announce = time.AfterFunc(AnnounceAfter, func() {
@@ -286,9 +270,34 @@ func (e *Engine) run(ctx context.Context, pool *connection.Pool, sess *session, 
 			announce.Stop()
 		}
 		e.keepPlan(&r, res)
+		if r.Status == StatusError && !retried && i == 0 && r.Rows == 0 && held.Empty() && !req.rollback && !h.IsCancelled() && !h.ending.Load() && diedBeforeStatement(r) {
+			// The connection was dead before the statement reached the
+			// server: run it once more, on a fresh connection (never a
+			// query the user cancelled or terminated).
+			retried = true
+			e.dropSessionConn(sess)
+			e.clearSet(res, i)
+			if pg, err = e.attach(pool, sess, h); err != nil {
+				e.finish(ctx, h, req, stmts, &sum, sess, apperr.Classify(err))
+				return
+			}
+			i--
+			continue
+		}
+		if !pg.IsClosed() {
+			lastTx = pg.TxStatus()
+			if sess.tx.own { // Tusk's read-only transaction, not the user's
+				lastTx = 'I'
+			}
+		}
+		if r.Status == StatusDone {
+			sess.held.noteEffect(st.SQL)
+			held.noteEffect(st.SQL)
+		}
 		sum.Statements = append(sum.Statements, r)
 		if r.Status == StatusError || r.Status == StatusCancelled {
 			sum.Status = r.Status
+			failure = r.err
 			for j := i + 1; j < len(stmts); j++ {
 				sum.Statements = append(sum.Statements, e.describe(req, j, stmts[j], StatusSkipped))
 			}
@@ -298,18 +307,85 @@ func (e *Engine) run(ctx context.Context, pool *connection.Pool, sess *session, 
 	undo()
 	e.endRun(sess, h, pg)
 	sum.BackendPID, sum.ServerVersion = lastServerPID(h), pg.ParameterStatus("server_version")
-	sum.Transaction = txState(pg)
-	if pg.IsClosed() { // terminated or dropped: the session must start afresh
+	if pg.IsClosed() { // broke, terminated or dropped: the session must start afresh
+		if lastTx != 'I' {
+			held.Transaction = "in transaction"
+		}
 		e.dropSessionConn(sess)
+		if failure == nil {
+			failure = pgconn.ErrConnClosed
+		}
+		lost := e.sessionLost(sess, held, failure, LostConnection)
+		sum.SessionLost = lost
+		if n := len(sum.Statements); n > 0 && sum.Statements[n-1].Error != nil && len(lost.Lost) > 0 {
+			last := &sum.Statements[n-1]
+			info := *last.Error
+			info.Message += " — lost with the session: " + joinLost(lost.Lost)
+			last.Error = &info
+		}
+		if apperr.SessionGone(failure) || apperr.ServerDown(failure) {
+			e.trouble(sess.connectionID, failure)
+		}
+		sum.Transaction = "closed"
+	} else {
+		sum.Transaction = txState(pg) // before settle may give pg back to the pool
+		e.settle(sess, pg)
 	}
-	e.finish(ctx, h, req, stmts, &sum, nil)
+	sum.Holds = sess.held.Describe()
+	e.finish(ctx, h, req, stmts, &sum, sess, nil)
+}
+
+// diedBeforeStatement reports whether a failed statement never ran: pgx
+// failed before sending anything (pgconn.SafeToRetry), or the first thing
+// the server answered was the FATAL it had sent when it ended the idle
+// session (an administrator command or a shutdown: the backend was gone
+// before the statement arrived, so nothing of it ran or committed). The
+// FATAL of a session ended while the statement runs comes later than
+// fatalWithin; such a statement is not run again.
+func diedBeforeStatement(r StatementResult) bool {
+	if pgconn.SafeToRetry(r.err) {
+		return true
+	}
+	var pe *pgconn.PgError
+	if !errors.As(r.err, &pe) || pe.Severity != "FATAL" || r.DurationMs > float64(fatalWithin.Milliseconds()) {
+		return false
+	}
+	switch pe.Code {
+	case "57P01", "57P02", "57P03":
+		return true
+	}
+	return false
+}
+
+// fatalWithin bounds how soon a FATAL must answer a statement for
+// diedBeforeStatement to take it for one sent before the statement.
+const fatalWithin = 100 * time.Millisecond
+
+// trouble tells the state that a connection's session or server went away.
+func (e *Engine) trouble(connectionID string, err error) {
+	if e.deps.Trouble != nil {
+		e.deps.Trouble(connectionID, err)
+	}
+}
+
+// clearSet forgets the rows a statement stored before it is run again.
+func (e *Engine) clearSet(res *results, i int) {
+	e.mu.Lock()
+	set := res.sets[i]
+	res.sets[i] = nil
+	e.mu.Unlock()
+	if set != nil {
+		set.Close()
+	}
 }
 
 // step readies the session's transaction for a statement (readonly.go), runs
 // it, and records what it left behind.
 func (e *Engine) step(ctx context.Context, pol policy, sess *session, pg *pgconn.PgConn, h *Handle, req Request, i, total int, st Statement, res *results) StatementResult {
 	if h.IsCancelled() {
-		return e.describe(req, i, st, StatusSkipped)
+		r := e.describe(req, i, st, StatusRunning)
+		r.cancelledBefore()
+		return r
 	}
 	inUserTx := pg.TxStatus() != 'I' && !sess.tx.own
 	if failed := e.prepare(pol, sess, h, pg, st); failed != nil {
@@ -317,13 +393,15 @@ func (e *Engine) step(ctx context.Context, pol policy, sess *session, pg *pgconn
 		if failed.Kind == apperr.Cancelled {
 			r.Status = StatusCancelled
 		}
+		r.err = failed
 		info := apperr.Info(failed)
 		r.Error = &info
 		return r
 	}
 	r, tag := e.statement(ctx, pg, h, req, i, total, st, res, e.targetOf(pol, sess, pg, st), pol.clientTimeout())
-	if failed := e.settle(pol, sess, h, pg, st, tag); failed != nil && r.Status == StatusDone {
+	if failed := e.settleTx(pol, sess, h, pg, st, tag); failed != nil && r.Status == StatusDone {
 		r.Status = StatusError
+		r.err = failed
 		info := apperr.Info(failed)
 		r.Error = &info
 	}
@@ -341,7 +419,7 @@ func (e *Engine) statement(ctx context.Context, pg *pgconn.PgConn, h *Handle, re
 	start := time.Now()
 	r.started = start
 	if !h.begin(pg, tg) {
-		r.Status = StatusSkipped
+		r.cancelledBefore()
 		return r, pgconn.CommandTag{}
 	}
 	if timeout > 0 {
@@ -353,51 +431,62 @@ func (e *Engine) statement(ctx context.Context, pg *pgconn.PgConn, h *Handle, re
 	e.running[pg] = rc
 	e.mu.Unlock()
 
-	params := make([][]byte, len(req.Params))
-	for k, p := range req.Params {
-		if p != nil {
-			params[k] = []byte(*p)
-		}
+	firstPage := req.FirstPage
+	if firstPage <= 0 {
+		firstPage = DefaultFirstPage
 	}
-	rr := pg.ExecParams(ctx, st.SQL, params, nil, nil, nil) // text results: what psql shows
 	var set *resultset.Set
-	var appendErr error
-	if fds := rr.FieldDescriptions(); len(fds) > 0 {
-		cols := make([]resultset.Column, len(fds))
-		for k, fd := range fds {
-			cols[k] = resultset.Column{Name: fd.Name, TypeOID: fd.DataTypeOID, TypeName: typeName(fd.DataTypeOID),
-				TableOID: fd.TableOID, TableColumn: int16(fd.TableAttributeNumber)}
-		}
+	sentFirst := false
+	lastProgress := time.Now()
+	newSet := func(cols []resultset.Column) {
 		r.Columns = cols
 		set = resultset.New(cols, e.deps.Results)
 		e.mu.Lock()
 		res.sets[i] = set
 		e.mu.Unlock()
-		firstPage := req.FirstPage
-		if firstPage <= 0 {
-			firstPage = DefaultFirstPage
-		}
-		sentFirst := false
-		lastProgress := time.Now()
-		for rr.NextRow() {
-			if appendErr = set.Append(rr.Values()); appendErr != nil {
-				break
-			}
-			n := set.Len()
-			if !sentFirst && n >= int64(firstPage) {
-				sentFirst = true
-				e.progress(h, i, total, set, firstPage, true)
-				lastProgress = time.Now()
-			} else if sentFirst && n%1024 == 0 && time.Since(lastProgress) >= ProgressInterval {
-				e.progress(h, i, total, set, 0, false)
-				lastProgress = time.Now()
-			}
-		}
-		if !sentFirst {
+	}
+	onRow := func() {
+		n := set.Len()
+		if !sentFirst && n >= int64(firstPage) {
+			sentFirst = true
 			e.progress(h, i, total, set, firstPage, true)
+			lastProgress = time.Now()
+		} else if sentFirst && n%1024 == 0 && time.Since(lastProgress) >= ProgressInterval {
+			e.progress(h, i, total, set, 0, false)
+			lastProgress = time.Now()
 		}
 	}
-	tag, err := rr.Close()
+
+	var tag pgconn.CommandTag
+	var err, appendErr error
+	var cols []resultset.Column
+	var unnamed []uint32 // type OIDs to look up once the connection is free
+	if CopyStreamOf(st.SQL) == CopyToStdout && len(req.Params) == 0 {
+		newSet([]resultset.Column{CopyOutputColumn})
+		tag, err = copyTo(ctx, pg, st.SQL, set, onRow)
+	} else {
+		params := make([][]byte, len(req.Params))
+		for k, p := range req.Params {
+			if p != nil {
+				params[k] = []byte(*p)
+			}
+		}
+		rr := pg.ExecParams(ctx, st.SQL, params, nil, nil, nil) // text results: what psql shows
+		if fds := rr.FieldDescriptions(); len(fds) > 0 {
+			cols, unnamed = e.types.columns(req.ConnectionID, fds)
+			newSet(cols)
+			for rr.NextRow() {
+				if appendErr = set.Append(rr.Values()); appendErr != nil {
+					break
+				}
+				onRow()
+			}
+		}
+		tag, err = rr.Close()
+	}
+	if set != nil && !sentFirst {
+		e.progress(h, i, total, set, firstPage, true)
+	}
 	h.end()
 	e.mu.Lock()
 	delete(e.running, pg)
@@ -405,7 +494,16 @@ func (e *Engine) statement(ctx context.Context, pg *pgconn.PgConn, h *Handle, re
 	rc.mu.Lock()
 	r.Notices = rc.notices
 	rc.mu.Unlock()
-	if err == nil && appendErr != nil {
+	if len(unnamed) > 0 && err == nil && appendErr == nil {
+		if rerr := e.types.resolve(ctx, pg, req.ConnectionID, unnamed); rerr != nil {
+			e.deps.Log.WithError(rerr).Warn("could not name the result's column types")
+		}
+		r.Columns = e.types.name(req.ConnectionID, cols)
+	}
+	switch {
+	case err == nil && errors.Is(appendErr, resultset.ErrClosed):
+		err = apperr.New(apperr.Cancelled, "the tab was closed while the rows arrived")
+	case err == nil && appendErr != nil:
 		err = fmt.Errorf("store the result: %w", appendErr)
 	}
 
@@ -417,6 +515,7 @@ func (e *Engine) statement(ctx context.Context, pg *pgconn.PgConn, h *Handle, re
 	} else {
 		r.Rows = tag.RowsAffected()
 	}
+	r.err = err
 	switch {
 	case err == nil:
 		// Finished before the cancel reached the server: the results stand (T063).
@@ -427,7 +526,7 @@ func (e *Engine) statement(ctx context.Context, pg *pgconn.PgConn, h *Handle, re
 			fmt.Sprintf("the statement ran longer than the connection's statement timeout (%s) and was cancelled", timeout-clientTimeoutGrace), err).
 			WithHint("Raise the statement timeout in the connection options if it needs more time. (Tusk enforces it itself: the connection pooler does not pass it to the server.)"))
 		r.Error = &info
-	case h.IsCancelled() && isQueryCanceled(err):
+	case h.IsCancelled() && (isQueryCanceled(err) || apperr.KindOf(err) == apperr.Cancelled):
 		r.Status = StatusCancelled
 		info := apperr.Info(apperr.New(apperr.Cancelled, "the statement was cancelled").
 			WithHint(fmt.Sprintf("%d rows received before the cancel are kept.", r.Rows)))
@@ -435,12 +534,26 @@ func (e *Engine) statement(ctx context.Context, pg *pgconn.PgConn, h *Handle, re
 	default:
 		r.Status = StatusError
 		info := apperr.Info(err)
+		if set != nil && r.Rows > 0 {
+			info.Hint = fmt.Sprintf("%s The %d rows received before the failure are kept; the result is incomplete.", info.Hint, r.Rows)
+		}
 		r.Error = &info
 		if info.Position > 0 {
 			r.ErrorOffset = req.Offset + utf16Len(req.SQL[:st.Start]) + utf16Len(st.SQL[:ByteOffsetOfCharPosition(st.SQL, info.Position)])
 		}
 	}
+	r.Partial = r.Status != StatusDone && set != nil && r.Rows > 0
 	return r, tag
+}
+
+// cancelledBefore marks a statement the query was cancelled before (after
+// the previous statement ended, or before the first began): it never ran,
+// and the run ends here as cancelled, not as done.
+func (r *StatementResult) cancelledBefore() {
+	r.Status = StatusCancelled
+	r.err = apperr.New(apperr.Cancelled, "the query was cancelled before this statement started")
+	info := apperr.Info(r.err)
+	r.Error = &info
 }
 
 // describe is a statement's result before it ran.
@@ -462,8 +575,10 @@ func (e *Engine) progress(h *Handle, i, total int, set *resultset.Set, first int
 	e.deps.Emit.Emit(EventProgress, p)
 }
 
-// finish reports the query and records it in the history.
-func (e *Engine) finish(ctx context.Context, h *Handle, req Request, stmts []Statement, sum *Summary, failed *apperr.Error) {
+// finish completes a query: it stores the summary and the history, frees
+// the session and only then announces the outcome, so the tab can run its
+// next query the moment it hears of this one.
+func (e *Engine) finish(ctx context.Context, h *Handle, req Request, stmts []Statement, sum *Summary, sess *session, failed *apperr.Error) {
 	sum.DurationMs = ms(h.Elapsed())
 	if failed != nil {
 		info := apperr.Info(failed)
@@ -472,6 +587,24 @@ func (e *Engine) finish(ctx context.Context, h *Handle, req Request, stmts []Sta
 			sum.Status = StatusCancelled
 		}
 	}
+	if sum.Holds == nil {
+		sum.Holds = sess.held.Describe()
+	}
+	for _, st := range sum.Statements {
+		sum.Partial = sum.Partial || st.Partial
+	}
+	e.mu.Lock()
+	if r := e.results[h.id]; r != nil {
+		r.summary = *sum
+	}
+	e.mu.Unlock()
+	changedSchema := false
+	for _, st := range sum.Statements {
+		changedSchema = changedSchema || (st.Status == StatusDone && st.Kind.ChangesSchema())
+	}
+
+	// The history is written before the outcome is announced, so a history
+	// list refreshed on query:done shows the query.
 	if e.deps.History != nil {
 		for _, entry := range historyEntries(req, h, stmts, sum) {
 			if err := e.deps.History(context.WithoutCancel(ctx), entry); err != nil {
@@ -480,324 +613,36 @@ func (e *Engine) finish(ctx context.Context, h *Handle, req Request, stmts []Sta
 			}
 		}
 	}
-	e.mu.Lock()
-	if r := e.results[h.id]; r != nil {
-		r.summary = *sum
-	}
-	e.mu.Unlock()
-	if e.deps.SchemaChanged != nil {
-		for _, st := range sum.Statements {
-			if st.Status == StatusDone && st.Kind.ChangesSchema() {
-				e.deps.SchemaChanged(req.ConnectionID)
-				break
-			}
-		}
-	}
+
+	sess.lastUsed = time.Now()
+	e.deps.Unregister(h.id)
+	h.cancelCtx() // release the handle's context (it only bounds Acquire)
+	sess.busy.Unlock()
+	close(h.done)
+
 	name := EventDone
 	if sum.Status == StatusError {
 		name = EventError
 	}
 	e.deps.Emit.Emit(name, *sum)
+	if changedSchema {
+		e.types.forget(req.ConnectionID) // a type may have been renamed
+	}
+	if changedSchema && e.deps.SchemaChanged != nil {
+		e.deps.SchemaChanged(req.ConnectionID)
+	}
 }
 
-// adoptResults makes res the session's current results, releasing the
-// previous query's (a tab shows one query's results at a time). It fails
-// when the session is no longer the engine's (its tab was closed) or when
-// the query ID is taken.
-func (e *Engine) adoptResults(sess *session, id string, res *results) error {
-	e.mu.Lock()
-	if e.sessions[sess.id] != sess {
-		e.mu.Unlock()
-		return apperr.New(apperr.Validation, "the tab was closed")
-	}
-	if _, taken := e.results[id]; taken {
-		e.mu.Unlock()
-		return apperr.ValidationError(apperr.FieldError{Field: "queryId", Message: "a query with this ID already exists"})
-	}
-	old := e.results[sess.lastQuery]
-	delete(e.results, sess.lastQuery)
-	e.results[id] = res
-	sess.lastQuery = id
-	e.mu.Unlock()
-	if old != nil {
-		old.close() // finished: the session was free, so its run has returned
-	}
-	return nil
-}
-
-func (r *results) close() {
-	for _, s := range r.sets {
-		if s != nil {
-			s.Close()
+// joinLost joins Holdings.Describe phrases for a message.
+func joinLost(lost []string) string {
+	out := ""
+	for i, l := range lost {
+		if i > 0 {
+			out += "; "
 		}
+		out += l
 	}
-}
-
-// Cancel cancels a query by ID; false when it is not running.
-func (e *Engine) Cancel(id string) bool {
-	e.mu.Lock()
-	res := e.results[id]
-	e.mu.Unlock()
-	if res == nil {
-		return false
-	}
-	h := res.handle
-	select {
-	case <-h.done:
-		return false
-	default:
-	}
-	if h.cancel() { // escalate once, however often Cancel is pressed
-		e.deps.Go(func(ctx context.Context) { e.escalate(ctx, h) })
-	}
-	return true
-}
-
-// escalate: if the server ignores the CancelRequest, cancel the backend from
-// another connection; if even that does not stop it, tell the UI, which
-// offers Terminate or Drop.
-func (e *Engine) escalate(ctx context.Context, h *Handle) {
-	select {
-	case <-h.done:
-		return
-	case <-ctx.Done():
-		return
-	case <-time.After(EscalateAfter):
-	}
-	// The signal is fenced like a CancelRequest: the statement cannot end
-	// (and the session move on) until it has been delivered, so it can only
-	// hit the statement it was meant for.
-	if fence, ok := h.fence(); ok {
-		if _, err := e.signalBackend(ctx, h, "pg_cancel_backend"); err != nil {
-			e.deps.Log.WithError(err).Warn("pg_cancel_backend failed")
-		}
-		close(fence)
-	}
-	select {
-	case <-h.done:
-		return
-	case <-ctx.Done():
-		return
-	case <-time.After(EscalateAfter):
-	}
-	stuck := Stuck{QueryID: h.id, SessionID: h.sessionID, ElapsedMs: ms(h.Elapsed())}
-	if fence, ok := h.fence(); ok {
-		// Only look: Terminate is offered when the real server process is
-		// known, never the process ID a pooler made up.
-		if pid, err := e.signalBackend(ctx, h, ""); err == nil {
-			stuck.PID, stuck.Terminable = pid, true
-		}
-		close(fence)
-	}
-	e.deps.Emit.Emit(EventStuck, stuck)
-}
-
-// Terminate ends the query's server process (pg_terminate_backend from
-// another connection); the session starts afresh on its next query.
-func (e *Engine) Terminate(id string) error {
-	return e.fenced(id, func(h *Handle) error {
-		_, err := e.signalBackend(context.Background(), h, "pg_terminate_backend")
-		if errors.Is(err, errNoTarget) {
-			return noTargetError(err)
-		}
-		return err
-	})
-}
-
-// Drop closes the query's network connection at once: the last resort when
-// the server cannot be reached to cancel or terminate.
-func (e *Engine) Drop(id string) error {
-	return e.fenced(id, func(h *Handle) error {
-		h.mu.Lock()
-		c := h.conn
-		h.mu.Unlock()
-		return c.Conn().Close()
-	})
-}
-
-// fenced runs act while query id's statement is still on the wire, holding
-// the statement open until act returns, so act can never hit what the
-// session runs next; then it cancels the query (no further statements). act
-// runs before the cancel request: behind a pooler the statement's server
-// process is found by what it is running, which a cancel would end. A
-// query whose statement just finished is only cancelled.
-func (e *Engine) fenced(id string, act func(*Handle) error) error {
-	h, err := e.runningHandle(id)
-	if err != nil {
-		return err
-	}
-	fence, ok := h.fence()
-	if !ok {
-		h.Cancel()
-		return nil
-	}
-	defer close(fence)
-	err = act(h)
-	h.Cancel()
-	return err
-}
-
-func (e *Engine) runningHandle(id string) (*Handle, error) {
-	e.mu.Lock()
-	res := e.results[id]
-	e.mu.Unlock()
-	if res == nil {
-		return nil, apperr.New(apperr.Validation, "no such query").WithHint("It finished or its tab was closed.")
-	}
-	select {
-	case <-res.handle.done:
-		return nil, apperr.New(apperr.Validation, "the query has already finished")
-	default:
-		return res.handle, nil
-	}
-}
-
-// Wait blocks until query id has finished and returns its summary.
-func (e *Engine) Wait(ctx context.Context, id string) (Summary, error) {
-	e.mu.Lock()
-	res := e.results[id]
-	e.mu.Unlock()
-	if res == nil {
-		return Summary{}, apperr.New(apperr.Validation, "no such query")
-	}
-	select {
-	case <-res.handle.done:
-	case <-ctx.Done():
-		return Summary{}, ctx.Err()
-	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return res.summary, nil
-}
-
-// Summary returns a query's summary: final once it finished; while it runs,
-// Status is "running" and Statements is empty.
-func (e *Engine) Summary(id string) (Summary, error) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	res := e.results[id]
-	if res == nil {
-		return Summary{}, apperr.New(apperr.Validation, "no such query")
-	}
-	select {
-	case <-res.handle.done:
-		return res.summary, nil
-	default:
-		h := res.handle
-		return Summary{QueryID: id, SessionID: h.sessionID, ConnectionID: h.connectionID, Status: StatusRunning, DurationMs: ms(h.Elapsed())}, nil
-	}
-}
-
-// Page returns rows of statement stmt of query id; it works while the query
-// still runs (T080 bridge: events say that rows exist, pages carry them).
-func (e *Engine) Page(id string, stmt int, offset, limit int64) (resultset.Page, error) {
-	set, err := e.set(id, stmt)
-	if err != nil {
-		return resultset.Page{}, err
-	}
-	if limit <= 0 || limit > MaxPageRows {
-		limit = MaxPageRows
-	}
-	return set.Page(offset, limit)
-}
-
-func (e *Engine) set(id string, stmt int) (*resultset.Set, error) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	res := e.results[id]
-	if res == nil {
-		return nil, apperr.New(apperr.Validation, "these results were released").WithHint("Run the query again.")
-	}
-	if stmt < 0 || stmt >= len(res.sets) || res.sets[stmt] == nil {
-		return nil, apperr.ValidationError(apperr.FieldError{Field: "statement", Message: "that statement returned no rows"})
-	}
-	return res.sets[stmt], nil
-}
-
-// ResultSet gives export code the stored rows of a statement.
-func (e *Engine) ResultSet(id string, stmt int) (*resultset.Set, error) { return e.set(id, stmt) }
-
-// Release frees a finished query's stored results (its tab was cleared). A
-// running query keeps its results: cancel it first, or close the session.
-func (e *Engine) Release(id string) {
-	e.mu.Lock()
-	res := e.results[id]
-	if res != nil {
-		select {
-		case <-res.handle.done:
-			delete(e.results, id)
-		default:
-			res = nil
-		}
-	}
-	e.mu.Unlock()
-	if res != nil {
-		res.close()
-	}
-}
-
-// CloseSession releases a tab: cancels its query, frees its results and
-// gives its pinned connection back to the pool (rolling back an open
-// transaction).
-func (e *Engine) CloseSession(id string) {
-	e.mu.Lock()
-	s := e.sessions[id]
-	delete(e.sessions, id)
-	e.mu.Unlock()
-	if s != nil {
-		e.releaseSession(s)
-	}
-}
-
-// Disconnected releases every session of a connection whose pool is about
-// to close (state.OnDisconnect): the pool waits for pinned connections.
-func (e *Engine) Disconnected(connectionID string) {
-	e.mu.Lock()
-	var gone []*session
-	for id, s := range e.sessions {
-		if s.connectionID == connectionID {
-			gone = append(gone, s)
-			delete(e.sessions, id)
-		}
-	}
-	e.mu.Unlock()
-	for _, s := range gone {
-		e.releaseSession(s)
-	}
-}
-
-func (e *Engine) releaseSession(s *session) {
-	e.mu.Lock()
-	res := e.results[s.lastQuery]
-	delete(e.results, s.lastQuery)
-	e.mu.Unlock()
-	if res != nil {
-		res.handle.Cancel()
-		<-res.handle.done // the run goroutine holds the connection until then
-		res.close()
-	}
-	s.busy.Lock()
-	defer s.busy.Unlock()
-	e.dropSessionConn(s)
-}
-
-// dropSessionConn returns the pinned connection; an open transaction is
-// rolled back first so the pool never hands one out mid-transaction.
-func (e *Engine) dropSessionConn(s *session) {
-	if s.conn == nil {
-		return
-	}
-	c := s.conn
-	s.conn, s.tx = nil, txCheck{}
-	if pg := c.PgConn(); !pg.IsClosed() && pg.TxStatus() != 'I' {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		if _, err := c.Exec(ctx, "rollback"); err != nil {
-			e.deps.Log.WithError(err).Warn("rollback on session close failed; closing the connection")
-			_ = pg.Close(ctx)
-		}
-		cancel()
-	}
-	c.Release()
+	return out
 }
 
 // txState names the connection's transaction status for the status bar.
@@ -850,26 +695,4 @@ func utf16Len(s string) int {
 		s = s[size:]
 	}
 	return n
-}
-
-// typeName names common built-in types the way psql's \d does; other OIDs
-// keep their number (a catalog lookup names them in the UI layer later).
-func typeName(oid uint32) string {
-	if n, ok := builtinTypes[oid]; ok {
-		return n
-	}
-	return fmt.Sprintf("oid %d", oid)
-}
-
-var builtinTypes = map[uint32]string{
-	16: "boolean", 17: "bytea", 18: "char", 19: "name", 20: "bigint", 21: "smallint", 23: "integer",
-	25: "text", 26: "oid", 114: "json", 142: "xml", 650: "cidr", 700: "real", 701: "double precision",
-	790: "money", 829: "macaddr", 869: "inet", 1000: "boolean[]", 1005: "smallint[]", 1007: "integer[]",
-	1009: "text[]", 1015: "character varying[]", 1016: "bigint[]", 1021: "real[]", 1022: "double precision[]",
-	1042: "character", 1043: "character varying", 1082: "date", 1083: "time without time zone",
-	1114: "timestamp without time zone", 1184: "timestamp with time zone", 1186: "interval",
-	1231: "numeric[]", 1266: "time with time zone", 1560: "bit", 1562: "bit varying", 1700: "numeric",
-	2249: "record", 2278: "void", 2950: "uuid", 2951: "uuid[]", 3802: "jsonb", 3807: "jsonb[]",
-	3904: "int4range", 3906: "numrange", 3908: "tsrange", 3910: "tstzrange", 3912: "daterange",
-	3926: "int8range", 4072: "jsonpath", 705: "unknown",
 }

@@ -132,6 +132,7 @@ func waitIdle(t *testing.T, e *env, msg string) {
 }
 
 func TestSelectKeepsNullDistinct(t *testing.T) {
+	pgtest.Need(t)
 	e := newEnv(t)
 	sum := e.run(t, "s", "select 1::int as a, 'x'::text as b, null::text as c, 'NULL' as d, ''::text as e")
 	if sum.Status != query.StatusDone || len(sum.Statements) != 1 {
@@ -148,6 +149,7 @@ func TestSelectKeepsNullDistinct(t *testing.T) {
 }
 
 func TestScriptStopsAtTheErrorAndPointsAtIt(t *testing.T) {
+	pgtest.Need(t)
 	e := newEnv(t)
 	script := "create temp table t (id int primary key);\ninsert into t values (1), (2), (3);\nselect * form t;\nselect 1;"
 	sum := e.run(t, "s", script)
@@ -195,6 +197,7 @@ func TestScriptStopsAtTheErrorAndPointsAtIt(t *testing.T) {
 }
 
 func TestErrorOffsetCountsUTF16(t *testing.T) {
+	pgtest.Need(t)
 	e := newEnv(t)
 	// "é" is one UTF-16 unit, "𝄞" two: the offset must count as the editor does.
 	script := "select 'é𝄞' as a;\nselect nope;"
@@ -211,6 +214,7 @@ func TestErrorOffsetCountsUTF16(t *testing.T) {
 }
 
 func TestNoticesAndParams(t *testing.T) {
+	pgtest.Need(t)
 	e := newEnv(t)
 	sum := e.run(t, "s", "do $$ begin raise notice 'hello %', 42; end $$")
 	if n := sum.Statements[0].Notices; len(n) != 1 || n[0].Message != "hello 42" || n[0].Severity != "NOTICE" {
@@ -227,6 +231,7 @@ func TestNoticesAndParams(t *testing.T) {
 }
 
 func TestSessionKeepsTransactionSetAndTempTables(t *testing.T) {
+	pgtest.Need(t)
 	e := newEnv(t)
 	e.run(t, "tab1", "begin; create temp table scratch (x int); insert into scratch values (7); set my.flag = 'on'")
 	sum := e.run(t, "tab1", "select x, current_setting('my.flag') from scratch")
@@ -247,6 +252,7 @@ func TestSessionKeepsTransactionSetAndTempTables(t *testing.T) {
 }
 
 func TestStatementTimeoutIsNotACancel(t *testing.T) {
+	pgtest.Need(t)
 	e := newEnv(t)
 	sum := e.run(t, "s", "set statement_timeout = 50; select pg_sleep(2)")
 	st := sum.Statements[1]
@@ -274,6 +280,7 @@ func cancelAfter(t *testing.T, e *env, session, sql string, d time.Duration) (qu
 }
 
 func TestCancelKeepsTheSessionAndNeverHitsTheNextStatement(t *testing.T) {
+	pgtest.Need(t)
 	e := newEnv(t)
 	first := e.run(t, "s", "set my.marker = 'kept'; select pg_backend_pid()")
 	pid := *page(t, e, first, 1).Rows[0][0]
@@ -301,6 +308,7 @@ func TestCancelKeepsTheSessionAndNeverHitsTheNextStatement(t *testing.T) {
 }
 
 func TestCancelWhileStreamingKeepsReceivedRows(t *testing.T) {
+	pgtest.Need(t)
 	e := newEnv(t)
 	started, err := e.eng.Execute(query.Request{SessionID: "s", ConnectionID: e.connID, SQL: "select g, md5(g::text) from generate_series(1, 10000000) g"})
 	if err != nil {
@@ -337,6 +345,7 @@ func TestCancelWhileStreamingKeepsReceivedRows(t *testing.T) {
 }
 
 func TestCancelAfterCompletionKeepsResults(t *testing.T) {
+	pgtest.Need(t)
 	e := newEnv(t)
 	sum := e.run(t, "s", "select 42")
 	if e.eng.Cancel(sum.QueryID) {
@@ -358,6 +367,7 @@ func TestCancelAfterCompletionKeepsResults(t *testing.T) {
 }
 
 func TestConcurrentQueriesWithCancels(t *testing.T) {
+	pgtest.Need(t)
 	e := newEnv(t)
 	var wg sync.WaitGroup
 	var mu sync.Mutex
@@ -406,6 +416,7 @@ func TestConcurrentQueriesWithCancels(t *testing.T) {
 }
 
 func TestDisconnectReleasesPinnedSessions(t *testing.T) {
+	pgtest.Need(t)
 	e := newEnv(t)
 	e.run(t, "a", "begin; select 1")
 	started, err := e.eng.Execute(query.Request{SessionID: "b", ConnectionID: e.connID, SQL: "select pg_sleep(30)"})
@@ -436,6 +447,7 @@ func TestDisconnectReleasesPinnedSessions(t *testing.T) {
 // and through psql, in the same time zone, and compares the text cell by
 // cell: what the grid shows is what a psql user expects.
 func TestValuesMatchPsql(t *testing.T) {
+	pgtest.Need(t)
 	e := newEnv(t)
 	ctx := context.Background()
 	if err := cluster.ExecIn(ctx, cluster.Database, `
@@ -490,6 +502,7 @@ func TestValuesMatchPsql(t *testing.T) {
 // ends: whichever wins, the outcome is consistent (a finished statement keeps
 // its result, T063) and the next statement is never hit by the cancel.
 func TestCancelRacesCompletion(t *testing.T) {
+	pgtest.Need(t)
 	e := newEnv(t)
 	outcomes := map[string]int{}
 	for i := range 30 {
@@ -513,6 +526,7 @@ func TestCancelRacesCompletion(t *testing.T) {
 }
 
 func TestCursorRunsTheStatementUnderIt(t *testing.T) {
+	pgtest.Need(t)
 	e := newEnv(t)
 	script := "select 'ünï' as a;\nselect 'second' as b;\nselect 'third' as c;"
 	cursor := len([]rune("select 'ünï' as a;\nselect 'sec")) // inside the second statement (all BMP: runes = UTF-16 units)
@@ -545,15 +559,17 @@ func TestCursorRunsTheStatementUnderIt(t *testing.T) {
 	}
 }
 
-// TestCancelWhileWaitingForAConnection: every connection is pinned by a tab,
-// so the next tab's query waits for one; Cancel must end that wait at once.
+// TestCancelWhileWaitingForAConnection: every connection is held by a tab
+// with an open transaction, so the next tab's query waits for one; Cancel
+// must end that wait at once.
 func TestCancelWhileWaitingForAConnection(t *testing.T) {
+	pgtest.Need(t)
 	e := newEnv(t)
 	waitIdle(t, e, "pool busy before the test")
 	p, _ := e.st.Pool(e.connID)
 	max := p.Status().MaxSize
 	for i := range max {
-		e.run(t, fmt.Sprintf("pin-%d", i), "select 1")
+		e.run(t, fmt.Sprintf("pin-%d", i), "begin")
 	}
 	started, err := e.eng.Execute(query.Request{SessionID: "starved", ConnectionID: e.connID, SQL: "select 1"})
 	if err != nil {
@@ -576,6 +592,7 @@ func TestCancelWhileWaitingForAConnection(t *testing.T) {
 // TestCloseSessionRacingExecuteLeaksNothing: closing a tab while its query
 // starts never leaves a connection pinned to a forgotten session.
 func TestCloseSessionRacingExecuteLeaksNothing(t *testing.T) {
+	pgtest.Need(t)
 	e := newEnv(t)
 	var wg sync.WaitGroup
 	for i := range 50 {
@@ -612,6 +629,7 @@ func TestCloseSessionRacingExecuteLeaksNothing(t *testing.T) {
 // TestHistoryLeavesOutLeadingComments: a script's header comment belongs to
 // its first statement, but the history shows the statement itself.
 func TestHistoryLeavesOutLeadingComments(t *testing.T) {
+	pgtest.Need(t)
 	e := newEnv(t)
 	e.run(t, "s", "-- Welcome!\n/* a block */\nselect 41 + 1;\n-- next\nselect 'x'")
 	hist, err := e.st.Store().LoadHistory(context.Background(), storage.HistoryFilter{})
@@ -628,6 +646,7 @@ func TestHistoryLeavesOutLeadingComments(t *testing.T) {
 // of the query carries it, so the UI can route events that arrive before
 // Execute answers; a malformed or reused ID is refused.
 func TestCallerNamesTheQuery(t *testing.T) {
+	pgtest.Need(t)
 	e := newEnv(t)
 	id := "6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b"
 	started, err := e.eng.Execute(query.Request{QueryID: id, SessionID: "s", ConnectionID: e.connID, SQL: "select 1; select pg_sleep(0.3); select 2"})

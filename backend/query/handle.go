@@ -10,7 +10,7 @@ import (
 )
 
 // CancelRequestTimeout bounds the CancelRequest a Cancel sends.
-const CancelRequestTimeout = 5 * time.Second
+const CancelRequestTimeout = 2 * time.Second
 
 // Handle is a running query (T053, T057): created by Engine.Execute with a
 // backend-issued ID, registered in the state while it runs, and unregistered
@@ -32,6 +32,7 @@ type Handle struct {
 
 	stmt     atomic.Int32 // index of the statement being prepared or run
 	timedOut atomic.Bool  // the engine cancelled the statement on the wire for its statement timeout
+	ending   atomic.Bool  // Terminate or Drop was asked: the query never runs again
 
 	mu         sync.Mutex // guards the fields below
 	conn       *pgconn.PgConn
@@ -162,13 +163,21 @@ func (h *Handle) begin(conn *pgconn.PgConn, tg target) bool {
 // an escalation signal) sent for it has returned, so that the server's
 // cancel signal can never hit the next statement on this connection
 // (RECIPES: the stray 57014).
+//
+// A connection that is closed runs nothing next, so then end does not wait:
+// a CancelRequest to a server behind a silent network may take its whole
+// timeout to fail.
 func (h *Handle) end() {
 	h.mu.Lock()
 	h.running = false
 	close(h.ended)
 	waits := append([]chan struct{}{h.cancelDone}, h.fences...)
 	h.fences = nil
+	closed := h.conn != nil && h.conn.IsClosed()
 	h.mu.Unlock()
+	if closed {
+		return
+	}
 	for _, ch := range waits {
 		if ch != nil {
 			<-ch

@@ -325,7 +325,7 @@ func TestWaitingForThePoolerShowsAndCancels(t *testing.T) {
 		readOnly bool
 		hold     string // what the first tab runs to keep the only server connection
 	}{
-		{"session", pgtest.SessionMode, false, "select 1"},
+		{"session", pgtest.SessionMode, false, "begin"}, // an idle tab's connection goes back to the pool (or is reclaimed)
 		{"transaction", pgtest.TransactionMode, false, "begin"},
 		{"transaction+read-only", pgtest.TransactionMode, true, "begin"},
 	}
@@ -445,7 +445,10 @@ func TestTerminateTargetsTheServerProcess(t *testing.T) {
 				t.Fatalf("Terminate: %v", err)
 			}
 			// A Terminate that missed lets pg_sleep(30) finish: Done.
-			sum, _ := e.eng.Wait(context.Background(), started.QueryID)
+			sum, err := e.eng.Wait(context.Background(), started.QueryID)
+			if err != nil {
+				t.Fatal(err)
+			}
 			if sum.Status == query.StatusDone {
 				t.Fatalf("after Terminate: %+v", sum)
 			}
@@ -550,5 +553,30 @@ func BenchmarkReadOnlyOverhead(b *testing.B) {
 				}
 			})
 		}
+	}
+}
+
+// TestIdleTabsGiveBackPooledConnections: behind a pooler a tab that ran a
+// plain query gives its connection back — PgBouncer's own SETs
+// (client_encoding, TimeZone, …, source 'session') do not count as the
+// tab's — and behind a transaction pooler a SET keeps nothing either: the
+// pooler has already lent the server connection to others.
+func TestIdleTabsGiveBackPooledConnections(t *testing.T) {
+	for _, r := range routes {
+		t.Run(r.name, func(t *testing.T) {
+			e := envVia(t, r, pgtest.BouncerOptions{}, nil)
+			if sum := e.run(t, "tab", "select 1"); sum.Status != query.StatusDone || len(sum.Holds) != 0 {
+				t.Fatalf("after select 1 the tab holds %q (%+v)", sum.Holds, sum.Statements[0].Error)
+			}
+			sum := e.run(t, "tab", "set work_mem = '8MB'")
+			switch {
+			case sum.Status != query.StatusDone:
+				t.Fatalf("set: %+v", sum.Statements[0].Error)
+			case r.mode == pgtest.TransactionMode && len(sum.Holds) != 0:
+				t.Fatalf("behind a transaction pooler the tab holds %q", sum.Holds)
+			case r.mode != pgtest.TransactionMode && strings.Join(sum.Holds, "|") != "SET values: work_mem":
+				t.Fatalf("the tab should keep work_mem and nothing else: %q", sum.Holds)
+			}
+		})
 	}
 }

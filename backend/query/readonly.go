@@ -139,7 +139,7 @@ func (e *Engine) prepare(pol policy, sess *session, h *Handle, pg *pgconn.PgConn
 		return nil
 	case begins && g.own:
 		// The user's BEGIN: end Tusk's transaction first; the user's is
-		// checked right after it opened (settle).
+		// checked right after it opened (settleTx).
 		if _, err := e.exchange(h, pg, "commit"); err != nil {
 			return apperr.Classify(err)
 		}
@@ -191,12 +191,12 @@ func (e *Engine) lock(pol policy, g *txCheck, h *Handle, pg *pgconn.PgConn, sql 
 	return nil
 }
 
-// settle records what statement st left behind: a transaction that started
+// settleTx records what statement st left behind: a transaction that started
 // or ended, or transaction control that may have started a new one (COMMIT
 // AND CHAIN). A transaction the user opened is checked at once, so it is
 // never left open unchecked between runs; when the check fails the
 // transaction has been rolled back and the error says so.
-func (e *Engine) settle(pol policy, sess *session, h *Handle, pg *pgconn.PgConn, st Statement, tag pgconn.CommandTag) *apperr.Error {
+func (e *Engine) settleTx(pol policy, sess *session, h *Handle, pg *pgconn.PgConn, st Statement, tag pgconn.CommandTag) *apperr.Error {
 	g := &sess.tx
 	if pg.IsClosed() || pg.TxStatus() == 'I' {
 		*g = txCheck{}

@@ -50,6 +50,10 @@ type StatementResult struct {
 	// ErrorOffset is where the error points in the editor text (UTF-16 code
 	// units), -1 when the server gave no position.
 	ErrorOffset int `json:"errorOffset"`
+	// Partial is set when rows arrived but the statement did not complete
+	// (cancelled, or the connection broke): the rows are kept and the
+	// result is incomplete.
+	Partial bool `json:"partial"`
 	// SessionStateLost is set for a statement that changed session state
 	// (SET, RESET, PREPARE, CREATE TEMP …, DECLARE, LISTEN) outside a
 	// transaction behind a pooler in transaction mode: it applied to a
@@ -59,6 +63,7 @@ type StatementResult struct {
 
 	started time.Time // when the statement was sent, for its history entry
 	plan    string    // the EXPLAIN (FORMAT JSON) output, for its history entry
+	err     error     // the failure, for the engine
 }
 
 // Summary is a whole query's outcome: the payload of query:done and
@@ -74,7 +79,8 @@ type Summary struct {
 	// session is busy) or failed.
 	Error *apperr.ErrorInfo `json:"error,omitempty"`
 	// Transaction is the session's state afterwards: "idle", "in
-	// transaction" or "failed transaction" (the user must see an open one).
+	// transaction" or "failed transaction" (the user must see an open one),
+	// or "closed" when the session ended.
 	Transaction string `json:"transaction"`
 	// BackendPID is the server process that ran the query's last
 	// statement; 0 when it is not known for certain — behind a connection
@@ -86,6 +92,17 @@ type Summary struct {
 	Pooled bool `json:"pooled"`
 	// ServerVersion is the server's version string.
 	ServerVersion string `json:"serverVersion"`
+	// Partial is set when a statement's rows are incomplete (see
+	// StatementResult.Partial).
+	Partial bool `json:"partial"`
+	// Holds names what the tab's server session keeps after the query (an
+	// open transaction, temporary tables, SET values, …); empty when it
+	// holds nothing and its connection went back to the pool.
+	Holds []string `json:"holds"`
+	// SessionLost is set when the tab's server session ended before or
+	// during the query, naming what went with it; the next run starts on a
+	// fresh session.
+	SessionLost *SessionLost `json:"sessionLost,omitempty"`
 }
 
 // Progress is the payload of query:progress: sent when a statement's first

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"sync"
 	"time"
 
@@ -124,9 +125,11 @@ select pid, %s from m where (select count(*) from m) = 1`
 // be found.
 var errNoTarget = errors.New("the server process running the statement could not be identified")
 
-// signalBackend sends fn (pg_cancel_backend or pg_terminate_backend, or
-// "true" to only look) to the server process running h's statement, from
-// another pooled connection, and returns its process ID. Without a pooler,
+// signalBackend sends fn (pg_cancel_backend or pg_terminate_backend, or ""
+// to only look) to the server process running h's statement, and returns
+// its process ID. It uses a connection of its own, outside the pool: the
+// pool may be exhausted by the very tabs the user is trying to stop.
+// Bounded by EscalateAfter. Without a pooler,
 // and inside a transaction whose server process the engine read, the
 // process is known; otherwise it is looked up by the statement's text, in
 // the same query that signals it, so a pooler cannot hand that process to
@@ -139,42 +142,32 @@ func (e *Engine) signalBackend(ctx context.Context, h *Handle, fn string) (uint3
 	}
 	ctx, cancel := context.WithTimeout(ctx, EscalateAfter)
 	defer cancel()
-	c, err := pool.Acquire(ctx)
+	c, err := pool.Dedicated(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("%s: %w", fn, err)
 	}
-	defer c.Release()
+	defer c.Close(context.Background())
 	call := "true"
 	if fn != "" {
 		call = fn + "(pid)"
 	}
 	var sql string
-	var args []any
+	var args [][]byte
 	if tg.certain {
-		sql, args = fmt.Sprintf("select pid, %s from (select $1::int as pid) t", call), []any{int32(tg.pid)}
+		sql, args = fmt.Sprintf("select pid, %s from (select $1::int as pid) t", call), [][]byte{[]byte(strconv.FormatUint(uint64(tg.pid), 10))}
 	} else {
-		sql, args = fmt.Sprintf(findBackendSQL, call), []any{int32(tg.pid), tg.sql}
+		sql, args = fmt.Sprintf(findBackendSQL, call), [][]byte{[]byte(strconv.FormatUint(uint64(tg.pid), 10)), []byte(tg.sql)}
 	}
-	rows, err := c.Query(ctx, sql, args...)
+	res := c.ExecParams(ctx, sql, args, nil, nil, nil).Read()
+	switch {
+	case res.Err != nil:
+		return 0, fmt.Errorf("%s: %w", fn, res.Err)
+	case len(res.Rows) == 0:
+		return 0, errNoTarget
+	}
+	pid, err := strconv.ParseUint(string(res.Rows[0][0]), 10, 32)
 	if err != nil {
 		return 0, fmt.Errorf("%s: %w", fn, err)
-	}
-	defer rows.Close()
-	var pid int32
-	var done bool
-	found := rows.Next()
-	if found {
-		err = rows.Scan(&pid, &done)
-	}
-	rows.Close()
-	if err == nil {
-		err = rows.Err()
-	}
-	switch {
-	case err != nil:
-		return 0, fmt.Errorf("%s: %w", fn, err)
-	case !found:
-		return 0, errNoTarget
 	}
 	return uint32(pid), nil
 }

@@ -63,6 +63,8 @@ func (e *Engine) EndTransaction(ctx context.Context, sessionID string, commit bo
 	state := txState(pg)
 	if pg.IsClosed() {
 		e.dropSessionConn(s)
+	} else {
+		e.settle(s, pg) // the transaction ended: the connection may go back to the pool
 	}
 	switch {
 	case err != nil:

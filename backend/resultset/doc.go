@@ -26,6 +26,13 @@
 // plus 0.25 byte per row of memory. Close deletes the file; call it when
 // the result's tab closes.
 //
+// A Budget shared through Options.Budget makes the limit hold for all open
+// results together (Tusk has one): a result started while others fill the
+// budget spills at once. Releasing results gives their bytes back to the
+// budget, and after large releases the memory goes back to the operating
+// system (debug.FreeOSMemory, ReturnDelay later). SweepSpillFiles removes
+// the spill files of a run that crashed.
+//
 // # Reading while the query runs
 //
 // A Set has one writer and any number of readers. Page, Value and the

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"os"
 	"strings"
 	"testing"
 
@@ -238,4 +239,51 @@ func TestExportSQLFloatSpecials(t *testing.T) {
 	if buf.String() != want {
 		t.Fatalf("sql:\n%s\nwant:\n%s", buf.String(), want)
 	}
+}
+
+// TestExportCSVFieldRules checks the CSV field rules the grid's Copy as CSV
+// shares (testdata/csv-fields.json, also read by the frontend's tests).
+func TestExportCSVFieldRules(t *testing.T) {
+	raw, err := os.ReadFile("testdata/csv-fields.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rules struct {
+		Fields []struct {
+			Value *string `json:"value"`
+			Field string  `json:"field"`
+		} `json:"fields"`
+	}
+	if err := json.Unmarshal(raw, &rules); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rules.Fields {
+		set := resultset.New(textCols("v"), resultset.Options{})
+		var v []byte
+		if r.Value != nil {
+			v = []byte(*r.Value)
+			if v == nil {
+				v = []byte{}
+			}
+		}
+		if err := set.Append([][]byte{v}); err != nil {
+			t.Fatal(err)
+		}
+		set.Done(nil)
+		var buf bytes.Buffer
+		if err := set.ExportCSV(context.Background(), &buf, resultset.CSVOptions{Header: true}); err != nil {
+			t.Fatal(err)
+		}
+		if want := "v\n" + r.Field + "\n"; buf.String() != want {
+			t.Errorf("value %q: got %q, want %q", deref(r.Value), buf.String(), want)
+		}
+		set.Close()
+	}
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return "<NULL>"
+	}
+	return *s
 }

@@ -17,12 +17,21 @@ type PageOptions struct {
 	// boundary at most this many bytes in and listed in Page.Truncated. 0
 	// means DefaultMaxCellBytes; a negative value means no cap.
 	MaxCellBytes int
+	// FirstColumn and Columns choose a window of columns: each row of the
+	// page holds the cells of columns FirstColumn … FirstColumn+Columns-1
+	// only (fewer at the last column). Columns 0 means every column from
+	// FirstColumn on. A grid showing a few of 1,600 columns asks for those.
+	FirstColumn int
+	Columns     int
 }
 
 // Page is a window of rows decoded for display.
 type Page struct {
 	// Offset is the number of the first row of Rows.
 	Offset int64 `json:"offset"`
+	// FirstColumn is the column of each row's first cell (see
+	// PageOptions.FirstColumn; 0 for whole rows).
+	FirstColumn int `json:"firstColumn,omitempty"`
 	// Rows holds one slice per row with one cell per column: the value in
 	// PostgreSQL text format (what psql shows), or nil for SQL NULL, so it
 	// encodes to JSON as a string or null.
@@ -41,7 +50,8 @@ type Page struct {
 
 // Truncation marks a cell of a Page whose text was cut.
 type Truncation struct {
-	// Row is the row's index in Page.Rows; Col the column's index.
+	// Row is the row's index in Page.Rows; Col the column's index in the
+	// result (not in the page's window of columns).
 	Row int `json:"row"`
 	Col int `json:"col"`
 	// Bytes is the full length of the value in bytes.
@@ -67,12 +77,20 @@ func (s *Set) PageWith(offset, limit int64, opts PageOptions) (Page, error) {
 	if maxCell == 0 {
 		maxCell = DefaultMaxCellBytes
 	}
+	first, last := opts.FirstColumn, len(s.columns)
+	if opts.Columns > 0 {
+		last = min(last, first+opts.Columns)
+	}
+	if first < 0 || opts.Columns < 0 || first > len(s.columns) {
+		return Page{}, fmt.Errorf("resultset: invalid page columns %d+%d of %d", opts.FirstColumn, opts.Columns, len(s.columns))
+	}
+	ncols := last - first
 	done := s.IsDone() // before reading the rows: Done then implies Total is final
 	o, total, err := s.shown()
 	if err != nil {
 		return Page{}, err
 	}
-	p := Page{Offset: offset, Rows: [][]*string{}, Total: total, Done: done}
+	p := Page{Offset: offset, FirstColumn: first, Rows: [][]*string{}, Total: total, Done: done}
 	var numbers *[]int64
 	if o != nil && o.rows != nil {
 		p.RowNumbers = []int64{}
@@ -84,7 +102,7 @@ func (s *Set) PageWith(offset, limit int64, opts PageOptions) (Page, error) {
 	}
 	// The page's text is packed into blocks of about 64 KiB, each converted
 	// to one string that the cells slice: a few allocations per page.
-	ncells := (end - offset) * int64(len(s.columns))
+	ncells := (end - offset) * int64(ncols)
 	strs := make([]string, ncells)
 	cells := make([]*string, ncells)
 	var block []byte
@@ -100,8 +118,9 @@ func (s *Set) PageWith(offset, limit int64, opts PageOptions) (Page, error) {
 	}
 	cell := 0
 	err = s.scanShown(o, offset, end, nil, numbers, func(row int64, vals [][]byte) error {
-		for col, v := range vals {
+		for k, v := range vals[first:last] {
 			if v != nil {
+				col := first + k
 				if maxCell > 0 && len(v) > maxCell {
 					p.Truncated = append(p.Truncated, Truncation{Row: int(row - offset), Col: col, Bytes: len(v)})
 					v = cutUTF8(v, maxCell)
@@ -123,7 +142,6 @@ func (s *Set) PageWith(offset, limit int64, opts PageOptions) (Page, error) {
 		return Page{}, err
 	}
 	flush()
-	ncols := len(s.columns)
 	p.Rows = make([][]*string, end-offset)
 	for i := range p.Rows {
 		p.Rows[i] = cells[i*ncols : (i+1)*ncols : (i+1)*ncols]

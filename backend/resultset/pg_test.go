@@ -94,6 +94,7 @@ func load(t *testing.T, conn *pgx.Conn, opts resultset.Options, sql string, args
 }
 
 func TestExportSQLRoundTrip(t *testing.T) {
+	pgtest.Need(t)
 	conn := connect(t)
 	ctx := context.Background()
 	// A tiny budget puts most rows in the spill file.
@@ -160,6 +161,7 @@ func TestExportSQLRoundTrip(t *testing.T) {
 }
 
 func TestDisplayTextMatchesServer(t *testing.T) {
+	pgtest.Need(t)
 	conn := connect(t)
 	ctx := context.Background()
 	if _, err := conn.Exec(ctx, "set TimeZone = 'Asia/Kathmandu'"); err != nil {

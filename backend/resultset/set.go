@@ -34,7 +34,9 @@ type Column struct {
 	Name string `json:"name"`
 	// TypeOID is the PostgreSQL type OID of the column (0 if unknown).
 	TypeOID uint32 `json:"typeOid"`
-	// TypeName is the display name of the type, e.g. "int4" or "my_enum" (may be empty).
+	// TypeName is the display name of the type as format_type prints it,
+	// e.g. "integer", "character varying[]" or an enum's "mood" (empty while
+	// unknown).
 	TypeName string `json:"typeName"`
 	// TableOID and TableColumn say where the column comes from when it
 	// shows a table's (or view's) column unchanged: the relation's OID and
@@ -42,6 +44,11 @@ type Column struct {
 	// ctid). TableOID is 0 for a computed column.
 	TableOID    uint32 `json:"tableOid,omitempty"`
 	TableColumn int16  `json:"tableColumn,omitempty"`
+	// TypeCategory is the type's pg_type.typcategory, one letter: "N"
+	// numeric, "S" string, "B" boolean, "D" date/time, "T" interval, "E"
+	// enum, "A" array, "C" composite, "R" range, "U" user-defined, …; empty
+	// while unknown.
+	TypeCategory string `json:"typeCategory"`
 }
 
 // Options tunes New. The zero value is usable.
@@ -52,7 +59,12 @@ type Options struct {
 	// at most max(MemoryBudget, chunk size + the largest row).
 	MemoryBudget int64
 	// TempDir is where the spill file is created; "" means os.TempDir().
+	// Tusk passes a directory under its cache directory (see SweepSpillFiles).
 	TempDir string
+	// Budget, when set, is a memory budget shared with other Sets and
+	// replaces MemoryBudget: all of them together stay within it. nil gives
+	// the Set a budget of its own.
+	Budget *Budget
 }
 
 // Stats describes the storage of a Set.
@@ -95,7 +107,7 @@ type chunk struct {
 // any number of times.
 type Set struct {
 	columns   []Column
-	budget    int64
+	budget    *Budget
 	chunkSize int
 	tempDir   string
 
@@ -120,13 +132,13 @@ type Set struct {
 
 // New returns an empty Set for rows of the given columns (copied).
 func New(columns []Column, opts Options) *Set {
-	budget := opts.MemoryBudget
-	if budget <= 0 {
-		budget = DefaultMemoryBudget
+	budget := opts.Budget
+	if budget == nil {
+		budget = NewBudget(opts.MemoryBudget)
 	}
 	size := int64(maxChunkSize)
-	if budget/4 < size {
-		size = max(budget/4, minChunkSize)
+	if budget.limit/4 < size {
+		size = max(budget.limit/4, minChunkSize)
 	}
 	dir := opts.TempDir
 	if dir == "" {
@@ -180,6 +192,7 @@ func (s *Set) Append(raw [][]byte) error {
 		c = &chunk{first: s.rows, data: make([]byte, 0, max(s.chunkSize, n))}
 		s.chunks = append(s.chunks, c)
 		s.resident += int64(cap(c.data))
+		s.budget.take(int64(cap(c.data)))
 		s.index += chunkOverhead
 	}
 	if c.rows%checkpointEvery == 0 {
@@ -218,10 +231,11 @@ func (s *Set) active() *chunk {
 }
 
 // overBudget reports whether a full chunk must go to the spill file:
-// keeping it and starting a fresh one would exceed the budget. Once a chunk
-// has spilled, all later ones do, as the file is append-only.
+// keeping it and starting a fresh one would exceed the budget (shared with
+// every other Set of the same Budget). Once a chunk has spilled, all later
+// ones do, as the file is append-only.
 func (s *Set) overBudget() bool {
-	return s.spilled > 0 || s.resident+int64(s.chunkSize) > s.budget
+	return s.spilled > 0 || !s.budget.fits(int64(s.chunkSize))
 }
 
 // spill moves the full chunk c to the end of the spill file. The caller
@@ -230,7 +244,7 @@ func (s *Set) overBudget() bool {
 // memory until it is switched over).
 func (s *Set) spill(c *chunk) error {
 	if s.file == nil {
-		f, err := os.CreateTemp(s.tempDir, "tusk-resultset-*.bin")
+		f, err := os.CreateTemp(s.tempDir, spillPattern)
 		if err != nil {
 			return fmt.Errorf("resultset: create spill file: %w", err)
 		}
@@ -249,6 +263,7 @@ func (s *Set) spill(c *chunk) error {
 	c.fileOff = off
 	s.fileSize += c.size
 	s.resident -= int64(cap(c.data))
+	s.budget.give(int64(cap(c.data)))
 	c.data = nil // readers may still hold the buffer; the GC frees it after them
 	s.spilled++
 	return nil
@@ -321,6 +336,7 @@ func (s *Set) Close() error {
 	if s.cancelBuild != nil {
 		s.cancelBuild()
 	}
+	s.budget.give(s.resident)
 	s.resident, s.index, s.fileSize = 0, 0, 0
 	if !s.done {
 		s.done = true

@@ -3,6 +3,7 @@ package schema_test
 import (
 	"testing"
 
+	"github.com/tusk-app/tusk/backend/internal/pgtest"
 	"github.com/tusk-app/tusk/backend/schema"
 )
 
@@ -37,6 +38,7 @@ func TestChangesSchema(t *testing.T) {
 
 // TestChangesSchemaRealTags checks the tags a real server sends.
 func TestChangesSchemaRealTags(t *testing.T) {
+	pgtest.Need(t)
 	conn := trustConn(t)
 	ctx := testCtx(t)
 	for _, s := range []struct {

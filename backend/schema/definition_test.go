@@ -5,10 +5,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tusk-app/tusk/backend/internal/pgtest"
 	"github.com/tusk-app/tusk/backend/schema"
 )
 
 func TestDefinition(t *testing.T) {
+	pgtest.Need(t)
 	conn := trustConn(t)
 	tests := []struct {
 		obj  schema.Object
@@ -101,6 +103,7 @@ func TestDefinition(t *testing.T) {
 }
 
 func TestDefinitionOneOverload(t *testing.T) {
+	pgtest.Need(t)
 	got, err := schema.Definition(testCtx(t), trustConn(t),
 		schema.Object{Kind: schema.KindFunction, Schema: "app", Name: "add", Arguments: "a text, b text"})
 	if err != nil {
@@ -112,6 +115,7 @@ func TestDefinitionOneOverload(t *testing.T) {
 }
 
 func TestDefinitionErrors(t *testing.T) {
+	pgtest.Need(t)
 	conn := trustConn(t)
 	_, err := schema.Definition(testCtx(t), conn, schema.Object{Kind: schema.KindTable, Schema: "app", Name: "nope"})
 	if !errors.Is(err, schema.ErrNotFound) {
@@ -131,6 +135,7 @@ func TestDefinitionErrors(t *testing.T) {
 // "Sales"."Order Items" in a scratch schema and checks that the copy has the
 // same columns, constraints and indexes: the quoting is right.
 func TestTableDefinitionReplays(t *testing.T) {
+	pgtest.Need(t)
 	ctx := testCtx(t)
 	conn := trustConn(t)
 	ddl, err := schema.Definition(ctx, conn, schema.Object{Kind: schema.KindTable, Schema: "Sales", Name: "Order Items"})

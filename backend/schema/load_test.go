@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tusk-app/tusk/backend/internal/pgtest"
 	"github.com/tusk-app/tusk/backend/schema"
 )
 
@@ -41,6 +42,7 @@ func findColumn(t *testing.T, tb schema.Table, name string) schema.Column {
 }
 
 func TestLoadSchemas(t *testing.T) {
+	pgtest.Need(t)
 	c := load(t)
 	if c.ConnectionID != "conn-1" || c.LoadedAt.IsZero() || c.ServerVersion < schema.MinServerVersion {
 		t.Errorf("header = %q %v %d", c.ConnectionID, c.LoadedAt, c.ServerVersion)
@@ -73,6 +75,7 @@ func TestLoadSchemas(t *testing.T) {
 }
 
 func TestLoadRelations(t *testing.T) {
+	pgtest.Need(t)
 	c := load(t)
 	kinds := map[[2]string]string{
 		{"app", "customers"}:       schema.KindTable,
@@ -122,6 +125,7 @@ func TestLoadRelations(t *testing.T) {
 }
 
 func TestLoadColumns(t *testing.T) {
+	pgtest.Need(t)
 	c := load(t)
 	cust := findTable(t, c, "app", "customers")
 	var names []string
@@ -165,6 +169,7 @@ func TestLoadColumns(t *testing.T) {
 }
 
 func TestLoadConstraintsAndIndexes(t *testing.T) {
+	pgtest.Need(t)
 	c := load(t)
 	items := findTable(t, c, "Sales", "Order Items")
 	if !slices.Equal(items.PrimaryKey, []string{"order_id", "line"}) {
@@ -230,6 +235,7 @@ func fkEqual(a, b schema.ForeignKey) bool {
 }
 
 func TestLoadFunctionsAndTypes(t *testing.T) {
+	pgtest.Need(t)
 	c := load(t)
 	app, _ := c.Schema("app")
 	var got []string
@@ -282,6 +288,7 @@ func TestLoadFunctionsAndTypes(t *testing.T) {
 // TestLoadLimitedRole: a role without USAGE on schema secret loads the rest
 // and sees nothing of secret; the superuser sees it.
 func TestLoadLimitedRole(t *testing.T) {
+	pgtest.Need(t)
 	ctx := testCtx(t)
 	limited, err := schema.Load(ctx, connect(t, cluster.ConnString(limitedRole, limitedPassword, "")), "limited")
 	if err != nil {
@@ -316,6 +323,7 @@ func TestLoadLimitedRole(t *testing.T) {
 }
 
 func TestLoadCancelled(t *testing.T) {
+	pgtest.Need(t)
 	conn := trustConn(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
@@ -327,6 +335,7 @@ func TestLoadCancelled(t *testing.T) {
 // TestCacheJSON: the cache marshals with camelCase names and empty lists
 // as [], which the TypeScript side relies on.
 func TestCacheJSON(t *testing.T) {
+	pgtest.Need(t)
 	c := load(t)
 	b, err := json.Marshal(c)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/tusk-app/tusk/backend/connection"
+	"github.com/tusk-app/tusk/backend/internal/pgtest"
 	"github.com/tusk-app/tusk/backend/schema"
 	"github.com/tusk-app/tusk/backend/secret"
 )
@@ -12,6 +13,7 @@ import (
 // pooled connection, as the bound layer will, and leaves the connection
 // reusable.
 func TestLoadThroughPool(t *testing.T) {
+	pgtest.Need(t)
 	ctx := testCtx(t)
 	cfg := connection.NewConfig("schema test", cluster.Host, cluster.Port, cluster.Database, cluster.TrustUser)
 	cfg.ID = "6b1f3c0e-0000-4000-8000-0000000000a6"

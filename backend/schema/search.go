@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // Match kinds besides the relation, function and type kinds.
@@ -38,7 +39,8 @@ type entry struct {
 // Search returns up to limit objects whose name contains text, compared
 // case-insensitively: schemas, tables, views, sequences, functions, types and
 // columns. Exact matches come first, then names starting with text, then
-// the others; within each group schemas, then tables and views, functions,
+// names containing it, then names holding its letters in order (an
+// abbreviation such as "ordarch" for "orders_archive"); within each group schemas, then tables and views, functions,
 // types and sequences, then columns, each shorter name first. An empty text
 // matches nothing; limit <= 0 means no limit. The first call builds an index
 // of the cache (about as long as one search); Search is safe for concurrent
@@ -56,16 +58,18 @@ func (c *Cache) Search(text string, limit int) []Match {
 	var hits []hit
 	for i := range c.search {
 		e := &c.search[i]
-		at := strings.Index(e.lower, needle)
-		if at < 0 {
-			continue
-		}
-		score := 2
-		if at == 0 {
+		var score int
+		switch at := strings.Index(e.lower, needle); {
+		case at == 0 && len(e.lower) == len(needle):
+			score = 0
+		case at == 0:
 			score = 1
-			if len(e.lower) == len(needle) {
-				score = 0
-			}
+		case at > 0:
+			score = 2
+		case subsequence(e.lower, needle):
+			score = 3
+		default:
+			continue
 		}
 		hits = append(hits, hit{score, e})
 	}
@@ -116,4 +120,17 @@ func (c *Cache) buildSearch() {
 		}
 	}
 	c.search = es
+}
+
+// subsequence reports whether the letters of needle appear in name in order,
+// as a user abbreviates a name ("pltarget" finds "palette_target").
+func subsequence(name, needle string) bool {
+	for _, r := range needle {
+		i := strings.IndexRune(name, r)
+		if i < 0 {
+			return false
+		}
+		name = name[i+utf8.RuneLen(r):]
+	}
+	return true
 }

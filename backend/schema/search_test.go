@@ -6,6 +6,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/tusk-app/tusk/backend/internal/pgtest"
 	"github.com/tusk-app/tusk/backend/schema"
 )
 
@@ -62,6 +63,7 @@ func TestSearchRanking(t *testing.T) {
 }
 
 func TestSearchLoaded(t *testing.T) {
+	pgtest.Need(t)
 	c := load(t)
 	got := c.Search("unit price", 5)
 	if len(got) == 0 || got[0] != (schema.Match{Kind: schema.KindColumn, Schema: "Sales", Table: "Order Items", Name: "Unit Price", Detail: "numeric(10,2)"}) {
@@ -79,6 +81,7 @@ func TestSearchLoaded(t *testing.T) {
 }
 
 func TestCompletion(t *testing.T) {
+	pgtest.Need(t)
 	c := load(t)
 	comp := c.Completion()
 	if got := comp["Sales.Order Items"]; !slices.Equal(got, []string{"order_id", "line", "Unit Price", "qty", "select"}) {
@@ -146,5 +149,26 @@ func TestSearchConcurrent(t *testing.T) {
 		if n := <-done; n != 8 {
 			t.Errorf("Search found %d, want 8", n)
 		}
+	}
+}
+
+// TestSearchAbbreviation: the letters of a name in order find it, after
+// every name that contains the text as typed.
+func TestSearchAbbreviation(t *testing.T) {
+	c := handCache()
+	var got []string
+	for _, m := range c.Search("ordarch", 0) {
+		got = append(got, m.Name)
+	}
+	if want := []string{"orders_archive"}; !slices.Equal(got, want) {
+		t.Errorf("Search(ordarch) = %q, want %q", got, want)
+	}
+	got = got[:0]
+	for _, m := range c.Search("ors", 0) {
+		got = append(got, m.Name)
+	}
+	// No name contains "ors": the schema, the tables, then the type.
+	if want := []string{"orders_archive", "orders", "customer_orders", "order_state"}; !slices.Equal(got, want) {
+		t.Errorf("Search(ors) = %q, want %q", got, want)
 	}
 }

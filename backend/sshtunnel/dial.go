@@ -25,7 +25,13 @@ func connectHop(ctx context.Context, cfg Config, deps Deps, h hop, via *ssh.Clie
 	dctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	var conn net.Conn
-	if via == nil {
+	if via == nil && h.proxyCommand != "" {
+		c, err := dialCommand(dctx, h.proxyCommand, h.addr())
+		if err != nil {
+			return nil, err
+		}
+		conn = c
+	} else if via == nil {
 		dial := deps.Dial
 		if dial == nil {
 			dial = (&net.Dialer{}).DialContext

@@ -20,6 +20,11 @@ import (
 )
 
 func TestMain(m *testing.M) {
+	// Run as a ProxyCommand by TestProxyCommand: carry stdin/stdout to the
+	// address in the variable, as `nc %h %p` would.
+	if to := os.Getenv(proxyToEnv); to != "" {
+		os.Exit(proxyStdio(to))
+	}
 	// pgx in TestPostgresThroughTunnel must not see PG* variables or
 	// ~/.postgresql of the machine.
 	restore, err := pgtest.IsolateEnv()

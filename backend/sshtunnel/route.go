@@ -77,6 +77,9 @@ type hop struct {
 	user          string
 	identityFiles []string // from ~/.ssh/config
 	jump          bool
+	// proxyCommand is the expanded ProxyCommand that carries the
+	// connection to this hop instead of TCP (the first hop only); "" for none.
+	proxyCommand string
 }
 
 // addr is host:port for dialling and known_hosts.
@@ -116,6 +119,15 @@ func resolveRoute(cfg Config, sc *SSHConfig, defaultUser string) ([]hop, error) 
 		return nil, fmt.Errorf("jump host: %w", err)
 	}
 	route := make([]hop, 0, len(jumps)+1)
+	// The hop dialled directly — the first jump host, or the server itself
+	// without one — goes through its ProxyCommand, if it has one and no
+	// ProxyJump is in force.
+	firstCommand := ""
+	if len(jumps) == 0 && strings.TrimSpace(cfg.JumpHost) == "" {
+		firstCommand = s.ProxyCommand
+	} else if len(jumps) > 0 {
+		firstCommand = sc.Lookup(jumps[0].host).ProxyCommand
+	}
 	for _, j := range jumps {
 		js := sc.Lookup(j.host)
 		route = append(route, hop{
@@ -127,7 +139,11 @@ func resolveRoute(cfg Config, sc *SSHConfig, defaultUser string) ([]hop, error) 
 			jump:          true,
 		})
 	}
-	return append(route, target), nil
+	route = append(route, target)
+	if c := strings.TrimSpace(firstCommand); c != "" && !strings.EqualFold(c, "none") {
+		route[0].proxyCommand = expandProxyCommand(c, route[0])
+	}
+	return route, nil
 }
 
 func firstNonEmpty(v ...string) string {

@@ -17,7 +17,7 @@ const maxIncludeDepth = 16
 
 // SSHConfig is a parsed OpenSSH client configuration file (~/.ssh/config),
 // reduced to what a tunnel needs: Host blocks with HostName, Port, User,
-// IdentityFile and ProxyJump, and Include.
+// IdentityFile, ProxyJump and ProxyCommand, and Include.
 //
 // As in OpenSSH, Host patterns may use * and ? wildcards and !negation,
 // several patterns on one Host line match if any positive one does and no
@@ -86,6 +86,9 @@ type HostSettings struct {
 	IdentityFiles []string `json:"identityFiles,omitempty"`
 	// ProxyJump is the raw ProxyJump value ("none" included).
 	ProxyJump string `json:"proxyJump,omitempty"`
+	// ProxyCommand is the raw ProxyCommand value ("none" included), tokens
+	// not expanded.
+	ProxyCommand string `json:"proxyCommand,omitempty"`
 }
 
 // LoadSSHConfig reads the OpenSSH client configuration at path, following
@@ -113,6 +116,10 @@ func (c *SSHConfig) parseFile(path string, block *hostBlock, depth int) error {
 	defer f.Close()
 	sc := bufio.NewScanner(f)
 	for n := 1; sc.Scan(); n++ {
+		if key, command, ok := proxyCommandLine(sc.Text()); ok {
+			c.rows = append(c.rows, configRow{block: block, key: key, args: []string{command}})
+			continue
+		}
 		key, args, err := splitConfigLine(sc.Text())
 		if err != nil {
 			return fmt.Errorf("ssh config %s line %d: %w", path, n, err)
@@ -165,6 +172,25 @@ func (c *SSHConfig) parseFile(path string, block *hostBlock, depth int) error {
 		}
 	}
 	return sc.Err()
+}
+
+// proxyCommandLine recognises a ProxyCommand line and returns its command:
+// the rest of the line as written (OpenSSH hands it to the shell; quotes
+// inside belong to the shell, not to ssh_config).
+func proxyCommandLine(line string) (key, command string, ok bool) {
+	line = strings.TrimSpace(line)
+	end := strings.IndexAny(line, " \t=")
+	if end < 0 || !strings.EqualFold(line[:end], "proxycommand") {
+		return "", "", false
+	}
+	rest := strings.TrimLeft(line[end:], " \t")
+	if strings.HasPrefix(rest, "=") {
+		rest = strings.TrimLeft(rest[1:], " \t")
+	}
+	if rest == "" {
+		return "", "", false
+	}
+	return "proxycommand", rest, true
 }
 
 // splitConfigLine splits a line into its lowercase keyword and arguments.
@@ -237,8 +263,13 @@ func (c *SSHConfig) Lookup(alias string) HostSettings {
 		case "identityfile":
 			identities = append(identities, r.args[0])
 		case "proxyjump":
-			if s.ProxyJump == "" {
+			if s.ProxyJump == "" && s.ProxyCommand == "" {
 				s.ProxyJump = r.args[0]
+			}
+		case "proxycommand":
+			// The first of ProxyJump and ProxyCommand wins, as in OpenSSH.
+			if s.ProxyCommand == "" && s.ProxyJump == "" {
+				s.ProxyCommand = r.args[0]
 			}
 		}
 	}

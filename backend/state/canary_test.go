@@ -16,6 +16,7 @@ import (
 	"github.com/tusk-app/tusk/backend/apperr"
 	"github.com/tusk-app/tusk/backend/connection"
 	"github.com/tusk-app/tusk/backend/event"
+	"github.com/tusk-app/tusk/backend/internal/pgtest"
 	"github.com/tusk-app/tusk/backend/logging"
 	"github.com/tusk-app/tusk/backend/secret"
 	"github.com/tusk-app/tusk/backend/state"
@@ -27,6 +28,7 @@ import (
 // level, then searches every log line, every file in the data directory,
 // every event the UI received and every error for it (FR-018).
 func TestPasswordCanary(t *testing.T) {
+	pgtest.Need(t)
 	const canary = "Canary-9f1c-Pw!"
 	ctx := context.Background()
 	role := fmt.Sprintf("canary_%d", time.Now().UnixNano())

@@ -102,6 +102,7 @@ func (s *State) Connect(ctx context.Context, id string, opts ConnectOptions) (co
 		s.watchTunnel(id, tunnel)
 	}
 	s.AddPool(pool)
+	s.setConnState(ConnectionState{ConnectionID: id, State: StateConnected})
 	if err := s.store.SetLastConnected(ctx, id, time.Now()); err != nil {
 		s.log.WithError(err).Warn("could not record the connection time")
 	}
@@ -109,8 +110,14 @@ func (s *State) Connect(ctx context.Context, id string, opts ConnectOptions) (co
 	return pool.Status(), nil
 }
 
-// Disconnect closes the pool (and tunnel) of a connection; see RemovePool.
-func (s *State) Disconnect(id string) bool { return s.RemovePool(id) }
+// Disconnect closes the pool (and tunnel) of a connection and forgets its
+// state (see RemovePool); it returns within about 1.5 s whatever the server
+// or the network does.
+func (s *State) Disconnect(id string) bool {
+	ok := s.RemovePool(id)
+	s.connStates.take(id)
+	return ok
+}
 
 // TestConnection opens cfg once (tunnel, then database), reports each step
 // with its duration, and closes everything again. cfg need not be saved. A
@@ -188,6 +195,7 @@ func (s *State) open(ctx context.Context, cfg connection.Config, opts *ConnectOp
 		// connection must not overwrite (or close) the real one in the UI.
 		id := cfg.ID
 		popts.OnStatus = func(ps connection.PoolStatus) { s.poolEvents.Push(id, ps) }
+		popts.OnBroken = func() { s.trouble(id, nil) }
 	}
 
 	start := time.Now()
@@ -273,6 +281,8 @@ func (s *State) watchTunnel(id string, t *sshtunnel.Tunnel) {
 		}
 		s.log.WithError(err).WithField("connection_id", id).Warn("ssh tunnel died; disconnecting")
 		s.RemovePool(id)
-		s.emit.Emit(event.ConnectionLost, ConnectionLost{ConnectionID: id, Error: apperr.Info(err)})
+		info := apperr.Info(err)
+		s.emit.Emit(event.ConnectionLost, ConnectionLost{ConnectionID: id, Error: info})
+		s.setConnState(ConnectionState{ConnectionID: id, State: StateLost, Error: &info})
 	})
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/tusk-app/tusk/backend/apperr"
 	"github.com/tusk-app/tusk/backend/connection"
 	"github.com/tusk-app/tusk/backend/event"
+	"github.com/tusk-app/tusk/backend/internal/pgtest"
 	"github.com/tusk-app/tusk/backend/secret"
 	"github.com/tusk-app/tusk/backend/state"
 )
@@ -39,6 +40,7 @@ func saveScram(t *testing.T, st *state.State) connection.Config {
 }
 
 func TestConnectUsesKeychainAndEmitsPoolStatus(t *testing.T) {
+	pgtest.Need(t)
 	ctx := context.Background()
 	var rec event.Recorder
 	st := newStateWith(t, &rec)
@@ -97,6 +99,7 @@ func TestConnectUsesKeychainAndEmitsPoolStatus(t *testing.T) {
 }
 
 func TestTestConnectionReportsSteps(t *testing.T) {
+	pgtest.Need(t)
 	ctx := context.Background()
 	var events event.Recorder
 	st := newStateWith(t, &events)

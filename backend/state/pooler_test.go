@@ -148,5 +148,3 @@ func TestCatalogThroughPoolers(t *testing.T) {
 		})
 	}
 }
-
-func ptr(s string) *string { return &s }

@@ -32,6 +32,9 @@ func (s *State) Pool(connectionID string) (*connection.Pool, bool) {
 // queries, drops its schema cache (T029) and closes its pool. It reports
 // whether a pool was registered.
 func (s *State) RemovePool(connectionID string) bool {
+	if w, ok := s.watchers.take(connectionID); ok {
+		close(w.stop)
+	}
 	for _, q := range s.queries.takeWhere(func(q Query) bool { return q.ConnectionID() == connectionID }) {
 		q.Cancel()
 	}

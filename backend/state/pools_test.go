@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/tusk-app/tusk/backend/connection"
+	"github.com/tusk-app/tusk/backend/internal/pgtest"
 	"github.com/tusk-app/tusk/backend/schema"
 	"github.com/tusk-app/tusk/backend/secret"
 	"github.com/tusk-app/tusk/backend/state"
@@ -49,6 +50,7 @@ func (q *fakeQuery) ConnectionID() string { return q.conn }
 func (q *fakeQuery) Cancel()              { q.cancelled.Add(1) }
 
 func TestRemovePoolDropsCacheAndCancelsQueries(t *testing.T) {
+	pgtest.Need(t)
 	st := newState(t)
 	a, b := uuid.NewString(), uuid.NewString()
 	pa, pb := newPool(t, a), newPool(t, b)
@@ -92,6 +94,7 @@ func TestRemovePoolDropsCacheAndCancelsQueries(t *testing.T) {
 }
 
 func TestAddPoolReplacesAndClosesOld(t *testing.T) {
+	pgtest.Need(t)
 	st := newState(t)
 	id := uuid.NewString()
 	p1, p2 := newPool(t, id), newPool(t, id)
@@ -122,6 +125,7 @@ func TestQueryRegistry(t *testing.T) {
 }
 
 func TestCloseCancelsQueriesAndClosesPools(t *testing.T) {
+	pgtest.Need(t)
 	st, err := state.New(context.Background(), state.Options{DataDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
@@ -143,6 +147,7 @@ func TestCloseCancelsQueriesAndClosesPools(t *testing.T) {
 // disconnects interleave; the final state must be exactly what the last
 // operation on each connection implies.
 func TestConcurrentOperations(t *testing.T) {
+	pgtest.Need(t)
 	st := newState(t)
 	ids := make([]string, 10)
 	for i := range ids {

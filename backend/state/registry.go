@@ -88,3 +88,24 @@ func (r *registry[V]) drain() []V {
 	}
 	return out
 }
+
+// putIfAbsent stores v under id unless id is taken; it reports whether it
+// stored v.
+func (r *registry[V]) putIfAbsent(id string, v V) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if _, taken := r.m[id]; taken {
+		return false
+	}
+	r.m[id] = v
+	return true
+}
+
+// takeIf removes the value under id if it is v (compared with ==).
+func takeIf[V comparable](r *registry[V], id string, v V) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if cur, ok := r.m[id]; ok && cur == v {
+		delete(r.m, id)
+	}
+}

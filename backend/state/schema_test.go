@@ -8,6 +8,7 @@ import (
 
 	"github.com/tusk-app/tusk/backend/connection"
 	"github.com/tusk-app/tusk/backend/event"
+	"github.com/tusk-app/tusk/backend/internal/pgtest"
 	"github.com/tusk-app/tusk/backend/query"
 	"github.com/tusk-app/tusk/backend/schema"
 	"github.com/tusk-app/tusk/backend/state"
@@ -42,6 +43,7 @@ func waitCache(t *testing.T, st *state.State, id string, ok func(*schema.Cache) 
 // TestSchemaLoadsOnConnectAndAfterDDL: connecting reads the catalog in the
 // background; DDL run from Tusk refreshes it; disconnecting drops it (T029).
 func TestSchemaLoadsOnConnectAndAfterDDL(t *testing.T) {
+	pgtest.Need(t)
 	ctx := context.Background()
 	var events event.Recorder
 	st := newStateWith(t, &events)

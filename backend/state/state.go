@@ -17,6 +17,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"sync"
 	"time"
@@ -27,7 +28,9 @@ import (
 	"github.com/tusk-app/tusk/backend/connection"
 	"github.com/tusk-app/tusk/backend/credentials"
 	"github.com/tusk-app/tusk/backend/event"
+	"github.com/tusk-app/tusk/backend/exportfile"
 	"github.com/tusk-app/tusk/backend/query"
+	"github.com/tusk-app/tusk/backend/resultset"
 	"github.com/tusk-app/tusk/backend/schema"
 	"github.com/tusk-app/tusk/backend/sshtunnel"
 	"github.com/tusk-app/tusk/backend/storage"
@@ -45,6 +48,16 @@ type Options struct {
 	// Keychain replaces the OS keychain (tests, platforms without one); nil
 	// uses the OS keychain.
 	Keychain credentials.Keychain
+	// Reconnect is how often a server that stopped answering is tried
+	// again; zero means DefaultReconnectPolicy.
+	Reconnect ReconnectPolicy
+	// CacheDir holds files Tusk may lose (the spill files of large results,
+	// under results/); "" means DataDir/cache. Spill files a crashed Tusk
+	// left there are deleted by New.
+	CacheDir string
+	// ResultMemory is the one memory budget of all open results together,
+	// in bytes; 0 means resultset.DefaultMemoryBudget.
+	ResultMemory int64
 }
 
 // State is the application state. Create it with New; Close it once.
@@ -54,6 +67,7 @@ type State struct {
 	report  storage.Report
 	creds   *credentials.Store
 	engine  *query.Engine
+	exports *exportfile.Exports
 	tables  *tabledata.Tables
 	emit    event.Emitter
 	// poolEvents rate-limits pool:status per connection.
@@ -68,6 +82,11 @@ type State struct {
 	hostKeys *registry[*sshtunnel.HostKeyError]
 	caches   *registry[*schema.Cache]
 	queries  *registry[Query]
+	// watchers are the running reconnect checks, connStates the states of
+	// connections that are not simply connected.
+	watchers   *registry[*watcher]
+	connStates *registry[ConnectionState]
+	reconnect  ReconnectPolicy
 
 	ctx    context.Context // cancelled by Close; parent of background work
 	cancel context.CancelFunc
@@ -105,6 +124,17 @@ func New(ctx context.Context, opts Options) (*State, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open local store: %w", err)
 	}
+	cacheDir := opts.CacheDir
+	if cacheDir == "" {
+		cacheDir = filepath.Join(opts.DataDir, "cache")
+	}
+	spillDir := filepath.Join(cacheDir, "results")
+	if err := os.MkdirAll(spillDir, 0o700); err != nil {
+		log.WithError(err).Warn("cannot create the cache directory; large results spill to the system's temporary directory")
+		spillDir = ""
+	} else if n, err := resultset.SweepSpillFiles(spillDir); err != nil || n > 0 {
+		log.WithError(err).WithField("removed", n).Info("swept spill files left by an earlier run")
+	}
 	emit := opts.Emitter
 	if emit == nil {
 		emit = event.EmitterFunc(func(string, any) {})
@@ -128,10 +158,14 @@ func New(ctx context.Context, opts Options) (*State, error) {
 		hostKeys:   newRegistry[*sshtunnel.HostKeyError](),
 		caches:     newRegistry[*schema.Cache](),
 		queries:    newRegistry[Query](),
+		watchers:   newRegistry[*watcher](),
+		connStates: newRegistry[ConnectionState](),
+		reconnect:  opts.Reconnect,
 		ctx:        bg,
 		cancel:     cancel,
 		initTime:   time.Since(start),
 	}
+	s.exports = exportfile.New(emit)
 	s.engine = query.New(query.Deps{
 		Pool:       s.Pool,
 		Register:   func(h *query.Handle) { s.RegisterQuery(h) },
@@ -143,12 +177,17 @@ func New(ctx context.Context, opts Options) (*State, error) {
 			return err
 		},
 		SchemaChanged: s.refreshSchemaLater,
+		Trouble:       s.trouble,
+		Results:       resultset.Options{TempDir: spillDir, Budget: resultset.NewBudget(opts.ResultMemory)},
 		Log:           log,
 	})
 	s.SetNoticeHandler(s.engine.Notice)
 	s.OnDisconnect(s.engine.Disconnected)
 	s.tables = tabledata.NewTables(tabledata.Deps{Pool: s.Pool})
 	s.OnDisconnect(s.tables.Disconnected)
+	if s.reconnect.First <= 0 || s.reconnect.Max <= 0 {
+		s.reconnect = DefaultReconnectPolicy
+	}
 	log.WithFields(logrus.Fields{
 		"data_dir": s.dataDir, "init_ms": float64(s.initTime.Microseconds()) / 1000,
 		"keychain": creds.Status().Available, "keychain_probe_ms": creds.Status().ProbeMs,
@@ -168,6 +207,9 @@ func (s *State) Credentials() *credentials.Store { return s.creds }
 // Queries returns the query engine (T059): execution, cancellation, result
 // pages and sessions.
 func (s *State) Queries() *query.Engine { return s.engine }
+
+// Exports writes stored results to files (export:progress, cancel by ID).
+func (s *State) Exports() *exportfile.Exports { return s.exports }
 
 // Tables returns the relations open in data tabs: their pages, counts and
 // commits.
@@ -209,19 +251,24 @@ func (s *State) Close() error {
 		s.mu.Lock()
 		s.closed = true
 		s.mu.Unlock()
+		deadline := time.Now().Add(ShutdownTimeout)
 		for _, q := range s.queries.drain() {
 			q.Cancel()
 		}
 		s.cancel()
+		// Pools close side by side: each waits at most
+		// connection.CloseTimeout, whatever the network does.
+		var closing sync.WaitGroup
 		for _, p := range s.pools.drain() {
 			s.disconnecting(p.ID())
-			p.Close()
+			closing.Go(p.Close)
 		}
+		waitTimeout(&closing, time.Until(deadline))
 		for _, t := range s.tunnels.drain() {
 			t.Close()
 		}
 		s.poolEvents.Stop()
-		if !waitTimeout(&s.wg, ShutdownTimeout) {
+		if !waitTimeout(&s.wg, time.Until(deadline)) {
 			s.log.WithField("timeout", ShutdownTimeout).Warn("background work did not stop in time; closing anyway")
 		}
 		s.caches.drain()
@@ -232,8 +279,10 @@ func (s *State) Close() error {
 	return s.closeErr
 }
 
-// ShutdownTimeout bounds how long Close waits for background goroutines.
-const ShutdownTimeout = 5 * time.Second
+// ShutdownTimeout bounds how long Close waits for pools to close and
+// background goroutines to stop, so quitting never hangs on a server or a
+// network that does not answer.
+const ShutdownTimeout = 1800 * time.Millisecond
 
 // waitTimeout waits for wg up to d and reports whether it finished.
 func waitTimeout(wg *sync.WaitGroup, d time.Duration) bool {

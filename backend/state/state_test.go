@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tusk-app/tusk/backend/internal/pgtest"
+	"github.com/tusk-app/tusk/backend/query"
 	"github.com/tusk-app/tusk/backend/state"
 	"github.com/tusk-app/tusk/backend/storage"
 )
@@ -138,5 +140,53 @@ func BenchmarkNew(b *testing.B) {
 			b.Fatal(err)
 		}
 		st.Close()
+	}
+}
+
+// TestSpillFilesLiveInTheCacheDirectory: results spill under the cache
+// directory (not /tmp), and files a crashed run left there are swept.
+func TestSpillFilesLiveInTheCacheDirectory(t *testing.T) {
+	dir, cache := t.TempDir(), t.TempDir()
+	spill := filepath.Join(cache, "results")
+	if err := os.MkdirAll(spill, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	stale := filepath.Join(spill, "tusk-resultset-123.bin")
+	if err := os.WriteFile(stale, []byte("left by a crash"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	st, err := state.New(context.Background(), state.Options{DataDir: dir, CacheDir: cache})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Fatalf("stale spill file not swept: %v", err)
+	}
+}
+
+// TestResultsSpillUnderTheCacheDirectory: with a small shared budget, a
+// large result spills into CacheDir/results, and releasing it removes the
+// file.
+func TestResultsSpillUnderTheCacheDirectory(t *testing.T) {
+	pgtest.Need(t)
+	cache := t.TempDir()
+	st, err := state.New(context.Background(), state.Options{DataDir: t.TempDir(), CacheDir: cache, ResultMemory: 256 << 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	id := connectTo(t, st, cluster)
+	sum := runIn(t, st, id, "tab", "select g, repeat('x', 200) from generate_series(1, 20000) g")
+	if sum.Status != query.StatusDone {
+		t.Fatal(sum.Statements[0].Error)
+	}
+	files, _ := filepath.Glob(filepath.Join(cache, "results", "tusk-resultset-*.bin"))
+	if len(files) != 1 {
+		t.Fatalf("spill files under the cache directory: %v", files)
+	}
+	st.Queries().Release(sum.QueryID)
+	if files, _ := filepath.Glob(filepath.Join(cache, "results", "*")); len(files) != 0 {
+		t.Fatalf("spill files left after release: %v", files)
 	}
 }

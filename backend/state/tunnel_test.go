@@ -12,6 +12,7 @@ import (
 	"github.com/tusk-app/tusk/backend/apperr"
 	"github.com/tusk-app/tusk/backend/connection"
 	"github.com/tusk-app/tusk/backend/event"
+	"github.com/tusk-app/tusk/backend/internal/pgtest"
 	"github.com/tusk-app/tusk/backend/internal/sshtest"
 	"github.com/tusk-app/tusk/backend/secret"
 	"github.com/tusk-app/tusk/backend/state"
@@ -23,6 +24,7 @@ import (
 // through the tunnel (TestConnection reports both steps), and when the SSH
 // server dies the connection is dropped and the UI told.
 func TestConnectThroughSSHTunnel(t *testing.T) {
+	pgtest.Need(t)
 	ctx := context.Background()
 	var events event.Recorder
 	st := newStateWith(t, &events)
@@ -124,6 +126,7 @@ func TestConnectThroughSSHTunnel(t *testing.T) {
 // passphrase fails with a request for it; connecting with the answer (and
 // "remember") works and keeps it in the keychain for the next connect.
 func TestSSHPassphraseAskedOnceThenRemembered(t *testing.T) {
+	pgtest.Need(t)
 	ctx := context.Background()
 	st := newStateWith(t, nil)
 	key := sshtest.NewKey(t, t.TempDir(), "id_enc", sshtest.ED25519, "key-passphrase")

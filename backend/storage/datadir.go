@@ -136,3 +136,20 @@ func InitDataDir(dir string) error {
 	}
 	return nil
 }
+
+// DefaultCacheDir returns the directory for files Tusk can lose without
+// harm — the spill files of large results: dataDir/cache when the data
+// directory was chosen by $TUSK_DATA_DIR or a dev build (keeping such
+// profiles self-contained), otherwise the platform's per-user cache
+// directory (os.UserCacheDir: $XDG_CACHE_HOME or ~/.cache, ~/Library/Caches,
+// %LocalAppData%) with "tusk" appended, or dataDir/cache when there is none.
+// It does not create the directory.
+func DefaultCacheDir(dataDir string) string {
+	if _, forced, _ := buildDataDir(); forced || os.Getenv(DataDirEnv) != "" {
+		return filepath.Join(dataDir, "cache")
+	}
+	if dir, err := os.UserCacheDir(); err == nil && filepath.IsAbs(dir) {
+		return filepath.Join(dir, "tusk")
+	}
+	return filepath.Join(dataDir, "cache")
+}

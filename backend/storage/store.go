@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -77,6 +78,9 @@ func (r Report) Problem() bool { return r.Recovered || r.InMemory }
 //   - a damaged file (SQLITE_CORRUPT, SQLITE_NOTADB, failed quick_check) is
 //     closed, moved aside to <path>.corrupt-YYYYMMDD-HHMMSS with its -wal
 //     and -shm files, and a fresh store is created at path;
+//   - so is a file that holds no data at all (zero bytes, as a crash or a
+//     full disk can leave it) and another program's SQLite database, which
+//     SQLite would otherwise open as an empty store;
 //   - if no file store can be opened (the fresh one included), Open returns
 //     an in-memory store.
 //
@@ -87,7 +91,18 @@ func Open(ctx context.Context, path string) (*Store, Report, error) {
 		path = abs
 	}
 	rep := Report{Path: path}
-	s, err := openFileRetrying(ctx, path)
+	_, statErr := os.Lstat(path)
+	existed := statErr == nil
+	var s *Store
+	var err error
+	switch {
+	case existed && leftEmpty(path):
+		err = &unrecognizedError{empty: true}
+	case existed && isForeign(ctx, path):
+		err = &unrecognizedError{}
+	default:
+		s, err = openFileRetrying(ctx, path)
+	}
 	if err == nil {
 		rep.SchemaVersion, err = s.schemaVersion(ctx)
 		if err == nil {
@@ -98,7 +113,8 @@ func Open(ctx context.Context, path string) (*Store, Report, error) {
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		return nil, rep, fmt.Errorf("open store %s: %w", path, ctxErr)
 	}
-	if IsCorrupt(err) {
+	var unknown *unrecognizedError
+	if IsCorrupt(err) || errors.As(err, &unknown) {
 		movedTo, mvErr := moveAside(path, time.Now())
 		if mvErr == nil {
 			rep.MovedTo = movedTo
@@ -108,8 +124,18 @@ func Open(ctx context.Context, path string) (*Store, Report, error) {
 				rep.SchemaVersion = latestVersion()
 				rep.Cause = err
 				rep.Detail = err.Error()
-				rep.Message = fmt.Sprintf("Tusk's local store was damaged and has been replaced by an empty one. "+
-					"The damaged file was kept at %s.", movedTo)
+				switch {
+				case unknown != nil && unknown.empty:
+					rep.Message = fmt.Sprintf("Tusk's local store was empty (the file held no data: it may have been cut short by a crash or a full disk), "+
+						"so your saved connections, history and saved queries could not be read. The file was kept at %s and a new store was created; "+
+						"restore the store from a backup if you have one.", movedTo)
+				case unknown != nil:
+					rep.Message = fmt.Sprintf("Tusk's local store file is not a Tusk store (it is another SQLite database). "+
+						"It was kept at %s and a new, empty store was created.", movedTo)
+				default:
+					rep.Message = fmt.Sprintf("Tusk's local store was damaged and has been replaced by an empty one. "+
+						"The damaged file was kept at %s.", movedTo)
+				}
 				return s, rep, nil
 			}
 			err = errors.Join(err, freshErr)
@@ -194,7 +220,9 @@ func openFileRetrying(ctx context.Context, path string) (*Store, error) {
 
 // openFile opens the file store at path: writer first (pragmas, integrity
 // check, migrations), then the reader pool. On failure everything it opened
-// is closed, so the file may be moved.
+// is closed, so the file may be moved. Open has checked before that an
+// existing file is not empty or another program's database (leftEmpty,
+// isForeign): opening it here would write to it.
 func openFile(ctx context.Context, path string) (s *Store, err error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {

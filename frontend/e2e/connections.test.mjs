@@ -54,7 +54,7 @@ test('a saved connection connects with the keychain password and shows in the st
     { c: cluster },
   );
   assert.ok(saved.id, 'a saved connection gets an id');
-  assert.equal(await page.evaluate((id) => window.go.main.App.HasPassword(id), saved.id), true);
+  assert.equal(await page.evaluate((id) => window.go.main.App.HasPassword({ connectionId: id }), saved.id), true);
 
   // Connect without giving the password: it comes from the keychain.
   const status = await page.evaluate((id) => window.go.main.App.Connect({ id }), saved.id);
@@ -64,7 +64,7 @@ test('a saved connection connects with the keychain password and shows in the st
   await pool.waitFor({ timeout: 10_000 });
   await page.screenshot({ path: join(resultsDir, 'connected.png'), fullPage: true });
 
-  await page.evaluate((id) => window.go.main.App.Disconnect(id), saved.id);
+  await page.evaluate((id) => window.go.main.App.Disconnect({ connectionId: id }), saved.id);
   await pool.waitFor({ state: 'detached', timeout: 10_000 });
 
   // The password is in the keychain only: not in the store, not in the logs.
@@ -171,7 +171,7 @@ test('an export reports progress and can be cancelled, leaving no partial file',
       const progress = [];
       const offP = window.runtime.EventsOn('export:progress', (p) => {
         progress.push(p);
-        if (progress.length === 1) App.CancelExport('exp-1');
+        if (progress.length === 1) App.CancelExport({ exportId: 'exp-1' });
       });
       let error = null;
       try {

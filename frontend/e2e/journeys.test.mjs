@@ -74,7 +74,7 @@ test('a pasted URL keeps its password: Test works before saving, Edit shows it s
   await page.getByTestId('save-connection').click();
   await row(page, 'Pasted').waitFor();
   const [saved] = (await bound(page, 'ListConnections')).filter((x) => x.name === 'Pasted');
-  assert.equal(await bound(page, 'HasPassword', saved.id), true, 'the URL password was not stored');
+  assert.equal(await bound(page, 'HasPassword', { connectionId: saved.id }), true, 'the URL password was not stored');
 
   // Edit: the stored password is shown as stored (never its value) and can be removed.
   await connectionMenu(page, 'Pasted', 'menu-edit');
@@ -82,7 +82,7 @@ test('a pasted URL keeps its password: Test works before saving, Edit shows it s
   await page.getByTestId('password-remove').check();
   await page.getByTestId('save-connection').click();
   await page.getByTestId('connection-dialog').waitFor({ state: 'detached' });
-  assert.equal(await bound(page, 'HasPassword', saved.id), false, 'Remove did not remove the password');
+  assert.equal(await bound(page, 'HasPassword', { connectionId: saved.id }), false, 'Remove did not remove the password');
 });
 
 test('Run on a tab whose connection is closed connects first, asking for the password', async () => {

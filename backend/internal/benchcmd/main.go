@@ -383,7 +383,8 @@ func run(cfg config) error {
 		if err := os.MkdirAll(filepath.Dir(cfg.out), 0o755); err != nil {
 			return err
 		}
-		if err := os.WriteFile(cfg.out, []byte(rep.markdown(machine, strings.TrimSpace(cmdline), took)), 0o644); err != nil {
+		doc := rep.markdown(machine, strings.TrimSpace(cmdline), took) + uiSection(cfg.out)
+		if err := os.WriteFile(cfg.out, []byte(doc), 0o644); err != nil {
 			return err
 		}
 		fmt.Println("wrote " + cfg.out)

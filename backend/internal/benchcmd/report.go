@@ -207,3 +207,20 @@ func fmtDur(d time.Duration) string {
 }
 
 func mb(b int64) string { return fmt.Sprintf("%.1f MB", float64(b)/1e6) }
+
+// uiSection returns the section `make bench-ui` (backend/internal/benchui)
+// wrote into path, between its markers, so that rewriting the file keeps it;
+// "" when there is none.
+func uiSection(path string) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return ""
+	}
+	doc := string(b)
+	i := strings.Index(doc, "<!-- bench-ui:begin -->")
+	j := strings.Index(doc, "<!-- bench-ui:end -->")
+	if i < 0 || j < i {
+		return ""
+	}
+	return "\n" + doc[i:j] + "<!-- bench-ui:end -->\n"
+}

@@ -79,6 +79,7 @@ func connectAsSaved(t *testing.T, rec storage.ConnectionRecord) *pgx.Conn {
 }
 
 func TestSeedCreatesSampleDatabase(t *testing.T) {
+	pgtest.Need(t)
 	res := seed(t, t.TempDir())
 	conn := connectAsSaved(t, res.Connection)
 	c := ctx(t)
@@ -126,6 +127,7 @@ func TestSeedCreatesSampleDatabase(t *testing.T) {
 }
 
 func TestSeedSavesConnectionAndWelcomeTab(t *testing.T) {
+	pgtest.Need(t)
 	dir := t.TempDir()
 	res := seed(t, dir)
 	c := ctx(t)
@@ -175,6 +177,7 @@ func TestSeedSavesConnectionAndWelcomeTab(t *testing.T) {
 // user: all succeed except the intentional mistake, which fails with a
 // position the editor can mark.
 func TestWelcomeQueriesRun(t *testing.T) {
+	pgtest.Need(t)
 	res := seed(t, t.TempDir())
 	conn := connectAsSaved(t, res.Connection)
 	stmts := query.Split(WelcomeSQL)
@@ -201,6 +204,7 @@ func TestWelcomeQueriesRun(t *testing.T) {
 }
 
 func TestSeedTwiceUpdatesTheSameConnection(t *testing.T) {
+	pgtest.Need(t)
 	dir := t.TempDir()
 	first := seed(t, dir)
 	second := seed(t, dir)

@@ -69,9 +69,12 @@ type Cluster struct {
 	// DNS:localhost, IP:127.0.0.1).
 	ServerCertPath string `json:"serverCertPath"`
 
-	owned    bool          // Stop shuts the server down and removes Dir
-	exited   chan struct{} // closed when the postmaster (our child) exits; nil if not our child
-	reaper   *exec.Cmd     // watchdog that cleans up if this process dies
+	owned    bool              // Stop shuts the server down and removes Dir
+	owner    runAs             // the server's OS user, for Resume
+	env      []string          // the server's environment, for Resume
+	settings map[string]string // the server's -c settings, for Resume
+	exited   chan struct{}     // closed when the postmaster (our child) exits; nil if not our child
+	reaper   *exec.Cmd         // watchdog that cleans up if this process dies
 	reaperIn io.WriteCloser
 	dropDB   string // per-process database of a shared cluster, dropped by Stop
 
@@ -209,6 +212,7 @@ func (c *Cluster) start(ctx context.Context, tpl string, owner runAs, env []stri
 		lastErr = c.launch(ctx, owner, env, settings)
 		if lastErr == nil {
 			c.Port = port
+			c.owner, c.env, c.settings = owner, env, settings
 			break
 		}
 		if !errors.Is(lastErr, errPortInUse) {

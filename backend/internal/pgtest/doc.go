@@ -89,8 +89,17 @@
 // overrides the search) NeedBouncer skips the test, or fails it when
 // CI=true.
 //
+// # Faults
+//
+// Kill ends the server as kill -9 would (postmaster and backends), Shutdown
+// stops it with a fast shutdown (sessions get FATAL 57P01), and Resume starts
+// it again on the same port and data: for tests of crashes and restarts.
+// They need a cluster of the test's own (Start), never the package's shared
+// one.
+//
 // # Missing server binaries
 //
 // Start returns an error wrapping ErrNoServer. Main then fails the package
-// when CI=true and otherwise skips it with a message on stderr.
+// when CI=true. Otherwise it runs the tests without a cluster: those that
+// need one call Need and are skipped with the reason, the others run.
 package pgtest

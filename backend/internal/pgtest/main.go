@@ -33,10 +33,27 @@ const sharedFile = "cluster.json"
 // on SIGINT/SIGTERM, and — through a watchdog process — when a test panics or
 // the test binary is killed.
 //
-// Without installed server binaries Main fails the package when CI=true and
-// otherwise skips all its tests with a message on stderr.
+// Without installed server binaries Main fails the package when CI=true.
+// Otherwise it runs the package's tests without a cluster (setup is not
+// called): the tests that need one call Need, which skips them with the
+// reason, and the others run as usual — so a package never reports ok
+// having run nothing.
 func Main(m *testing.M, setup func(*Cluster) error) {
 	os.Exit(run(m, setup))
+}
+
+// missing is why no cluster runs in this test binary; nil when one does.
+// Written once by Main before any test starts.
+var missing error
+
+// Need skips the test when this test binary runs without PostgreSQL (see
+// Main); call it first in every test, or test helper, that uses the
+// cluster.
+func Need(t testing.TB) {
+	t.Helper()
+	if missing != nil {
+		t.Skipf("SKIP (needs PostgreSQL): %v", missing)
+	}
 }
 
 func run(m *testing.M, setup func(*Cluster) error) int {
@@ -55,8 +72,9 @@ func run(m *testing.M, setup func(*Cluster) error) int {
 			fmt.Fprintf(os.Stderr, "FAIL: %v (CI=true: a missing PostgreSQL server is an error)\n", err)
 			return 1
 		}
-		fmt.Fprintf(os.Stderr, "SKIP: all tests of this package: %v\n", err)
-		return 0
+		missing = err
+		fmt.Fprintf(os.Stderr, "pgtest: %v\npgtest: running only the tests that do not need PostgreSQL; the others are skipped (go test -v lists them)\n", err)
+		return m.Run()
 	}
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "FAIL: start PostgreSQL: %v\n", err)

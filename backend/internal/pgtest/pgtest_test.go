@@ -75,6 +75,7 @@ func connect(t *testing.T, dsn string) (ssl bool, err error) {
 }
 
 func TestConnectAsEachUser(t *testing.T) {
+	pgtest.Need(t)
 	c := cluster
 	tests := []struct {
 		name     string
@@ -115,6 +116,7 @@ func TestConnectAsEachUser(t *testing.T) {
 }
 
 func TestVerifyWithOtherCAFails(t *testing.T) {
+	pgtest.Need(t)
 	c := cluster
 	for _, mode := range []string{"verify-ca", "verify-full"} {
 		_, err := connect(t, c.ConnString(c.TrustUser, "", "", "sslmode="+mode, "sslrootcert="+c.OtherCACertPath))
@@ -125,6 +127,7 @@ func TestVerifyWithOtherCAFails(t *testing.T) {
 }
 
 func TestFixturesVisibleToTestRoles(t *testing.T) {
+	pgtest.Need(t)
 	c := cluster
 	for _, dsn := range []string{c.ConnString(c.TrustUser, "", ""), c.ConnString(c.ScramUser, c.ScramPassword, "")} {
 		conn, err := pgx.Connect(ctx(t), dsn)
@@ -144,6 +147,7 @@ func TestFixturesVisibleToTestRoles(t *testing.T) {
 }
 
 func TestServerSettings(t *testing.T) {
+	pgtest.Need(t)
 	c := cluster
 	if c.Host != "127.0.0.1" || c.Port == 0 || !strings.HasPrefix(c.Database, "tusk_test") {
 		t.Fatalf("cluster = %+v", c)
@@ -173,6 +177,7 @@ func TestServerSettings(t *testing.T) {
 }
 
 func TestStopRemovesDirAndFreesPort(t *testing.T) {
+	pgtest.Need(t)
 	begin := time.Now()
 	c, err := pgtest.StartWith(ctx(t), pgtest.Options{NoSSL: true})
 	if err != nil {
@@ -233,6 +238,7 @@ func processAlive(pid int) bool {
 }
 
 func TestWatchdogCleansUpAfterPanic(t *testing.T) {
+	pgtest.Need(t)
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(ownClusterEnv(), helperEnv+"=crash")
 	out, err := cmd.StdoutPipe()
@@ -285,13 +291,16 @@ func TestMissingServer(t *testing.T) {
 		if ci == "true" && (code == 0 || !strings.Contains(string(out), "FAIL")) {
 			t.Errorf("CI=true: exit %d, output %q; want a failure", code, out)
 		}
-		if ci == "" && (code != 0 || !strings.Contains(string(out), "SKIP")) {
-			t.Errorf("no CI: exit %d, output %q; want a skip", code, out)
+		// Locally the package still runs: the tests that need the server
+		// are skipped with the reason, the others run.
+		if ci == "" && (code != 0 || !strings.Contains(string(out), "running only the tests that do not need PostgreSQL")) {
+			t.Errorf("no CI: exit %d, output %q; want the test skipped and the run going on", code, out)
 		}
 	}
 }
 
 func TestSharedCluster(t *testing.T) {
+	pgtest.Need(t)
 	dir := t.TempDir()
 	shared, err := pgtest.StartShared(ctx(t), dir)
 	if err != nil {
@@ -351,6 +360,7 @@ func TestSharedCluster(t *testing.T) {
 }
 
 func TestIsolateEnv(t *testing.T) {
+	pgtest.Need(t)
 	home := t.TempDir()
 	if err := os.MkdirAll(filepath.Join(home, ".postgresql"), 0o700); err != nil {
 		t.Fatal(err)

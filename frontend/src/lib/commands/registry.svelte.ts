@@ -1,3 +1,4 @@
+import { untrack } from 'svelte';
 import { commands, type CommandSpec } from './catalogue';
 import { matches, parseShortcut, type Shortcut } from './shortcuts';
 
@@ -25,14 +26,20 @@ export class Commands {
     }
   }
 
-  /** register binds handlers by command ID; the returned function unbinds them. */
+  /**
+   * register binds handlers by command ID; the returned function unbinds them.
+   * Components register from an $effect: reading the table there must not
+   * make the effect depend on it (its own write would run it again, and its
+   * teardown would write again, for ever), hence untrack.
+   */
   register(handlers: Record<string, CommandHandler>): () => void {
-    this.handlers = { ...this.handlers, ...handlers };
-    return () => {
-      const next = { ...this.handlers };
-      for (const id of Object.keys(handlers)) if (next[id] === handlers[id]) delete next[id];
-      this.handlers = next;
-    };
+    untrack(() => (this.handlers = { ...this.handlers, ...handlers }));
+    return () =>
+      untrack(() => {
+        const next = { ...this.handlers };
+        for (const id of Object.keys(handlers)) if (next[id] === handlers[id]) delete next[id];
+        this.handlers = next;
+      });
   }
 
   has(id: string): boolean {

@@ -9,7 +9,7 @@ vi.mock('../api', async (importOriginal) => {
   const original = await importOriginal<typeof import('../api')>();
   return {
     ...original,
-    api: { poolStatuses: vi.fn().mockResolvedValue([]) },
+    api: { poolStatuses: vi.fn().mockResolvedValue([]), connectionStates: vi.fn().mockResolvedValue([]), stopReconnect: vi.fn().mockResolvedValue(true) },
     on: (name: string, h: Handler) => {
       handlers.set(name, h);
       return () => handlers.delete(name);
@@ -46,10 +46,44 @@ describe('StatusBar', () => {
     expect(items[1]).toHaveTextContent('1 in use · 2 open · max 4');
 
     handlers.get('pool:status')!(status('a', 0, 0, 0, true));
-    handlers.get('connection:lost')!({ connectionId: 'b', error: {} });
+    handlers.get('pool:status')!(status('b', 0, 0, 0, true));
     flushSync();
     expect(screen.queryAllByTestId('pool-status')).toHaveLength(0);
     stop();
     expect(handlers.size).toBe(0);
+  });
+
+  it('shows a connection whose server stopped answering as reconnecting, then lost with Reconnect', async () => {
+    const { api } = await import('../api');
+    const pools = new Pools();
+    const stop = pools.start();
+    const onreconnect = vi.fn();
+    render(StatusBar, { pools, onreconnect, nameOf: (id: string) => `db ${id}` });
+    handlers.get('pool:status')!(status('a', 1, 1));
+    const error = { kind: 'connection', reason: 'lost', title: 'Connection lost', message: 'the server closed the connection', hint: 'check the server' };
+    handlers.get('connection:lost')!({ connectionId: 'a', error });
+    handlers.get('connection:state')!({ connectionId: 'a', state: 'reconnecting', attempt: 2, nextRetryMs: 2000, error });
+    flushSync();
+    // The pool stays while Tusk reconnects.
+    expect(screen.getByTestId('pool-status')).toHaveTextContent('reconnecting (attempt 3, next in 2 s)');
+    screen.getByTestId('stop-reconnect').click();
+    expect(api.stopReconnect).toHaveBeenCalledWith('a');
+
+    handlers.get('connection:state')!({ connectionId: 'a', state: 'stopped', attempt: 0, nextRetryMs: 0 });
+    handlers.get('pool:status')!(status('a', 0, 0, 0, true));
+    flushSync();
+    expect(screen.queryByTestId('pool-status')).toBeNull();
+    expect(screen.getByTestId('connection-lost')).toHaveTextContent('db a');
+    expect(screen.getByTestId('connection-lost')).toHaveTextContent('reconnecting stopped');
+    screen.getByTestId('reconnect').click();
+    expect(onreconnect).toHaveBeenCalledWith('a');
+
+    // Connected again: nothing is left of the trouble.
+    handlers.get('connection:state')!({ connectionId: 'a', state: 'connected', attempt: 0, nextRetryMs: 0 });
+    handlers.get('pool:status')!(status('a', 1, 1));
+    flushSync();
+    expect(screen.queryByTestId('connection-lost')).toBeNull();
+    expect(screen.queryByTestId('reconnecting')).toBeNull();
+    stop();
   });
 });

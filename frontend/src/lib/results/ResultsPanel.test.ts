@@ -4,7 +4,7 @@ import type { query, resultset } from '../../../wailsjs/go/models';
 import ResultsPanel from './ResultsPanel.svelte';
 import type { RowSource } from './grid.svelte';
 
-const cols = [{ name: 'n', typeOid: 23, typeName: 'int4' }];
+const cols = [{ name: 'n', typeOid: 23, typeName: 'integer', typeCategory: 'N' }];
 const source: RowSource = {
   total: 3,
   done: true,
@@ -46,6 +46,15 @@ describe('ResultsPanel', () => {
     expect(screen.getByTestId('notice')).toHaveTextContent('NOTICE hello');
     expect(screen.getByTestId('message-error')).toHaveTextContent('boom');
     expect(screen.getByTestId('message-error')).toHaveTextContent('try again');
+  });
+
+  it('marks the rows kept from a statement whose connection was lost as partial', () => {
+    const error = { kind: 'connection', reason: 'lost', title: 'Connection lost', message: 'the server closed the connection', hint: 'The 4000 rows received before the failure are kept; the result is incomplete.' };
+    const summary = { queryId: 'q', status: 'error', durationMs: 900, statements: [st(0, { columns: cols, rows: 4000, status: 'error', partial: true, error: error as never })] } as unknown as query.Summary;
+    render(ResultsPanel, { summary, running: false, sourceFor: () => source, viewportHeight: 200 });
+    expect(screen.getByTestId('partial')).toHaveTextContent('partial (connection lost)');
+    expect(screen.getByTestId('message')).toHaveTextContent('4,000 rows kept');
+    expect(screen.getByTestId('message-error')).toHaveTextContent('the server closed the connection');
   });
 
   it('says how a cancelled run ended as information, not as an error', () => {

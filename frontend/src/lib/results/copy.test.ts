@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import shared from '../../../../backend/resultset/testdata/csv-fields.json';
 import { escapeCSV, escapeTSV, jsonKeys, toCSV, toJSON, toTSV } from './copy';
 
 describe('TSV', () => {
@@ -11,14 +12,18 @@ describe('TSV', () => {
 });
 
 describe('CSV', () => {
-  it('quotes per RFC 4180', () => {
-    expect(escapeCSV('plain')).toBe('plain');
-    expect(escapeCSV('a,b')).toBe('"a,b"');
-    expect(escapeCSV('say "hi"')).toBe('"say ""hi"""');
-    expect(escapeCSV('line\nbreak')).toBe('"line\nbreak"');
-    expect(escapeCSV('')).toBe('""');
-    expect(escapeCSV(null)).toBe('');
-    expect(toCSV([['1', null], ['2', 'a,b']], ['id', 'v'])).toBe('id,v\r\n1,\r\n2,"a,b"\r\n');
+  // The rules of the file export, shared with its Go tests.
+  const rules = shared as { fields: { value: string | null; field: string }[] };
+
+  it('quotes every field as the CSV export does', () => {
+    expect(rules.fields.length).toBeGreaterThan(10);
+    for (const { value, field } of rules.fields) expect([value, escapeCSV(value)]).toEqual([value, field]);
+  });
+
+  it('writes a header and ends every record with a newline, as the export', () => {
+    expect(toCSV([['1', null], ['2', 'a,b']], ['id', 'v'])).toBe('id,v\n1,\n2,"a,b"\n');
+    expect(toCSV([['x']])).toBe('x\n');
+    expect(toCSV([])).toBe('');
   });
 });
 

@@ -1,12 +1,15 @@
-// Pure formatters for copying grid selections, and a clipboard helper.
+// Pure formatters for copying grid selections (the clipboard itself is
+// lib/shared/clipboard).
 //
 // TSV: one line per row, cells separated by tabs. A tab, newline, carriage
 // return or backslash inside a value is escaped as \t, \n, \r, \\ (the
 // PostgreSQL COPY text convention) so the shape of the table survives a paste;
 // NULL becomes an empty field.
-// CSV: RFC 4180 — fields holding a comma, quote, CR or LF (or leading/trailing
-// spaces) are quoted, quotes doubled, lines end with CRLF. NULL is an empty
-// unquoted field; an empty string is "" so the two stay distinguishable.
+// CSV: the rules of the CSV export (backend/resultset/export.go, ExportCSV
+// with a header, as the app writes files), so a copy and a file agree — a
+// field holding a comma, a quote, CR or LF, or starting with a space, is
+// quoted with quotes doubled; NULL is an empty unquoted field and an empty
+// string is "" so the two stay distinguishable; every record ends with "\n".
 // JSON: an array of objects keyed by column name; NULL → null. Duplicate
 // column names (SELECT 1 AS a, 2 AS a) get a suffix: a, a_2, a_3.
 
@@ -26,15 +29,15 @@ export function toTSV(rows: readonly (readonly Cell[])[], header?: readonly stri
 
 export function escapeCSV(v: Cell): string {
   if (v === null) return '';
-  if (v === '' || /[",\r\n]/.test(v) || /^\s|\s$/.test(v)) return '"' + v.replace(/"/g, '""') + '"';
+  if (v === '' || v.startsWith(' ') || /[",\r\n]/.test(v)) return '"' + v.replace(/"/g, '""') + '"';
   return v;
 }
 
 export function toCSV(rows: readonly (readonly Cell[])[], header?: readonly string[]): string {
-  const lines: string[] = [];
-  if (header) lines.push(header.map((h) => escapeCSV(h)).join(','));
-  for (const r of rows) lines.push(r.map(escapeCSV).join(','));
-  return lines.length ? lines.join('\r\n') + '\r\n' : '';
+  let out = '';
+  if (header) out += header.map((h) => escapeCSV(h)).join(',') + '\n';
+  for (const r of rows) out += r.map(escapeCSV).join(',') + '\n';
+  return out;
 }
 
 /** Unique object keys for column names. */
@@ -66,29 +69,4 @@ export function toJSON(rows: readonly (readonly Cell[])[], names: readonly strin
     return o;
   });
   return JSON.stringify(objects, null, indent);
-}
-
-/** Writes text to the clipboard; falls back to a hidden textarea + execCommand. */
-export async function copyText(text: string): Promise<void> {
-  try {
-    if (typeof navigator !== 'undefined' && navigator.clipboard?.writeText) {
-      await navigator.clipboard.writeText(text);
-      return;
-    }
-  } catch {
-    // permission denied or not focused: try the fallback
-  }
-  const ta = document.createElement('textarea');
-  ta.value = text;
-  ta.setAttribute('readonly', '');
-  ta.style.position = 'fixed';
-  ta.style.opacity = '0';
-  document.body.appendChild(ta);
-  ta.select();
-  try {
-    const ok = typeof document.execCommand === 'function' && document.execCommand('copy');
-    if (!ok) throw new Error('The clipboard is not available.');
-  } finally {
-    ta.remove();
-  }
 }

@@ -54,8 +54,14 @@ export const FOCUSABLE =
 /** focusables lists the visible, focusable elements inside root, in tab order. */
 export function focusables(root: HTMLElement): HTMLElement[] {
   return Array.from(root.querySelectorAll<HTMLElement>(FOCUSABLE)).filter(
-    (el) => !el.closest('[inert]') && (el.offsetParent !== null || el === document.activeElement),
+    (el) => !el.closest('[inert], [hidden]') && (el === document.activeElement || visible(el)),
   );
+}
+
+/** visible is false for an element not rendered (display: none, in a closed <details>, …). */
+function visible(el: HTMLElement): boolean {
+  // Without layout (a test DOM) every element counts as rendered.
+  return typeof el.checkVisibility === 'function' ? el.checkVisibility() : true;
 }
 
 /**

@@ -22,12 +22,28 @@ describe('QuerySource', () => {
     s.update(5000, false);
     expect((await s.page(0, 500)).rows).toHaveLength(200);
     expect(api.resultPage).not.toHaveBeenCalled();
+    // Once: asked again while it streams, the backend has more of the block.
+    await s.page(0, 500);
+    expect(api.resultPage).toHaveBeenCalledTimes(1);
+    vi.mocked(api.resultPage).mockClear();
 
     // Done with more rows than the first page, or another window: ask the backend.
     s.update(5000, true);
     await s.page(0, 500);
     await s.page(500, 500);
     expect(api.resultPage).toHaveBeenCalledTimes(2);
-    expect(api.resultPage).toHaveBeenLastCalledWith({ queryId: 'q', statement: 0, offset: 500, limit: 500 });
+    expect(api.resultPage).toHaveBeenLastCalledWith({ queryId: 'q', statement: 0, offset: 500, limit: 500, firstColumn: 0, columns: 0 });
+  });
+
+  it('asks for a window of columns, and cuts it from the first page', async () => {
+    const wide = { offset: 0, rows: [['a', 'b', 'c', 'd']], total: 1, done: true };
+    const s = QuerySource.fromProgress({ queryId: 'w', statement: 0, columns: [], rows: 1, elapsedMs: 1, firstPage: wide } as never);
+    s.update(1, true);
+    const p = await s.page(0, 500, { first: 1, count: 2 });
+    expect(p.firstColumn).toBe(1);
+    expect(p.rows).toEqual([['b', 'c']]);
+    s.update(2000, true);
+    await s.page(500, 500, { first: 64, count: 64 });
+    expect(api.resultPage).toHaveBeenLastCalledWith({ queryId: 'w', statement: 0, offset: 500, limit: 500, firstColumn: 64, columns: 64 });
   });
 });

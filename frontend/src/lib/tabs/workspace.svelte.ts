@@ -1,6 +1,7 @@
 import { api, on, AppError, type ErrorInfo } from '../api';
 import type { query } from '../../../wailsjs/go/models';
 import { QuerySource } from './source.svelte';
+import { TableTab, type DataTarget } from '../tabledata/datatab.svelte';
 
 export type RunMode = 'statement' | 'script' | 'selection';
 export interface RunRequest {
@@ -50,6 +51,8 @@ export interface TabInit {
   savedQueryId?: string | null;
   /** The text as last saved; undefined = sql (a restored tab is as it was). */
   baseline?: string;
+  /** A data tab: the relation it shows (on connectionId) instead of an editor. */
+  data?: DataTarget | null;
 }
 
 /** EditorTab is one editor with its session (its own pinned connection on the server) and its last run. */
@@ -78,6 +81,8 @@ export class EditorTab {
   sources = $state.raw<Record<number, QuerySource>>({});
   /** The server ignored the cancel: offer Terminate or Drop. */
   stuck = $state(false);
+  /** Set for a data tab (a table's rows and their pending changes), null for an editor tab. */
+  readonly data: TableTab | null;
 
   constructor(init: TabInit) {
     this.id = init.id ?? newId();
@@ -89,10 +94,12 @@ export class EditorTab {
     this.fileLineEnding = init.fileLineEnding ?? '';
     this.savedQueryId = init.savedQueryId ?? null;
     this.baseline = init.baseline ?? init.sql;
+    this.data = init.data && init.connectionId ? new TableTab(init.connectionId, init.data) : null;
   }
 
-  /** dirty: the text has changes that are in no file and no saved query. */
+  /** dirty: the text has changes that are in no file and no saved query (a data tab: uncommitted changes). */
   get dirty(): boolean {
+    if (this.data) return !this.data.pending.empty;
     return this.sql !== this.baseline && (this.sql.trim() !== '' || this.baseline !== '');
   }
 
@@ -142,7 +149,11 @@ export class EditorTab {
     this.summary = sum;
     for (const st of sum.statements ?? []) {
       const s = this.sources[st.index];
-      if (s) s.update(st.rows, true);
+      if (s) {
+        s.update(st.rows, true);
+        // Types the backend named only after the rows (enums, extension types).
+        if (st.columns?.length === s.columns.length) s.columns = st.columns;
+      }
       else if (st.columns?.length) {
         const src = new QuerySource(sum.queryId, st.index, st.columns);
         src.update(st.rows, true);
@@ -163,6 +174,27 @@ export class EditorTab {
     } else if (sum.error) {
       this.addBanner({ source: 'run', severity: 'error', info: sum.error });
     }
+  }
+
+  /**
+   * sessionLost: the tab's server session ended (broken, terminated, or
+   * given up for another tab). Its transaction is gone; a tab that is not
+   * running is told what went with it (a run says so in its error).
+   */
+  sessionLost(l: query.SessionLost): void {
+    if (this.summary) this.summary = { ...this.summary, transaction: 'idle', backendPid: 0 } as query.Summary;
+    if (this.running || !l.lost?.length) return;
+    const why = l.cause === 'reclaimed' ? 'was given up so that another tab could run' : 'ended';
+    this.addBanner({
+      source: 'session',
+      severity: 'warning',
+      info: {
+        kind: 'connection',
+        title: 'Session ended',
+        message: `This tab's server session ${why}; lost with it: ${l.lost.join('; ')}.`,
+        hint: 'The next run starts on a fresh session: repeat the SET, CREATE TEMP or BEGIN it needs.',
+      } as ErrorInfo,
+    });
   }
 
   failed(info: ErrorInfo): void {
@@ -222,6 +254,25 @@ export class Workspace {
     return `Query ${n}`;
   }
 
+  /** openData shows a relation's rows in a data tab: the one already open for it, or a new one. */
+  openData(connectionId: string, target: DataTarget): EditorTab {
+    const open = this.tabs.find(
+      (t) => t.data && t.connectionId === connectionId && t.data.target.schema === target.schema && t.data.target.name === target.name,
+    );
+    if (open) {
+      this.select(open.id);
+      return open;
+    }
+    const title = target.schema === 'public' ? target.name : `${target.schema}.${target.name}`;
+    return this.newTab(connectionId, '', title, { data: { schema: target.schema, name: target.name } });
+  }
+
+  /** connect opens a connection (asking for a password when needed); true when it is open. */
+  async connect(connectionId: string): Promise<boolean> {
+    if (!this.connector || this.connector.isOpen(connectionId)) return true;
+    return this.connector.open(connectionId);
+  }
+
   byId(id: string): EditorTab | undefined {
     return this.tabs.find((t) => t.id === id);
   }
@@ -232,6 +283,7 @@ export class Workspace {
     const tab = this.tabs[i];
     if (!tab) return;
     if (tab.running && tab.queryId) await api.cancelQuery(tab.queryId).catch(() => false);
+    tab.data?.close();
     this.closed = [snapshot(tab), ...this.closed].slice(0, CLOSED_TABS);
     this.closedCount = this.closed.length;
     this.tabs = this.tabs.filter((t) => t.id !== id);
@@ -354,6 +406,7 @@ export class Workspace {
       on('query:progress', (p) => this.byQuery(p.queryId)?.progressed(p)),
       on('query:done', (s) => this.byQuery(s.queryId)?.finished(s)),
       on('query:error', (s) => this.byQuery(s.queryId)?.finished(s)),
+      on('session:lost', (l) => this.tabs.find((t) => t.id === l.sessionId)?.sessionLost(l)),
       on('query:stuck', (s) => {
         const t = this.byQuery(s.queryId);
         if (t?.running) t.stuck = true;
@@ -393,5 +446,6 @@ function snapshot(t: EditorTab): TabInit {
     fileLineEnding: t.fileLineEnding,
     savedQueryId: t.savedQueryId,
     baseline: t.baseline,
+    data: t.data ? { ...t.data.target } : null,
   };
 }

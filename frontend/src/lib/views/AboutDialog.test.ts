@@ -3,10 +3,11 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 vi.mock('../api', async (importOriginal) => {
   const original = await importOriginal<typeof import('../api')>();
-  return { ...original, api: { about: vi.fn() } };
+  return { ...original, api: { about: vi.fn(), openLogFolder: vi.fn() } };
 });
 
 import { api, AppError, Kind } from '../api';
+import { overlays } from '../shared/overlays.svelte';
 import AboutDialog from './AboutDialog.svelte';
 
 const mocked = vi.mocked(api);
@@ -38,7 +39,8 @@ describe('AboutDialog', () => {
     for (const text of ['1a2b3c4d5e6f', '2026-12-03T12:00:00Z', 'go1.26.8', 'v2.16.0', 'WebKitGTK 2.50.1', about.dataDir, 'console only']) {
       expect(dialog).toHaveTextContent(text);
     }
-    expect(dialog).toHaveFocus();
+    await waitFor(() => expect(screen.getByTestId('about-close')).toHaveFocus());
+    expect(screen.getByTestId('about-logs')).toBeDisabled(); // console only: no folder to open
   });
 
   it('copies the plain-text report', async () => {
@@ -59,12 +61,25 @@ describe('AboutDialog', () => {
     await screen.findByTestId('about-version');
     await fireEvent.click(screen.getByTestId('about-dialog'));
     expect(onclose).not.toHaveBeenCalled();
-    await fireEvent.keyDown(window, { key: 'Escape' });
+    // Esc reaches the topmost overlay through the stack (the app's key handler).
+    expect(overlays.closeTop()).toBe(true);
     expect(onclose).toHaveBeenCalledTimes(1);
     await fireEvent.click(screen.getByTestId('about-close'));
     expect(onclose).toHaveBeenCalledTimes(2);
-    await fireEvent.click(screen.getByTestId('about-dialog').parentElement!);
+    await fireEvent.pointerDown(screen.getByTestId('about-dialog').parentElement!);
     expect(onclose).toHaveBeenCalledTimes(3);
+  });
+
+  it('opens the log folder, and shows why when it cannot', async () => {
+    mocked.about.mockResolvedValue({ ...about, logPath: '/home/ann/.local/share/tusk/logs/tusk.log' } as never);
+    mocked.openLogFolder.mockResolvedValueOnce(undefined);
+    render(AboutDialog, { onclose: vi.fn() });
+    await screen.findByTestId('about-version');
+    await fireEvent.click(screen.getByTestId('about-logs'));
+    expect(mocked.openLogFolder).toHaveBeenCalledOnce();
+    mocked.openLogFolder.mockRejectedValueOnce(new AppError({ kind: Kind.Storage, title: 'Local storage error', message: 'the log folder cannot be read', hint: 'Check it' } as never));
+    await fireEvent.click(screen.getByTestId('about-logs'));
+    expect(await screen.findByTestId('error')).toHaveTextContent('the log folder cannot be read');
   });
 
   it('shows a failure instead of the facts', async () => {

@@ -10,6 +10,7 @@ vi.mock('../api', async (importOriginal) => {
 });
 
 import { api, AppError, Kind } from '../api';
+import { startup } from '../startup.svelte';
 import { Theme } from '../theme.svelte';
 import StartScreen from './StartScreen.svelte';
 
@@ -42,6 +43,21 @@ describe('StartScreen', () => {
     expect(screen.getByTestId('startup')).toHaveTextContent('12.5 ms');
     expect(screen.getByTestId('keychain')).toHaveTextContent('OS keychain (answered in 2.3 ms)');
     expect(screen.getByTestId('notice')).toHaveTextContent('Local store recovered');
+  });
+
+  it('shows the true startup figures once the webview reported them', async () => {
+    mocked.appInfo.mockResolvedValue(info as never);
+    startup.firstPaintMs = 212.4;
+    startup.interactiveMs = 268.6;
+    try {
+      render(StartScreen, { theme: new Theme() });
+      expect(await screen.findByTestId('startup')).toHaveTextContent(
+        '212 ms to the first frame, 269 ms to interactive (state 12.5 ms)',
+      );
+    } finally {
+      startup.firstPaintMs = null;
+      startup.interactiveMs = null;
+    }
   });
 
   it('shows an error with its hint when the call fails', async () => {
