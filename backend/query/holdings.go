@@ -5,6 +5,7 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -82,6 +83,18 @@ func names(list []string) string {
 	return fmt.Sprintf("%s and %d more", strings.Join(list[:most], ", "), len(list)-most)
 }
 
+// keepCustomSettings adds to h the custom settings ("my.marker") that before
+// had noted from SET statements. The server does not list placeholder
+// settings in pg_settings, so its answer alone would call a session that set
+// one empty, and its connection (and the setting) would go back to the pool.
+func (h *Holdings) keepCustomSettings(before Holdings) {
+	for _, name := range before.Settings {
+		if strings.Contains(name, ".") && !slices.Contains(h.Settings, name) {
+			h.Settings = append(h.Settings, name)
+		}
+	}
+}
+
 // readHoldings asks the server what the idle session on pg holds besides a
 // transaction (pg must not be in a transaction block).
 func readHoldings(ctx context.Context, pg *pgconn.PgConn) (Holdings, error) {
@@ -155,7 +168,12 @@ func (h *Holdings) noteEffect(sql string) {
 			}
 			i++
 		}
-		add(&h.Settings, word(i))
+		name := word(i)
+		// A custom setting ("my.marker") is three tokens: name, dot, name.
+		if i+2 < len(toks) && toks[i+1].Text == "." && word(i+2) != "" {
+			name += "." + word(i+2)
+		}
+		add(&h.Settings, name)
 	case "listen":
 		add(&h.Listening, word(1))
 	case "prepare":

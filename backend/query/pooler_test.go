@@ -577,6 +577,16 @@ func TestIdleTabsGiveBackPooledConnections(t *testing.T) {
 			case r.mode != pgtest.TransactionMode && strings.Join(sum.Holds, "|") != "SET values: work_mem":
 				t.Fatalf("the tab should keep work_mem and nothing else: %q", sum.Holds)
 			}
+			// A custom setting, which pg_settings does not list.
+			sum = e.run(t, "custom", "set my.marker = 'x'")
+			switch {
+			case sum.Status != query.StatusDone:
+				t.Fatalf("set: %+v", sum.Statements[0].Error)
+			case r.mode == pgtest.TransactionMode && len(sum.Holds) != 0:
+				t.Fatalf("behind a transaction pooler the tab holds %q", sum.Holds)
+			case r.mode != pgtest.TransactionMode && strings.Join(sum.Holds, "|") != "SET values: my.marker":
+				t.Fatalf("the tab should keep my.marker and nothing else: %q", sum.Holds)
+			}
 		})
 	}
 }

@@ -226,10 +226,14 @@ func (e *Engine) settle(sess *session, pg *pgconn.PgConn) {
 		sess.held.Transaction = "failed transaction"
 		return
 	}
+	// Behind a transaction-mode pooler the question would run on whatever
+	// server connection the pooler lends next, and nothing outside a
+	// transaction stays with the tab anyway: the session holds nothing.
 	route := e.route(sess.connectionID)
+	txPooled := route.PoolerMode == connection.TransactionPooling
 	var held Holdings
 	var err error
-	if route.PoolerMode != connection.TransactionPooling {
+	if !txPooled {
 		ctx, cancel := context.WithTimeout(context.Background(), SettleTimeout)
 		held, err = readHoldings(ctx, pg)
 		cancel()
@@ -237,9 +241,6 @@ func (e *Engine) settle(sess *session, pg *pgconn.PgConn) {
 			held.Settings = withoutPoolerSettings(held.Settings)
 		}
 	}
-	// Behind a transaction-mode pooler the question would run on whatever
-	// server connection the pooler lends next, and nothing outside a
-	// transaction stays with the tab anyway: the session holds nothing.
 	if err != nil {
 		if pg.IsClosed() {
 			// It ended right after the run (an administrator's terminate,
@@ -255,6 +256,9 @@ func (e *Engine) settle(sess *session, pg *pgconn.PgConn) {
 		sess.held.Transaction = ""
 		e.deps.Log.WithError(err).Warn("could not read what the session holds; it keeps its connection")
 		return
+	}
+	if !txPooled {
+		held.keepCustomSettings(sess.held)
 	}
 	sess.held = held
 	if held.Empty() {

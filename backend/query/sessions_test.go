@@ -325,3 +325,20 @@ func (e *env) engineWith(t *testing.T, emit event.Emitter) *query.Engine {
 	e.st.OnDisconnect(eng.Disconnected)
 	return eng
 }
+
+// TestCustomSettingKeepsTheSession: pg_settings does not list a custom
+// setting ("my.marker"), so the server alone would call the session empty
+// and hand its connection back; the tab must keep it, and the setting.
+func TestCustomSettingKeepsTheSession(t *testing.T) {
+	pgtest.Need(t)
+	e := newEnv(t)
+	sum := e.run(t, "custom", "set my.marker = 'kept'")
+	if !strings.Contains(strings.Join(sum.Holds, "|"), "my.marker") {
+		t.Fatalf("the tab should say it keeps my.marker: %q", sum.Holds)
+	}
+	// Another tab runs meanwhile; the first keeps its setting.
+	e.run(t, "other", "select 1")
+	if s := e.run(t, "custom", "select current_setting('my.marker', true)"); s.Status != query.StatusDone || *page(t, e, s, 0).Rows[0][0] != "kept" {
+		t.Fatalf("the setting was lost between runs: %+v", s)
+	}
+}

@@ -1,4 +1,5 @@
 import { api, AppError, type ConnectionConfig, type ConnectionGroup, type ErrorInfo, type KeychainStatus } from '../api';
+import { markerOf } from '../safety/marker';
 
 /** A question the user must answer before a connection can open: a password, or an unknown SSH host key. */
 export interface PasswordPrompt {
@@ -44,9 +45,9 @@ export class Connections {
     return c?.groupId ? this.groups.find((g) => g.id === c.groupId) : undefined;
   }
 
-  /** colorOf is the connection's own colour, else its folder's. */
+  /** colorOf is the colour of the connection's production marker, else its own colour, else its folder's. */
   colorOf(c: ConnectionConfig | undefined): string {
-    return c?.color || this.groupOf(c)?.color || '';
+    return markerOf(c)?.color || c?.color || this.groupOf(c)?.color || '';
   }
 
   async saveGroup(g: Partial<ConnectionGroup> & { name: string }): Promise<ConnectionGroup> {
@@ -174,7 +175,16 @@ export class Connections {
     return this.connect(pending.connection.id);
   }
 
-  async disconnect(id: string): Promise<void> {
+  /**
+   * Asked before a connection closes (open transactions would be rolled
+   * back); false keeps it open.
+   */
+  beforeDisconnect: ((id: string) => Promise<boolean>) | null = null;
+
+  /** disconnect closes a connection's pool, once beforeDisconnect agrees; false when it did not. */
+  async disconnect(id: string): Promise<boolean> {
+    if (this.beforeDisconnect && !(await this.beforeDisconnect(id))) return false;
     await api.disconnect(id);
+    return true;
   }
 }

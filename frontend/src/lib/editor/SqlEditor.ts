@@ -21,7 +21,9 @@ import {
   completionKeymap,
   completionStatus,
 } from '@codemirror/autocomplete';
+import { dangerExtension, setDangerMarks, type DangerMark } from './dangerMarks';
 import { clearErrorSpec, errorMark, errorPosition, showErrorSpec } from './errorMarker';
+import { formatSQL, type FormatOptions, type FormatResult } from './format';
 import { languageCompartment, languageExtension, type Schema } from './language';
 import { runRequest, scriptRequest, type RunRequest } from './runRequest';
 import { themeCompartment, themeExtension } from './theme';
@@ -138,6 +140,7 @@ export class SqlEditor {
       highlightSelectionMatches(),
       search({ top: true }),
       lintGutter(),
+      dangerExtension,
       keymap.of([
         ...closeBracketsKeymap,
         { key: 'Mod-/', run: toggleComment },
@@ -197,6 +200,34 @@ export class SqlEditor {
       annotations: external.of(true),
     });
     this.clearError();
+  }
+
+  /**
+   * format formats the selection, or the whole document when nothing is
+   * selected, as one change (one undo step; onChange follows). A formatted
+   * selection stays selected; otherwise the cursor keeps its offset, within
+   * the new text. `changed` is false when the text was formatted already.
+   */
+  format(options: Partial<FormatOptions>): FormatResult & { changed: boolean } {
+    const state = this.view.state;
+    const main = state.selection.main;
+    const whole = main.empty;
+    const from = whole ? 0 : main.from;
+    const to = whole ? state.doc.length : main.to;
+    const result = formatSQL(state.sliceDoc(from, to), options);
+    if (result.text === state.sliceDoc(from, to)) return { ...result, changed: false };
+    this.view.dispatch({
+      changes: { from, to, insert: result.text },
+      selection: whole ? { anchor: Math.min(main.head, result.text.length) } : { anchor: from, head: from + result.text.length },
+      scrollIntoView: true,
+      userEvent: 'input.format',
+    });
+    return { ...result, changed: true };
+  }
+
+  /** markDangers marks statements safe mode refused or asks about; an empty list clears the marks. */
+  markDangers(marks: DangerMark[]): void {
+    this.view.dispatch({ effects: setDangerMarks.of(marks) });
   }
 
   setDark(dark: boolean): void {

@@ -416,6 +416,29 @@ describe('Grid keyboard', () => {
     }
   });
 
+  it('shows a whole row in the record view with Shift+Enter, and Up/Down move the grid too', async () => {
+    render(Grid, { source: million(), viewportHeight: 480 });
+    const grid = screen.getByTestId('grid');
+    await waitFor(() => expect(at(grid, 4, 1)).toHaveTextContent('n4'));
+    await fireEvent.mouseDown(at(grid, 4, 0)!, { button: 0 });
+    await fireEvent.keyDown(grid, { key: 'Enter', shiftKey: true });
+    const view = screen.getByTestId('record-view');
+    expect(view).toHaveTextContent('Row 5 of 1,000,000');
+    const value = (name: string) => view.querySelector(`[data-column="${name}"]`)?.textContent?.trim();
+    await waitFor(() => expect(value('note')).toBe('n4'));
+    expect(value('id')).toBe('4');
+    await fireEvent.keyDown(view.querySelector('dl')!, { key: 'ArrowDown' });
+    await waitFor(() => expect(value('note')).toBe('n5'));
+    expect(view).toHaveTextContent('Row 6 of 1,000,000');
+    await fireEvent.keyDown(view.querySelector('dl')!, { key: 'ArrowUp' });
+    await fireEvent.keyDown(view.querySelector('dl')!, { key: 'ArrowUp' });
+    await waitFor(() => expect(value('id')).toBe('3'));
+    expect(value('note')).toBe('NULL'); // row 3 has a NULL note
+    await fireEvent.click(screen.getByRole('button', { name: 'Close' }));
+    expect(screen.queryByTestId('record-view')).toBeNull();
+    expect(grid.querySelector('[aria-selected="true"][data-row="3"], [data-row="3"] [aria-selected="true"]')).not.toBeNull();
+  });
+
   it('lets onactivate take Enter, F2 and double-click', async () => {
     const onactivate = vi.fn(() => true);
     render(Grid, { source: million(), viewportHeight: 480, onactivate });

@@ -36,11 +36,16 @@ export type Row = Cell[];
  *   `truncated[].row` indexes `page.rows`, `truncated[].col` the result's
  *   columns. It may reject; the grid shows the error and retries on
  *   `refresh()`.
+ * - `generation`, when the source has one, changes when its rows change
+ *   order or membership (a sort or filter in the backend): the grid drops
+ *   the rows it holds and its selection, and goes back to the top; column
+ *   widths stay.
  */
 export interface RowSource {
   readonly total: number;
   readonly done: boolean;
   readonly columns: Column[];
+  readonly generation?: number;
   page(offset: number, limit: number, columns?: ColumnSpan): Promise<resultset.Page>;
 }
 

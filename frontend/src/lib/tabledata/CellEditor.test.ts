@@ -22,6 +22,15 @@ describe('CellEditor', () => {
     expect(onapply).toHaveBeenLastCalledWith({ kind: 'null' });
   });
 
+  it('applies an enum label with Enter on the list', async () => {
+    const onapply = vi.fn();
+    render(CellEditor, { column: column({ type: 'mood', category: 'enum', enumLabels: ['sad', 'ok', 'happy'] }), value: { kind: 'text', text: 'sad' }, onapply, onclose: () => {} });
+    const list = screen.getByTestId('cell-enum') as HTMLSelectElement;
+    await fireEvent.change(list, { target: { value: 'happy' } });
+    await fireEvent.keyDown(list, { key: 'Enter' });
+    expect(onapply).toHaveBeenCalledExactlyOnceWith({ kind: 'text', text: 'happy' });
+  });
+
   it('refuses invalid JSON next to the field and pretty-prints valid JSON', async () => {
     const onapply = vi.fn();
     render(CellEditor, { column: column({ type: 'jsonb', baseType: 'jsonb', category: 'json' }), value: { kind: 'text', text: '{"a":1' }, onapply, onclose: () => {} });

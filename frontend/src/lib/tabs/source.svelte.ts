@@ -1,5 +1,6 @@
-import { api } from '../api';
+import { api, AppError, Kind, type ErrorInfo } from '../api';
 import type { query, resultset } from '../../../wailsjs/go/models';
+import { emptyView, isPlain, sameSpec, specOf, type ViewState } from '../results/view';
 
 /**
  * QuerySource serves one statement's rows to the grid: total and done follow
@@ -7,12 +8,30 @@ import type { query, resultset } from '../../../wailsjs/go/models';
  * store by offset (rows are never all in JS memory). The first page that
  * arrives with query:progress is served from memory, so the first rows are
  * painted without another round trip.
+ *
+ * Once the statement is done, setView() sorts and filters its rows in the
+ * backend's result store (SetResultView); pages then come in the view's
+ * order, total counts the view's rows and generation tells the grid to drop
+ * the rows it holds.
  */
 export class QuerySource {
+  /** Rows the grid shows: the result's, or the view's while one is set. */
   total = $state(0);
   done = $state(false);
   columns = $state.raw<resultset.Column[]>([]);
+  /** Rows of the result, whatever the view keeps. */
+  rows = $state(0);
+  /** The sort and filters shown (the last the backend applied). */
+  view = $state.raw<ViewState>(emptyView);
+  /** The sort and filters asked for last: the view, or one being built. */
+  wanted = $state.raw<ViewState>(emptyView);
+  /** Bumped when the rows change order or membership: the grid drops its cache. */
+  generation = $state(0);
+  /** A view is being built. */
+  viewing = $state(false);
+  viewError = $state.raw<ErrorInfo | null>(null);
   private first: resultset.Page | null = null;
+  private viewSeq = 0;
   private servedStreaming = false;
 
   constructor(
@@ -24,8 +43,50 @@ export class QuerySource {
   }
 
   update(rows: number, done: boolean): void {
-    this.total = rows;
+    this.rows = rows;
+    if (isPlain(this.view)) this.total = rows;
     this.done = done;
+  }
+
+  /**
+   * setView asks the backend for the rows of view v and shows them; a newer
+   * call wins over one still being built. On failure the rows stay as they
+   * were and viewError says why.
+   */
+  async setView(v: ViewState): Promise<void> {
+    this.wanted = v;
+    if (sameSpec(v, this.view)) {
+      this.viewSeq++; // a request still being built is outdated
+      this.viewing = false;
+      this.view = v; // a filter still being typed, or back to what is shown: nothing to ask
+      return;
+    }
+    const seq = ++this.viewSeq;
+    this.viewing = true;
+    this.viewError = null;
+    try {
+      const req = { queryId: this.queryId, statement: this.statement };
+      if (isPlain(v)) {
+        const info = await api.clearResultView(req);
+        if (seq !== this.viewSeq) return;
+        this.first = null;
+        this.total = info.rows;
+      } else {
+        const r = await api.setResultView({ ...req, spec: specOf(v), firstPage: 200 });
+        if (seq !== this.viewSeq) return;
+        this.first = r.page;
+        this.total = r.info.rows;
+      }
+      this.view = v;
+      this.generation++;
+    } catch (e) {
+      if (seq !== this.viewSeq) return;
+      this.wanted = this.view;
+      if (e instanceof AppError && e.kind === Kind.Cancelled) return;
+      this.viewError = e instanceof AppError ? e.info : ({ kind: 'internal', title: 'Not sorted', message: String(e) } as ErrorInfo);
+    } finally {
+      if (seq === this.viewSeq) this.viewing = false;
+    }
   }
 
   page(offset: number, limit: number, columns?: { first: number; count: number }): Promise<resultset.Page> {

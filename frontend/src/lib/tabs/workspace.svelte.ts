@@ -1,5 +1,6 @@
-import { api, on, AppError, type ErrorInfo } from '../api';
+import { api, on, AppError, Kind, type ErrorInfo, type ExplainInfo, type Guard } from '../api';
 import type { query } from '../../../wailsjs/go/models';
+import { TabPlans } from '../plan/plans.svelte';
 import { QuerySource } from './source.svelte';
 import { TableTab, type DataTarget } from '../tabledata/datatab.svelte';
 
@@ -19,7 +20,7 @@ export const newId = (): string =>
 export interface Banner {
   id: string;
   /** run: about the last run (replaced by the next run); other sources stay until closed. */
-  source: 'run' | 'export' | 'file' | 'session';
+  source: 'run' | 'export' | 'file' | 'session' | 'format';
   severity: 'info' | 'warning' | 'error';
   info: ErrorInfo;
 }
@@ -81,6 +82,12 @@ export class EditorTab {
   sources = $state.raw<Record<number, QuerySource>>({});
   /** The server ignored the cancel: offer Terminate or Drop. */
   stuck = $state(false);
+  /** The session's transaction after the last run, Commit or Rollback: '' (unknown), 'idle', 'in transaction', 'failed transaction'. */
+  transaction = $state('');
+  /** Statements safe mode refused, marked in the editor (UTF-16 offsets into sql). */
+  dangerMarks = $state.raw<{ from: number; to: number; message: string }[]>([]);
+  /** The tab's plans: the one shown, the last few (to compare), a comparison. */
+  readonly plans = new TabPlans();
   /** Set for a data tab (a table's rows and their pending changes), null for an editor tab. */
   readonly data: TableTab | null;
 
@@ -124,9 +131,11 @@ export class EditorTab {
     this.progress = null;
     this.sources = {};
     this.stuck = false;
+    this.dangerMarks = [];
     this.queryId = queryId;
     this.running = true;
     this.startedAt = performance.now();
+    this.plans.started(queryId);
   }
 
   progressed(p: query.Progress): void {
@@ -147,6 +156,8 @@ export class EditorTab {
     this.stuck = false;
     this.progress = null;
     this.summary = sum;
+    if (sum.transaction) this.transaction = sum.transaction;
+    void this.plans.finished(sum);
     for (const st of sum.statements ?? []) {
       const s = this.sources[st.index];
       if (s) {
@@ -200,6 +211,7 @@ export class EditorTab {
   failed(info: ErrorInfo): void {
     this.running = false;
     this.progress = null;
+    this.plans.failed();
     this.addBanner({ source: 'run', severity: info.kind === 'cancelled' ? 'info' : 'error', info });
   }
 }
@@ -220,6 +232,20 @@ export interface Connector {
   open(connectionId: string): Promise<boolean>;
 }
 
+/** Questions a run may have to ask the user first; each resolves to whether to go on. */
+export interface Questions {
+  /** Safe mode wants a confirmation of these dangerous statements. */
+  dangerous(tab: EditorTab, guard: Guard): Promise<boolean>;
+  /** Explain Analyze would run a statement that changes data (inside BEGIN … ROLLBACK). */
+  analyze(tab: EditorTab, info: ExplainInfo): Promise<boolean>;
+}
+
+/** The EXPLAIN options of one run, chosen from those the server has (see ExplainSupport). */
+export interface ExplainChoice {
+  analyze: boolean;
+  choose(support: query.ExplainSupport): { options: string[]; off: string[] };
+}
+
 /**
  * Workspace owns the editor tabs: opening, closing (and reopening), running
  * and cancelling their queries, routing query events to them, and saving
@@ -235,6 +261,10 @@ export class Workspace {
   private closed: TabInit[] = [];
   closedCount = $state(0);
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Asks the user what safe mode and Explain Analyze need to know; without it such runs do not start. */
+  questions: Questions | null = null;
+  /** The EXPLAIN options each connection's server has. */
+  private explainSupport = new Map<string, query.ExplainSupport>();
 
   constructor(private readonly connector?: Connector) {}
 
@@ -347,10 +377,86 @@ export class Workspace {
    */
   async run(tab: EditorTab, req: RunRequest): Promise<void> {
     if (tab.running) return;
+    const connectionId = await this.connected(tab);
+    if (!connectionId) return;
+    const request = {
+      sessionId: tab.id,
+      connectionId,
+      sql: req.sql,
+      offset: req.offset,
+      cursor: req.mode === 'statement' ? req.cursor : undefined,
+      params: [],
+      firstPage: 200,
+    };
+    // Safe mode: Execute enforces it; asking first lets the user confirm,
+    // and shows which statements a blocked run refused.
+    let confirmDangerous = false;
+    try {
+      const guard = await api.checkSafety(request);
+      if (guard.action === 'block') {
+        this.refuse(tab, guard, req.mode === 'script');
+        return;
+      }
+      if (guard.action === 'confirm') {
+        tab.dangerMarks = marks(guard);
+        // Declined: nothing runs and the marks stay, the statements being still there.
+        if (!((await this.questions?.dangerous(tab, guard)) ?? false)) return;
+        confirmDangerous = true;
+      }
+    } catch (e) {
+      tab.failed(e instanceof AppError ? e.info : ({ kind: 'internal', title: 'Not run', message: String(e) } as ErrorInfo));
+      return;
+    }
+    const queryId = newId();
+    // The ID is the tab's before Execute is called: events that beat its answer find the tab.
+    tab.started(queryId);
+    try {
+      await api.execute({ ...request, queryId, confirmDangerous });
+    } catch (e) {
+      if (tab.queryId === queryId) tab.failed(e instanceof AppError ? e.info : ({ kind: 'internal', title: 'Not run', message: String(e) } as ErrorInfo));
+    }
+  }
+
+  /**
+   * markDangers marks the statements of the tab's text that safe mode would
+   * ask about or block (the backend's lexer reads them; nothing runs), so
+   * they show while the user types. No marks when the connection is closed
+   * or its safe mode is off; a reply for text edited since is dropped.
+   */
+  async markDangers(tab: EditorTab): Promise<void> {
+    const connectionId = tab.connectionId;
+    if (!connectionId || tab.running || (this.connector && !this.connector.isOpen(connectionId))) return;
+    const sql = tab.sql;
+    try {
+      const guard = await api.checkSafety({ sessionId: tab.id, connectionId, sql, offset: 0 });
+      if (tab.sql === sql && !tab.running) tab.dangerMarks = marks(guard);
+    } catch {
+      // The connection closed meanwhile: the run will say so, and check again.
+    }
+  }
+
+  /** refuse reports a run safe mode blocked: which statements (numbered in a script), marked in the editor, and why. */
+  private refuse(tab: EditorTab, guard: Guard, script: boolean): void {
+    const lines = guard.dangers.map((d) => (script ? `statement ${d.statement + 1}: ${d.message}` : d.message));
+    tab.failed({
+      kind: 'validation',
+      title: 'Blocked by safe mode',
+      message: lines.length === 1 ? `${lines[0]}: safe mode blocks it, nothing ran.` : `${lines.length} statements are blocked by safe mode, nothing ran: ${lines.join('; ')}.`,
+      hint: "This connection's safe mode blocks such statements: add a WHERE clause, or change the connection's safe mode (Connection → Edit Connection…).",
+    } as ErrorInfo);
+    tab.dangerMarks = marks(guard);
+  }
+
+  /**
+   * connected returns the tab's connection, connecting first when it is
+   * closed (asking for a password when none is stored); null when there is
+   * none or it could not be opened (the tab says why).
+   */
+  private async connected(tab: EditorTab): Promise<string | null> {
     const connectionId = tab.connectionId;
     if (!connectionId) {
       tab.failed({ kind: 'validation', title: 'No connection', message: 'Choose a connection for this tab first.', hint: 'Pick one in the toolbar, or press Ctrl+Shift+K.' } as ErrorInfo);
-      return;
+      return null;
     }
     if (this.connector && !this.connector.isOpen(connectionId)) {
       tab.running = true; // the Run button shows the tab is busy while it connects
@@ -359,26 +465,78 @@ export class Workspace {
       tab.running = false;
       if (!ok) {
         tab.failed({ kind: 'connection', title: 'Not connected', message: 'The query did not run because the connection could not be opened.', hint: 'The sidebar shows why; fix it and run again.' } as ErrorInfo);
-        return;
+        return null;
       }
     }
-    const queryId = newId();
-    // The ID is the tab's before Execute is called: events that beat its answer find the tab.
-    tab.started(queryId);
+    return connectionId;
+  }
+
+  /**
+   * explain runs EXPLAIN (FORMAT JSON, …) of the statement under the cursor
+   * or the selection; the plan then shows in the tab's results. Before an
+   * EXPLAIN ANALYZE of a statement that changes data it asks once per tab:
+   * the statement runs, inside BEGIN … ROLLBACK.
+   */
+  async explain(tab: EditorTab, req: RunRequest, choice: ExplainChoice): Promise<void> {
+    if (tab.running) return;
+    const connectionId = await this.connected(tab);
+    if (!connectionId) return;
+    const fail = (e: unknown) => tab.failed(e instanceof AppError ? e.info : ({ kind: 'internal', title: 'Not explained', message: String(e) } as ErrorInfo));
+    let request;
     try {
-      await api.execute({
-        queryId,
+      let support = this.explainSupport.get(connectionId);
+      if (!support) {
+        support = await api.explainOptions({ sessionId: tab.id, connectionId });
+        this.explainSupport.set(connectionId, support);
+      }
+      request = {
         sessionId: tab.id,
         connectionId,
         sql: req.sql,
         offset: req.offset,
         cursor: req.mode === 'statement' ? req.cursor : undefined,
-        params: [],
-        firstPage: 200,
-      });
+        analyze: choice.analyze,
+        ...choice.choose(support),
+      };
+      const info = await api.prepareExplain(request);
+      if (choice.analyze && info.changesData && !tab.plans.analyzeConfirmed) {
+        if (!((await this.questions?.analyze(tab, info)) ?? false)) return;
+        tab.plans.analyzeConfirmed = true;
+      }
+      const queryId = newId();
+      tab.plans.explaining(queryId, info);
+      tab.started(queryId);
+      try {
+        await api.explain({ ...request, queryId });
+      } catch (e) {
+        if (tab.queryId === queryId) fail(e);
+      }
     } catch (e) {
-      if (tab.queryId === queryId) tab.failed(e instanceof AppError ? e.info : ({ kind: 'internal', title: 'Not run', message: String(e) } as ErrorInfo));
+      fail(e);
     }
+  }
+
+  /** endTransaction commits or rolls back the tab's open transaction (manual commit, or a BEGIN the user ran). */
+  async endTransaction(tab: EditorTab, commit: boolean): Promise<boolean> {
+    try {
+      tab.transaction = commit ? await api.commit(tab.id) : await api.rollback(tab.id);
+      // Like a run's outcome: the next run replaces it (it would contradict a transaction opened since).
+      tab.addBanner({ source: 'run', severity: 'info', info: { kind: 'cancelled', title: commit ? 'Committed' : 'Rolled back', message: commit ? 'The transaction was committed.' : 'The transaction was rolled back.' } as ErrorInfo });
+      return true;
+    } catch (e) {
+      if (e instanceof AppError) {
+        tab.addBanner({ source: 'session', severity: 'error', info: e.info });
+        // A COMMIT that failed, or of a failed transaction, still ended it:
+        // the server rolled it back. A refusal (a query runs) changed nothing.
+        if (e.kind !== Kind.Validation) tab.transaction = 'idle';
+      }
+      return false;
+    }
+  }
+
+  /** openTransactions lists the tabs of a connection (or all tabs) that are inside a transaction. */
+  openTransactions(connectionId?: string): EditorTab[] {
+    return this.tabs.filter((t) => (!connectionId || t.connectionId === connectionId) && inTransaction(t));
   }
 
   async cancel(tab: EditorTab): Promise<boolean> {
@@ -433,6 +591,15 @@ export class Workspace {
     const data: Persisted = { tabs: this.tabs.map(snapshot), activeId: this.activeId };
     await api.setUIState(storageKey, data).catch(() => {});
   }
+}
+
+/** inTransaction: the tab's session is inside a transaction block (open or failed) that closing would roll back. */
+export function inTransaction(t: EditorTab): boolean {
+  return t.transaction === 'in transaction' || t.transaction === 'failed transaction';
+}
+
+function marks(guard: Guard): { from: number; to: number; message: string }[] {
+  return guard.dangers.map((d) => ({ from: d.start, to: d.end, message: d.message }));
 }
 
 function snapshot(t: EditorTab): TabInit {

@@ -1,0 +1,89 @@
+// How the user sorts and filters a stored result: the state the grid's
+// headers (toggleSort in grid.svelte.ts) and the filter row edit, and the
+// spec the backend's result view (SetResultView) applies. The sorting and
+// filtering itself runs in the backend.
+import type { resultset } from '../../../wailsjs/go/models';
+import type { ErrorInfo } from '../api';
+import type { SortKey } from './grid.svelte';
+
+export type FilterOp = 'contains' | 'notContains' | 'equals' | 'notEquals' | 'lt' | 'le' | 'gt' | 'ge' | 'isNull' | 'notNull';
+
+export interface ColumnFilter {
+  column: number;
+  op: FilterOp;
+  value: string;
+}
+
+/** What the grid shows of a result: sorted by sort, rows kept by quick and every filter. */
+export interface ViewState {
+  sort: SortKey[];
+  quick: string;
+  filters: ColumnFilter[];
+}
+
+export const emptyView: ViewState = { sort: [], quick: '', filters: [] };
+
+/** The column filters the backend knows, in the order the menu offers them; needsValue: the operator compares with a value. */
+export const filterOps: { op: FilterOp; label: string; needsValue: boolean }[] = [
+  { op: 'contains', label: 'contains', needsValue: true },
+  { op: 'notContains', label: 'does not contain', needsValue: true },
+  { op: 'equals', label: '=', needsValue: true },
+  { op: 'notEquals', label: '≠', needsValue: true },
+  { op: 'lt', label: '<', needsValue: true },
+  { op: 'le', label: '≤', needsValue: true },
+  { op: 'gt', label: '>', needsValue: true },
+  { op: 'ge', label: '≥', needsValue: true },
+  { op: 'isNull', label: 'is NULL', needsValue: false },
+  { op: 'notNull', label: 'is not NULL', needsValue: false },
+];
+
+export function needsValue(op: FilterOp): boolean {
+  return filterOps.find((f) => f.op === op)?.needsValue ?? true;
+}
+
+/** active filters: those with a value to compare with, or an operator that needs none. */
+export function activeFilters(filters: readonly ColumnFilter[]): ColumnFilter[] {
+  return filters.filter((f) => !needsValue(f.op) || f.value !== '');
+}
+
+/** isPlain: the view shows the result as the server sent it, so the backend's view can be cleared. */
+export function isPlain(v: ViewState): boolean {
+  return v.sort.length === 0 && v.quick === '' && activeFilters(v.filters).length === 0;
+}
+
+/**
+ * specOf is the backend's spec of a view: filters still being typed (no
+ * value yet) are left out. It has no columns: the backend reads a missing
+ * list as "every column" (an empty one would export none).
+ */
+export function specOf(v: ViewState): resultset.ViewSpec {
+  return {
+    sort: v.sort.map((k) => ({ column: k.col, desc: k.dir === 'desc' })),
+    quick: v.quick,
+    filters: activeFilters(v.filters).map((f) => ({ column: f.column, op: f.op, value: needsValue(f.op) ? f.value : '' })),
+  } as unknown as resultset.ViewSpec;
+}
+
+/** sameSpec: two views ask the backend for the same rows (no need to ask again). */
+export function sameSpec(a: ViewState, b: ViewState): boolean {
+  return JSON.stringify(specOf(a)) === JSON.stringify(specOf(b));
+}
+
+/** A row source that can be sorted and filtered in the backend (a query's statement). */
+export interface Viewable {
+  readonly total: number;
+  readonly done: boolean;
+  readonly columns: resultset.Column[];
+  /** Rows of the result, whatever the view keeps. */
+  readonly rows: number;
+  /** The view shown, and the one asked for last. */
+  readonly view: ViewState;
+  readonly wanted: ViewState;
+  readonly viewing: boolean;
+  readonly viewError: ErrorInfo | null;
+  setView(v: ViewState): Promise<void>;
+}
+
+export function isViewable(s: unknown): s is Viewable {
+  return typeof s === 'object' && s !== null && typeof (s as { setView?: unknown }).setView === 'function';
+}
