@@ -20,8 +20,10 @@ import (
 	"github.com/wailsapp/wails/v2/pkg/options/linux"
 
 	"github.com/tusk-app/tusk/backend/apperr"
+	"github.com/tusk-app/tusk/backend/connection"
 	"github.com/tusk-app/tusk/backend/logging"
 	"github.com/tusk-app/tusk/backend/memory"
+	"github.com/tusk-app/tusk/backend/query"
 	"github.com/tusk-app/tusk/backend/state"
 	"github.com/tusk-app/tusk/backend/storage"
 )
@@ -113,9 +115,10 @@ func run(app *App, log *logrus.Logger, theme string) {
 		OnShutdown:       app.shutdown,
 		ErrorFormatter:   apperr.Format,
 		Logger:           wailsLogger{log: log},
-		EnumBind:         []any{apperr.Enum(), apperr.ReasonEnums()},
-		Bind:             []any{app},
-		Linux:            &linux.Options{ProgramName: "tusk", Icon: appIcon, WebviewGpuPolicy: webviewGPUPolicy()},
+		EnumBind: []any{apperr.Enum(), apperr.ReasonEnums(), connection.PoolerModes(), connection.SettingsPaths(), connection.ReadOnlyStates(),
+			query.WaitReasons()},
+		Bind:  []any{app},
+		Linux: &linux.Options{ProgramName: "tusk", Icon: appIcon, WebviewGpuPolicy: webviewGPUPolicy()},
 	}
 	if !generatingBindings {
 		if err := app.desk.configure(opts, app.wantedDataDir); err != nil {

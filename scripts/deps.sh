@@ -13,10 +13,11 @@ die() { printf 'deps: error: %s\n' "$*" >&2; exit 1; }
 # --- system packages ---------------------------------------------------------
 build_pkgs=(gcc pkg-config libgtk-3-dev libwebkit2gtk-4.1-dev)
 # test: Xvfb + Chromium for e2e, PostgreSQL server binaries for the Go tests,
-# gnome-keyring for a real Secret Service, sshd for tunnel tests; xdotool,
-# x11-utils and sqlite3 for scripts/webkit-native.sh; bench-ui watches the X
-# screen through XDAMAGE (libxdamage-dev) and names the display with xdpyinfo.
-test_pkgs=(xvfb xauth chromium postgresql openssh-server gnome-keyring dbus imagemagick xdotool x11-utils sqlite3 libxdamage-dev shellcheck)
+# gnome-keyring for a real Secret Service, sshd for tunnel tests, PgBouncer for
+# the connection pooler tests; xdotool, x11-utils and sqlite3 for
+# scripts/webkit-native.sh; bench-ui watches the X screen through XDAMAGE
+# (libxdamage-dev) and names the display with xdpyinfo.
+test_pkgs=(xvfb xauth chromium postgresql pgbouncer openssh-server gnome-keyring dbus imagemagick xdotool x11-utils sqlite3 libxdamage-dev shellcheck)
 # dist (make dist, make dist-verify): the Windows cross compiler and installer
 # builder, package tools and checkers, signing tools. make test runs dist too.
 dist_pkgs=(gcc-mingw-w64-x86-64 nsis lintian rpm dpkg-dev desktop-file-utils appstream
@@ -57,7 +58,7 @@ elif [ "$os" = Darwin ]; then
 	command -v go >/dev/null 2>&1 || die "install Go 1.26 or newer (brew install go)"
 	[ "$want" = test ] && say "note: the test suite (PostgreSQL cluster, Secret Service keyring, Xvfb) runs on Debian/Ubuntu; on macOS install postgresql@15 (brew) and Chromium to run parts of it"
 elif [ "$os" = Linux ]; then
-	die "this is not a Debian/Ubuntu system. Install: Go 1.26+, Node.js 20.19+, gcc, pkg-config, GTK 3 and WebKitGTK 4.1 development files (Fedora: gtk3-devel webkit2gtk4.1-devel; Arch: gtk3 webkit2gtk-4.1)$( [ "$want" = test ] && echo ', and for tests: Xvfb, Chromium, PostgreSQL server, OpenSSH server, gnome-keyring')."
+	die "this is not a Debian/Ubuntu system. Install: Go 1.26+, Node.js 20.19+, gcc, pkg-config, GTK 3 and WebKitGTK 4.1 development files (Fedora: gtk3-devel webkit2gtk4.1-devel; Arch: gtk3 webkit2gtk-4.1)$( [ "$want" = test ] && echo ', and for tests: Xvfb, Chromium, PostgreSQL server, PgBouncer, OpenSSH server, gnome-keyring')."
 else
 	die "unsupported system $os. On Windows install Go 1.26+, Node.js 20.19+, a gcc toolchain (MSYS2 mingw-w64) and the WebView2 runtime, then run: go tool wails build"
 fi

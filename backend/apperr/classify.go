@@ -30,7 +30,11 @@ import (
 // kind. Otherwise the chain is inspected with errors.As and errors.Is only;
 // the first match in this order wins:
 //
-//   - *pgconn.PgError (also inside *pgconn.ConnectError): by SQLSTATE class —
+//   - *pgconn.PgError (also inside *pgconn.ConnectError): PgBouncer's own
+//     errors (SQLSTATE 08P01 with one of its fixed messages, see
+//     PgBouncerProtocolCode) → Pooler, PoolTimeout (query_wait_timeout),
+//     Authentication (its login refusals) or Connection (no such
+//     database); otherwise by SQLSTATE class —
 //     28 → Authentication; 08, 3D000, 53300, 57P01–57P05, 25P03 →
 //     Connection (with a Reason: terminated, shutdown or lost);
 //     everything else (including 57014) → Query. Every field is copied into
@@ -175,6 +179,9 @@ func classifyPg(err error) *Error {
 		return nil
 	}
 	f := PgFieldsOf(pe)
+	if e := classifyPooler(f); e != nil {
+		return e
+	}
 	kind := pgKind(f.Code)
 	if f.Code == "57014" && errors.Is(err, context.Canceled) {
 		return &Error{Kind: Cancelled, Message: "the statement was cancelled", Pg: f}

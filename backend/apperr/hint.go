@@ -25,6 +25,10 @@ func defaultHint(kind Kind) string {
 		return "Make sure the system keychain is available and unlocked, then try again."
 	case PoolTimeout:
 		return "Wait for running queries to finish or cancel them, or allow more connections in the connection settings."
+	case Pooler:
+		return "A connection pooler sits between Tusk and the server; check its configuration or ask its administrator."
+	case ReadOnly:
+		return "Tusk runs nothing on a read-only connection that the server does not enforce as read-only; connect directly to the server, or clear the read-only option."
 	case Cancelled:
 		return ""
 	case Validation:
@@ -100,6 +104,12 @@ func sqlstateHint(f *PgFields) string {
 		return "Another transaction changed the same data at the same time (serialization failure); run the transaction again."
 	case "40P01":
 		return "Two transactions waited for each other (deadlock) and this one was aborted; run it again."
+	case "25006":
+		return "The session is read-only (the connection is marked read-only, or the transaction was started READ ONLY): writes are refused by the server."
+	case "25001":
+		return "This statement cannot run inside a transaction block: end the transaction first (COMMIT or ROLLBACK). On a read-only connection Tusk runs every statement in a read-only transaction, so statements that must run outside one (VACUUM, CREATE DATABASE, CREATE INDEX CONCURRENTLY …) are not possible there."
+	case "42P05", "26000":
+		return "Behind a connection pooler in transaction mode, prepared statements do not survive from one transaction to the next: PREPARE and EXECUTE inside one transaction (BEGIN … COMMIT), or connect to the server directly."
 	case "25P02":
 		return "An earlier statement of this transaction failed; run ROLLBACK to end the transaction, then try again."
 	case "55P03":

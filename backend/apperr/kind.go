@@ -21,8 +21,17 @@ const (
 	Storage Kind = "storage"
 	// Keyring: the OS keychain failed or is unavailable.
 	Keyring Kind = "keyring"
-	// PoolTimeout: no pooled connection became free in time.
+	// PoolTimeout: no pooled connection became free in time (in Tusk's own
+	// pool, or in a connection pooler such as PgBouncer).
 	PoolTimeout Kind = "pool_timeout"
+	// Pooler: a connection pooler between Tusk and the server (PgBouncer or
+	// similar) refused or ended the connection: a session setting it does
+	// not accept, no more client connections, its own login to the server
+	// failing, one of its timeouts.
+	Pooler Kind = "pooler"
+	// ReadOnly: the connection is marked read-only and Tusk could not make
+	// the server enforce that, so it refused to run the statement.
+	ReadOnly Kind = "read_only"
 	// Cancelled: the user cancelled the operation.
 	Cancelled Kind = "cancelled"
 	// Validation: user input was rejected before anything ran.
@@ -33,7 +42,7 @@ const (
 
 // AllKinds lists every Kind, in the order the UI documents them. Pass it to
 // options.App.EnumBind as KindEnum values to export the set to TypeScript.
-var AllKinds = []Kind{Connection, Authentication, SSL, SSH, Query, Storage, Keyring, PoolTimeout, Cancelled, Validation, Internal}
+var AllKinds = []Kind{Connection, Authentication, SSL, SSH, Query, Storage, Keyring, PoolTimeout, Pooler, ReadOnly, Cancelled, Validation, Internal}
 
 // Title is a short heading for the kind, suitable for a dialog or toast title.
 func (k Kind) Title() string {
@@ -54,6 +63,10 @@ func (k Kind) Title() string {
 		return "Keychain error"
 	case PoolTimeout:
 		return "Connection pool exhausted"
+	case Pooler:
+		return "Connection pooler error"
+	case ReadOnly:
+		return "Read-only not enforced"
 	case Cancelled:
 		return "Cancelled"
 	case Validation:
@@ -74,6 +87,7 @@ func Enum() []KindEnum {
 	names := map[Kind]string{
 		Connection: "Connection", Authentication: "Authentication", SSL: "SSL", SSH: "SSH",
 		Query: "Query", Storage: "Storage", Keyring: "Keyring", PoolTimeout: "PoolTimeout",
+		Pooler: "Pooler", ReadOnly: "ReadOnly",
 		Cancelled: "Cancelled", Validation: "Validation", Internal: "Internal",
 	}
 	out := make([]KindEnum, 0, len(AllKinds))

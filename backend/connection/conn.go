@@ -76,7 +76,10 @@ func (c *Conn) conn() *pgx.Conn {
 // Query runs sql with args and returns its rows; the caller must Close them
 // (or read them to the end) and then check Rows.Err. As in pgx, args may
 // start with a pgx.QueryExecMode (e.g. pgx.QueryExecModeSimpleProtocol) to
-// choose how the statement is sent; the default prepares and caches it.
+// choose how the statement is sent. The default, pgx.QueryExecModeExec,
+// sends it as the unnamed statement in one round trip, so it works through
+// a connection pooler in transaction mode; the caching modes are disabled
+// (they fail) because their named statements do not survive one.
 func (c *Conn) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
 	pc := c.conn()
 	if pc == nil {
@@ -121,7 +124,9 @@ func (errRow) Scan(...any) error { return ErrReleased }
 // Prepare creates a prepared statement called name on this connection and
 // describes its parameters and result columns. Query and Exec then run it
 // when given name as their sql. Preparing the same name and sql again is a
-// no-op; the statement lives as long as the connection.
+// no-op; the statement lives as long as the connection — or, behind a
+// connection pooler in transaction mode, only as long as the server
+// connection the pooler lent for it, so Tusk's own code never uses it.
 func (c *Conn) Prepare(ctx context.Context, name, sql string) (*pgconn.StatementDescription, error) {
 	pc := c.conn()
 	if pc == nil {

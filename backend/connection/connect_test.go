@@ -30,7 +30,7 @@ func TestNewPool(t *testing.T) {
 		t.Errorf("ID/Config = %q/%+v", p.ID(), p.Config())
 	}
 	// The test connection stays in the pool.
-	want := connection.PoolStatus{ConnectionID: cfg.ID, MaxSize: connection.DefaultMaxConns, Size: 1, Available: 1}
+	want := connection.PoolStatus{ConnectionID: cfg.ID, MaxSize: connection.DefaultMaxConns, Size: 1, Available: 1, Route: directRoute}
 	if st := p.Status(); st != want {
 		t.Fatalf("Status() = %+v, want %+v", st, want)
 	}

@@ -36,7 +36,9 @@
 // timeout (SC-003); a pool that NewPool returns is connected. Sessions start
 // with application_name, statement_timeout,
 // idle_in_transaction_session_timeout and, for a read-only connection,
-// default_transaction_read_only=on, so the server itself enforces them.
+// default_transaction_read_only=on, so the server itself enforces them —
+// unless a pooler refuses or drops them (see "Through a connection
+// pooler").
 // Direct connections use TCP keepalive; an SSH tunnel plugs in through
 // PoolOptions.Dial and PoolOptions.Lookup.
 //
@@ -47,6 +49,37 @@
 //	if err != nil { return err } // PoolTimeout after 30 s of waiting
 //	defer conn.Release()
 //	rows, err := conn.Query(ctx, "select …")
+//
+// # Through a connection pooler
+//
+// Managed services usually put PgBouncer (or a look-alike) between client
+// and server, often in transaction mode, where each transaction may run on
+// another server connection. Every query a Pool runs is therefore sent as
+// the unnamed statement in one round trip (pgx.QueryExecModeExec, with the
+// statement and description caches off): no named prepared statement can
+// be missing (26000) or taken (42P05) on the server connection the pooler
+// picks.
+//
+// Every new connection is probed once (route.go): pg_backend_pid() against
+// the process ID the protocol reported tells a pooler from the server;
+// pg_settings tells whether the startup parameters took effect; on a
+// read-only connection a BEGIN READ ONLY transaction shows the server
+// enforces it. Right after connecting, two client connections asking for
+// their server process tell transaction from session pooling. The findings
+// are the Route, in every PoolStatus.
+//
+// PgBouncer refuses statement_timeout, idle_in_transaction_session_timeout
+// and default_transaction_read_only at login unless its
+// ignore_startup_parameters lists them, in which case it drops them
+// silently. NewPool connects without them after a refusal, and stops
+// sending them when the probe finds them dropped; Route.Settings is then
+// SettingsPerTransaction and the query engine applies them itself. A pooler
+// with no free server connection makes the first query of a new connection
+// wait: such connections count in PoolStatus.PoolerWaiting after
+// PoolerWaitNotice, a cancelled Acquire returns at once (the waiting socket
+// is closed: a pooler ignores cancel requests for a client that has no
+// server connection), and running out of time is a PoolTimeout naming the
+// pooler.
 //
 // # Watching the pool
 //

@@ -138,6 +138,7 @@ func (p *Pool) Dedicated(ctx context.Context) (*pgconn.PgConn, error) {
 	ctx, cancel := context.WithTimeout(ctx, p.cfg.Options.connectTimeout())
 	defer cancel()
 	cfg := p.pool.Config().ConnConfig.Config.Copy()
+	p.router.stripParams(cfg.RuntimeParams)
 	// A throwaway connection: when its ctx ends, break it at once rather
 	// than ask the server to cancel and wait (a silent network never
 	// answers).

@@ -37,6 +37,10 @@ func testCtx(t testing.TB) context.Context {
 	return ctx
 }
 
+// directRoute is the Route of a pool connected straight to the server with
+// no read-only option.
+var directRoute = connection.Route{SessionStateKept: true, Settings: connection.SettingsAtStartup, ReadOnly: connection.ReadOnlyOff}
+
 // trustConfig is a valid Config for the cluster's password-less user over
 // plain TCP.
 func trustConfig() connection.Config {

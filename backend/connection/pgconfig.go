@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgconn/ctxwatch"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -82,6 +83,16 @@ func pgxPoolConfig(cfg Config, password secret.String, opts PoolOptions) (*pgxpo
 	}
 
 	cc.RuntimeParams = runtimeParams(cfg.Options)
+	// No named prepared statements, no cached descriptions: a pooler in
+	// transaction mode may run each statement on another server
+	// connection, where a statement prepared earlier does not exist (26000)
+	// or another client's does (42P05). Exec sends every query as one
+	// Parse/Bind/Execute of the unnamed statement in a single round trip,
+	// which every pooler mode relays whole. Text results; parameter types
+	// are inferred by the server.
+	cc.DefaultQueryExecMode = pgx.QueryExecModeExec
+	cc.StatementCacheCapacity = 0
+	cc.DescriptionCacheCapacity = 0
 	if opts.OnNotice != nil {
 		cc.OnNotice = opts.OnNotice
 	}

@@ -91,6 +91,7 @@ type Pool struct {
 	held    atomic.Int32 // connections acquired and not yet released
 	closed  atomic.Bool
 	notify  *notifier // nil without PoolOptions.OnStatus
+	router  *router   // what sits between Tusk and the server (route.go)
 	health  *health
 
 	closeOnce sync.Once
@@ -137,27 +138,9 @@ func NewPool(ctx context.Context, cfg Config, password secret.String, opts PoolO
 	}
 	if opts.OnStatus != nil {
 		p.notify = newNotifier(p.statusNow, opts.OnStatus)
-		// Acquire and Conn.Release report their own changes. pgxpool changes
-		// its accounting by itself right after these two hooks (a new
-		// connection joins, a closing one leaves), so they ask for re-checks.
-		// AfterRelease is deliberately not used: setting it makes pgxpool
-		// return connections from a goroutine, so Status would lag behind a
-		// Release that has returned.
-		pc.AfterConnect = func(context.Context, *pgx.Conn) error {
-			p.notify.settle()
-			return nil
-		}
-		pc.BeforeClose = func(c *pgx.Conn) {
-			p.notify.settle()
-			go func() {
-				select {
-				case <-c.PgConn().CleanupDone():
-				case <-time.After(20 * time.Second):
-				}
-				p.notify.settle()
-			}()
-		}
 	}
+	p.router = newRouter(cfg.Options, p.notify.kick)
+	p.setHooks(pc)
 
 	p.health.install(pc)
 
@@ -168,7 +151,19 @@ func NewPool(ctx context.Context, cfg Config, password secret.String, opts PoolO
 		return nil, fmt.Errorf("connect to %s: %w", cfg.target(), err)
 	}
 	p.pool = pool
-	if err := p.check(ctx, cfg.Options.connectTimeout()); err != nil {
+	err = p.check(ctx, cfg.Options.connectTimeout())
+	if err != nil && p.router.refused(err) {
+		// A pooler refused a session option at login: connect without
+		// them; the query engine applies them per transaction.
+		log.WithFields(fields).WithField("error", secret.Redact(err.Error())).Info("the pooler refused the session options at login; applying them per transaction")
+		err = p.check(ctx, cfg.Options.connectTimeout())
+	}
+	if err == nil {
+		dctx, cancel := context.WithTimeout(ctx, cfg.Options.connectTimeout())
+		p.detectMode(dctx)
+		cancel()
+	}
+	if err != nil {
 		p.closed.Store(true)
 		pool.Close()
 		close(p.closeDone)
@@ -183,9 +178,46 @@ func NewPool(ctx context.Context, cfg Config, password secret.String, opts PoolO
 	// failed its check never reports a status.
 	p.notify.start()
 	p.notify.kick()
-	log.WithFields(fields).WithField("elapsed_ms", float64(time.Since(start).Microseconds())/1000).Info("connection pool open")
+	rt := p.router.get()
+	log.WithFields(fields).WithFields(logrus.Fields{
+		"elapsed_ms": float64(time.Since(start).Microseconds()) / 1000,
+		"pooler":     rt.Pooler, "pooler_mode": string(rt.PoolerMode), "settings": string(rt.Settings), "read_only": string(rt.ReadOnly),
+	}).Info("connection pool open")
 	return p, nil
 }
+
+// setHooks installs the pool's connection hooks: the route probe of every
+// new connection (route.go) and the status re-checks.
+func (p *Pool) setHooks(pc *pgxpool.Config) {
+	pc.BeforeConnect = p.router.beforeConnect
+	// Acquire and Conn.Release report their own changes. pgxpool changes
+	// its accounting by itself right after these two hooks (a new
+	// connection joins, a closing one leaves), so they ask for re-checks.
+	// AfterRelease is deliberately not used: setting it makes pgxpool
+	// return connections from a goroutine, so Status would lag behind a
+	// Release that has returned.
+	pc.AfterConnect = func(ctx context.Context, c *pgx.Conn) error {
+		defer p.notify.settle()
+		return p.router.afterConnect(ctx, c, p.acquireTimeout)
+	}
+	pc.BeforeClose = func(c *pgx.Conn) {
+		p.router.forget(c.PgConn())
+		if p.notify == nil {
+			return
+		}
+		p.notify.settle()
+		go func() {
+			select {
+			case <-c.PgConn().CleanupDone():
+			case <-time.After(20 * time.Second):
+			}
+			p.notify.settle()
+		}()
+	}
+}
+
+// poolerFullHint explains a wait for a pooler's server connection.
+const poolerFullHint = "Every server connection of the pooler's pool is in use — behind a session-mode pooler each open Tusk connection (tab, schema browser) keeps one. Close idle tabs or other clients, lower this connection's pool size, or ask the pooler's administrator to raise its pool size."
 
 // check opens (or takes) a connection and pings the server within timeout.
 func (p *Pool) check(parent context.Context, timeout time.Duration) error {
@@ -205,6 +237,13 @@ func (p *Pool) check(parent context.Context, timeout time.Duration) error {
 	switch {
 	case err == nil:
 		return nil
+	case parent.Err() == nil && errors.Is(ctx.Err(), context.DeadlineExceeded) && p.router.waiting.Load() > 0:
+		// The server answered the login but the first query waited: a
+		// pooler with no free server connection.
+		e := apperr.Wrap(apperr.PoolTimeout,
+			fmt.Sprintf("the connection pooler at %s had no free server connection within %s", p.cfg.Address(), timeout),
+			fmt.Errorf("connect to %s: %w", p.cfg.target(), err))
+		return e.WithHint(poolerFullHint)
 	case parent.Err() == nil && errors.Is(ctx.Err(), context.DeadlineExceeded) && errors.Is(err, context.DeadlineExceeded):
 		// Our connect timeout, not the caller's: say so, with the target.
 		e := apperr.Wrap(apperr.Connection,
@@ -240,7 +279,7 @@ func (p *Pool) Acquire(ctx context.Context) (*Conn, error) {
 	p.waiting.Add(1)
 	p.notify.kick()
 	actx, cancel := context.WithTimeout(ctx, p.acquireTimeout)
-	pc, err := p.pool.Acquire(actx)
+	pc, err := p.acquire(actx)
 	cancel()
 	waiting := p.waiting.Add(-1) + 1
 	p.notify.kick()
@@ -254,6 +293,10 @@ func (p *Pool) Acquire(ctx context.Context) (*Conn, error) {
 		return nil, closedError(p.cfg)
 	case ctx.Err() != nil:
 		return nil, fmt.Errorf("acquire connection to %s: %w", p.cfg.target(), ctx.Err())
+	case errors.Is(err, context.DeadlineExceeded) && errors.Is(actx.Err(), context.DeadlineExceeded) && p.router.waiting.Load() > 0:
+		e := apperr.Wrap(apperr.PoolTimeout,
+			fmt.Sprintf("the connection pooler had no free server connection within %s", p.acquireTimeout), err)
+		return nil, e.WithHint(poolerFullHint)
 	case errors.Is(err, context.DeadlineExceeded) && errors.Is(actx.Err(), context.DeadlineExceeded):
 		e := apperr.PoolTimeoutError(p.acquireTimeout, int(waiting))
 		e.Err = err
@@ -283,12 +326,14 @@ func (p *Pool) Status() PoolStatus { return p.statusNow() }
 func (p *Pool) statusNow() PoolStatus {
 	st := p.pool.Stat()
 	return PoolStatus{
-		ConnectionID: p.cfg.ID,
-		MaxSize:      int(st.MaxConns()),
-		Size:         int(st.TotalConns()),
-		Available:    int(st.IdleConns()),
-		Waiting:      int(p.waiting.Load()),
-		Closed:       p.closed.Load(),
+		ConnectionID:  p.cfg.ID,
+		MaxSize:       int(st.MaxConns()),
+		Size:          int(st.TotalConns()),
+		Available:     int(st.IdleConns()),
+		Waiting:       int(p.waiting.Load()),
+		Closed:        p.closed.Load(),
+		PoolerWaiting: int(p.router.waiting.Load()),
+		Route:         p.router.get(),
 	}
 }
 

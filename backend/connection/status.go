@@ -34,6 +34,14 @@ type PoolStatus struct {
 	Available    int    `json:"available"`
 	Waiting      int    `json:"waiting"`
 	Closed       bool   `json:"closed"`
+	// PoolerWaiting is the connections being opened whose first query has
+	// waited longer than PoolerWaitNotice at a connection pooler with no
+	// free server connection (0 without a pooler). Callers waiting for
+	// them count in Waiting.
+	PoolerWaiting int `json:"poolerWaiting"`
+	// Route is what sits between Tusk and the server (a pooler, its mode)
+	// and how the connection's options reach the server.
+	Route Route `json:"route"`
 }
 
 // settleDelays are the re-checks after a hook that precedes a change

@@ -3,7 +3,6 @@ package query
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/tusk-app/tusk/backend/apperr"
@@ -44,7 +43,7 @@ func (e *Engine) escalate(ctx context.Context, h *Handle) {
 	// (and the session move on) until it has been delivered, so it can only
 	// hit the statement it was meant for.
 	if fence, ok := h.fence(); ok {
-		if err := e.signalBackend(ctx, h, "pg_cancel_backend"); err != nil {
+		if _, err := e.signalBackend(ctx, h, "pg_cancel_backend"); err != nil {
 			e.deps.Log.WithError(err).Warn("pg_cancel_backend failed")
 		}
 		close(fence)
@@ -56,14 +55,27 @@ func (e *Engine) escalate(ctx context.Context, h *Handle) {
 		return
 	case <-time.After(EscalateAfter):
 	}
-	e.deps.Emit.Emit(EventStuck, Stuck{QueryID: h.id, SessionID: h.sessionID, PID: h.pid(), ElapsedMs: ms(h.Elapsed())})
+	stuck := Stuck{QueryID: h.id, SessionID: h.sessionID, ElapsedMs: ms(h.Elapsed())}
+	if fence, ok := h.fence(); ok {
+		// Only look: Terminate is offered when the real server process is
+		// known, never the process ID a pooler made up.
+		if pid, err := e.signalBackend(ctx, h, ""); err == nil {
+			stuck.PID, stuck.Terminable = pid, true
+		}
+		close(fence)
+	}
+	e.deps.Emit.Emit(EventStuck, stuck)
 }
 
 // Terminate ends the query's server process (pg_terminate_backend from
 // another connection); the session starts afresh on its next query.
 func (e *Engine) Terminate(id string) error {
 	return e.fenced(id, func(h *Handle) error {
-		return e.signalBackend(context.Background(), h, "pg_terminate_backend")
+		_, err := e.signalBackend(context.Background(), h, "pg_terminate_backend")
+		if errors.Is(err, errNoTarget) {
+			return noTargetError(err)
+		}
+		return err
 	})
 }
 
@@ -78,21 +90,29 @@ func (e *Engine) Drop(id string) error {
 	})
 }
 
-// fenced cancels query id and runs act while its statement is still on the
-// wire, holding the statement open until act returns, so act can never hit
-// what the session runs next. A query that just finished is left alone.
+// fenced runs act while query id's statement is still on the wire, holding
+// the statement open until act returns, so act can never hit what the
+// session runs next; then it cancels the query (no further statements). act
+// runs before the cancel request: behind a pooler the statement's server
+// process is found by what it is running, which a cancel would end. A
+// query whose statement just finished is only cancelled.
 func (e *Engine) fenced(id string, act func(*Handle) error) error {
 	h, err := e.runningHandle(id)
 	if err != nil {
 		return err
 	}
-	h.Cancel()
 	fence, ok := h.fence()
 	if !ok {
+		h.Cancel()
 		return nil
 	}
 	defer close(fence)
-	return act(h)
+	// The statement may end (its connection closed) before the cancel
+	// below: it must not be taken for one that never ran and run again.
+	h.ending.Store(true)
+	err = act(h)
+	h.Cancel()
+	return err
 }
 
 func (e *Engine) runningHandle(id string) (*Handle, error) {
@@ -108,25 +128,4 @@ func (e *Engine) runningHandle(id string) (*Handle, error) {
 	default:
 		return res.handle, nil
 	}
-}
-
-// signalBackend calls fn (pg_cancel_backend or pg_terminate_backend) for
-// the query's server process over a connection of its own, outside the
-// pool: the pool may be exhausted by the very tabs the user is trying to
-// stop. Bounded by EscalateAfter.
-func (e *Engine) signalBackend(ctx context.Context, h *Handle, fn string) error {
-	pid := h.pid()
-	pool, ok := e.deps.Pool(h.connectionID)
-	if pid == 0 || !ok {
-		return errors.New("the query's connection is gone")
-	}
-	ctx, cancel := context.WithTimeout(ctx, EscalateAfter)
-	defer cancel()
-	c, err := pool.Dedicated(ctx)
-	if err != nil {
-		return fmt.Errorf("%s: %w", fn, err)
-	}
-	defer c.Close(context.Background())
-	res := c.ExecParams(ctx, "select "+fn+"($1)", [][]byte{[]byte(fmt.Sprint(pid))}, nil, nil, nil).Read()
-	return res.Err
 }

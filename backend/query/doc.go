@@ -57,4 +57,17 @@
 // session's own connection once the statement's rows are read, then cached
 // for the connection profile. Until then the column's TypeName is empty: a
 // statement's first query:progress may lack names its query:done has.
+//
+// # Read-only connections and connection poolers
+//
+// On a read-only connection every statement runs in a transaction the
+// server confirmed, in that same transaction, to be READ ONLY; a statement
+// whose check fails is not run (apperr.ReadOnly). Options a pooler refused
+// at login are applied with SET LOCAL in the transactions the engine opens
+// or sees start, and the statement timeout by cancelling outside them.
+// Behind a pooler the engine shows and signals only the real server
+// process: read in the statement's transaction, or found in
+// pg_stat_activity by the statement's text. A query that waits for Tusk's
+// pool or for the pooler says so in Progress.Waiting. readonly.go and
+// signal.go hold the details; docs/poolers.md the user's view.
 package query

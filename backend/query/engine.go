@@ -197,6 +197,7 @@ func (e *Engine) Execute(req Request) (Started, error) {
 		return Started{}, apperr.ValidationError(apperr.FieldError{Field: "sessionId", Message: "a query is already running in this tab; cancel it or wait"})
 	}
 	h := newHandle(id, req.ConnectionID, req.SessionID, req.SQL)
+	h.statements = len(stmts)
 	res := &results{sessionID: sess.id, sets: make([]*resultset.Set, len(stmts)), handle: h}
 	// The tab may have been closed, or the connection dropped, between
 	// finding the session and locking it: never pin a connection to a
@@ -225,6 +226,8 @@ func (e *Engine) Execute(req Request) (Started, error) {
 // owns sess.busy until finish releases it.
 func (e *Engine) run(ctx context.Context, pool *connection.Pool, sess *session, h *Handle, req Request, stmts []Statement, res *results) {
 	sum := Summary{QueryID: h.id, SessionID: sess.id, ConnectionID: sess.connectionID, Status: StatusDone, Statements: []StatementResult{}}
+	pol := policyOf(pool)
+	sum.Pooled = pol.pooled
 	if sess.lost != nil { // given up while the tab was idle: say so now
 		sum.SessionLost, sess.lost = sess.lost, nil
 	}
@@ -260,15 +263,17 @@ func (e *Engine) run(ctx context.Context, pool *connection.Pool, sess *session, 
 					Columns: []resultset.Column{}, ElapsedMs: ms(h.Elapsed())})
 			})
 		}
+		h.stmt.Store(int32(i))
 		e.autoBegin(ctx, pg, pool, st)
-		r := e.statement(ctx, pg, h, req, i, len(stmts), st, res)
+		r := e.step(ctx, pol, sess, pg, h, req, i, len(stmts), st, res)
 		if announce != nil {
 			announce.Stop()
 		}
 		e.keepPlan(&r, res)
-		if r.Status == StatusError && !retried && i == 0 && r.Rows == 0 && held.Empty() && !req.rollback && diedBeforeStatement(r) {
+		if r.Status == StatusError && !retried && i == 0 && r.Rows == 0 && held.Empty() && !req.rollback && !h.IsCancelled() && !h.ending.Load() && diedBeforeStatement(r) {
 			// The connection was dead before the statement reached the
-			// server: run it once more, on a fresh connection.
+			// server: run it once more, on a fresh connection (never a
+			// query the user cancelled or terminated).
 			retried = true
 			e.dropSessionConn(sess)
 			e.clearSet(res, i)
@@ -281,6 +286,9 @@ func (e *Engine) run(ctx context.Context, pool *connection.Pool, sess *session, 
 		}
 		if !pg.IsClosed() {
 			lastTx = pg.TxStatus()
+			if sess.tx.own { // Tusk's read-only transaction, not the user's
+				lastTx = 'I'
+			}
 		}
 		if r.Status == StatusDone {
 			sess.held.noteEffect(st.SQL)
@@ -297,7 +305,8 @@ func (e *Engine) run(ctx context.Context, pool *connection.Pool, sess *session, 
 		}
 	}
 	undo()
-	sum.BackendPID, sum.ServerVersion = pg.PID(), pg.ParameterStatus("server_version")
+	e.endRun(sess, h, pg)
+	sum.BackendPID, sum.ServerVersion = lastServerPID(h), pg.ParameterStatus("server_version")
 	if pg.IsClosed() { // broke, terminated or dropped: the session must start afresh
 		if lastTx != 'I' {
 			held.Transaction = "in transaction"
@@ -370,20 +379,52 @@ func (e *Engine) clearSet(res *results, i int) {
 	}
 }
 
-// statement runs one statement and stores its rows.
-func (e *Engine) statement(ctx context.Context, pg *pgconn.PgConn, h *Handle, req Request, i, total int, st Statement, res *results) StatementResult {
+// step readies the session's transaction for a statement (readonly.go), runs
+// it, and records what it left behind.
+func (e *Engine) step(ctx context.Context, pol policy, sess *session, pg *pgconn.PgConn, h *Handle, req Request, i, total int, st Statement, res *results) StatementResult {
+	if h.IsCancelled() {
+		r := e.describe(req, i, st, StatusRunning)
+		r.cancelledBefore()
+		return r
+	}
+	inUserTx := pg.TxStatus() != 'I' && !sess.tx.own
+	if failed := e.prepare(pol, sess, h, pg, st); failed != nil {
+		r := e.describe(req, i, st, StatusError)
+		if failed.Kind == apperr.Cancelled {
+			r.Status = StatusCancelled
+		}
+		r.err = failed
+		info := apperr.Info(failed)
+		r.Error = &info
+		return r
+	}
+	r, tag := e.statement(ctx, pg, h, req, i, total, st, res, e.targetOf(pol, sess, pg, st), pol.clientTimeout())
+	if failed := e.settleTx(pol, sess, h, pg, st, tag); failed != nil && r.Status == StatusDone {
+		r.Status = StatusError
+		r.err = failed
+		info := apperr.Info(failed)
+		r.Error = &info
+	}
+	if r.Status == StatusDone && pol.mode == connection.TransactionPooling && !inUserTx && changesSessionState(st.SQL) {
+		r.SessionStateLost = true
+	}
+	return r
+}
+
+// statement runs one statement and stores its rows. tg names the server
+// process that runs it; timeout, when not 0, is the statement timeout the
+// engine enforces itself.
+func (e *Engine) statement(ctx context.Context, pg *pgconn.PgConn, h *Handle, req Request, i, total int, st Statement, res *results, tg target, timeout time.Duration) (StatementResult, pgconn.CommandTag) {
 	r := e.describe(req, i, st, StatusRunning)
 	start := time.Now()
 	r.started = start
-	if !h.begin(pg) {
-		// Cancelled after the previous statement ended (or before the first
-		// began): this one never ran, and the run ends here as cancelled,
-		// not as done.
-		r.Status = StatusCancelled
-		r.err = apperr.New(apperr.Cancelled, "the query was cancelled before this statement started")
-		info := apperr.Info(r.err)
-		r.Error = &info
-		return r
+	if !h.begin(pg, tg) {
+		r.cancelledBefore()
+		return r, pgconn.CommandTag{}
+	}
+	if timeout > 0 {
+		t := time.AfterFunc(timeout, h.interrupt)
+		defer t.Stop()
 	}
 	rc := &runCtx{}
 	e.mu.Lock()
@@ -479,6 +520,12 @@ func (e *Engine) statement(ctx context.Context, pg *pgconn.PgConn, h *Handle, re
 	case err == nil:
 		// Finished before the cancel reached the server: the results stand (T063).
 		r.Status = StatusDone
+	case h.timedOut.Load() && !h.IsCancelled() && isQueryCanceled(err):
+		r.Status = StatusError
+		info := apperr.Info(apperr.Wrap(apperr.Query,
+			fmt.Sprintf("the statement ran longer than the connection's statement timeout (%s) and was cancelled", timeout-clientTimeoutGrace), err).
+			WithHint("Raise the statement timeout in the connection options if it needs more time. (Tusk enforces it itself: the connection pooler does not pass it to the server.)"))
+		r.Error = &info
 	case h.IsCancelled() && (isQueryCanceled(err) || apperr.KindOf(err) == apperr.Cancelled):
 		r.Status = StatusCancelled
 		info := apperr.Info(apperr.New(apperr.Cancelled, "the statement was cancelled").
@@ -496,7 +543,17 @@ func (e *Engine) statement(ctx context.Context, pg *pgconn.PgConn, h *Handle, re
 		}
 	}
 	r.Partial = r.Status != StatusDone && set != nil && r.Rows > 0
-	return r
+	return r, tag
+}
+
+// cancelledBefore marks a statement the query was cancelled before (after
+// the previous statement ended, or before the first began): it never ran,
+// and the run ends here as cancelled, not as done.
+func (r *StatementResult) cancelledBefore() {
+	r.Status = StatusCancelled
+	r.err = apperr.New(apperr.Cancelled, "the query was cancelled before this statement started")
+	info := apperr.Info(r.err)
+	r.Error = &info
 }
 
 // describe is a statement's result before it ran.

@@ -16,6 +16,7 @@ import (
 	"github.com/tusk-app/tusk/backend/internal/pgtest"
 	"github.com/tusk-app/tusk/backend/query"
 	"github.com/tusk-app/tusk/backend/resultset"
+	"github.com/tusk-app/tusk/backend/secret"
 	"github.com/tusk-app/tusk/backend/state"
 	"github.com/tusk-app/tusk/backend/storage"
 )
@@ -39,6 +40,20 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
+	cfg := connection.NewConfig("engine", cluster.Host, cluster.Port, cluster.Database, cluster.TrustUser)
+	cfg.SSLMode = connection.SSLDisable
+	return newEnvFor(t, cfg)
+}
+
+// newEnvFor is newEnv connected with cfg.
+func newEnvFor(t testing.TB, cfg connection.Config) *env {
+	t.Helper()
+	return newEnvWithPassword(t, cfg, "")
+}
+
+// newEnvWithPassword is newEnvFor with a password.
+func newEnvWithPassword(t testing.TB, cfg connection.Config, password string) *env {
+	t.Helper()
 	ctx := context.Background()
 	events := &event.Recorder{}
 	st, err := state.New(ctx, state.Options{DataDir: t.TempDir(), Emitter: events})
@@ -61,13 +76,11 @@ func newEnv(t *testing.T) *env {
 	st.OnDisconnect(eng.Disconnected)
 	t.Cleanup(func() { st.Close() })
 
-	cfg := connection.NewConfig("engine", cluster.Host, cluster.Port, cluster.Database, cluster.TrustUser)
-	cfg.SSLMode = connection.SSLDisable
 	rec, err := st.Store().SaveConnection(ctx, cfg.Record())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.Connect(ctx, rec.ID, state.ConnectOptions{}); err != nil {
+	if _, err := st.Connect(ctx, rec.ID, state.ConnectOptions{Password: secret.New(password)}); err != nil {
 		t.Fatal(err)
 	}
 	return &env{st: st, eng: eng, events: events, connID: rec.ID}

@@ -20,6 +20,7 @@ type Handle struct {
 	connectionID string
 	sessionID    string
 	sql          string
+	statements   int // how many statements the query runs
 	startedAt    time.Time
 
 	cancelled atomic.Bool
@@ -29,12 +30,27 @@ type Handle struct {
 	ctx       context.Context
 	cancelCtx context.CancelFunc
 
+	stmt     atomic.Int32 // index of the statement being prepared or run
+	timedOut atomic.Bool  // the engine cancelled the statement on the wire for its statement timeout
+	ending   atomic.Bool  // Terminate or Drop was asked: the query never runs again
+
 	mu         sync.Mutex // guards the fields below
 	conn       *pgconn.PgConn
 	running    bool            // a statement is on the wire
 	ended      chan struct{}   // closed when the statement on the wire ends
 	cancelDone chan struct{}   // closed when the CancelRequest returned; nil if none was sent
+	signalled  bool            // cancel requests were sent for the statement on the wire
 	fences     []chan struct{} // other cancel signals in flight (escalation)
+	target     target          // the server process running the statement on the wire
+}
+
+// target names the server process of a statement: certain when read in the
+// statement's own transaction (or without a pooler), else a candidate to
+// be confirmed in pg_stat_activity by the statement's text.
+type target struct {
+	pid     uint32
+	certain bool
+	sql     string
 }
 
 func newHandle(id, connectionID, sessionID, sql string) *Handle {
@@ -79,11 +95,28 @@ func (h *Handle) cancel() bool {
 		return false
 	}
 	h.cancelCtx()
+	h.signal()
+	return true
+}
+
+// interrupt cancels the statement on the wire because it ran past the
+// connection's statement timeout, which the engine enforces itself when a
+// pooler refused to pass it to the server. The query is not marked
+// cancelled: the statement fails as a timeout.
+func (h *Handle) interrupt() {
+	h.timedOut.Store(true)
+	h.signal()
+}
+
+// signal sends the server CancelRequests for the statement on the wire, once
+// per statement.
+func (h *Handle) signal() {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if !h.running || h.conn == nil {
-		return true
+	if !h.running || h.conn == nil || h.signalled {
+		return
 	}
+	h.signalled = true
 	ch := make(chan struct{})
 	h.cancelDone = ch
 	conn, ended := h.conn, h.ended
@@ -103,7 +136,6 @@ func (h *Handle) cancel() bool {
 			}
 		}
 	}()
-	return true
 }
 
 // A cancel is retried CancelRetries times, CancelRetryInterval apart, while
@@ -113,15 +145,17 @@ const (
 	CancelRetryInterval = 100 * time.Millisecond
 )
 
-// begin marks a statement as on the wire on conn; it reports false when the
-// query was cancelled before it could start.
-func (h *Handle) begin(conn *pgconn.PgConn) bool {
+// begin marks a statement as on the wire on conn, run by the server process
+// tg names; it reports false when the query was cancelled before it could
+// start.
+func (h *Handle) begin(conn *pgconn.PgConn, tg target) bool {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.cancelled.Load() {
 		return false
 	}
-	h.conn, h.running, h.ended = conn, true, make(chan struct{})
+	h.conn, h.running, h.ended, h.signalled, h.target = conn, true, make(chan struct{}), false, tg
+	h.timedOut.Store(false)
 	return true
 }
 
@@ -165,12 +199,9 @@ func (h *Handle) fence() (chan struct{}, bool) {
 	return ch, true
 }
 
-// pid is the server process of the connection, 0 before the first statement.
-func (h *Handle) pid() uint32 {
+// runningTarget returns the server process of the statement on the wire.
+func (h *Handle) runningTarget() target {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if h.conn == nil {
-		return 0
-	}
-	return h.conn.PID()
+	return h.target
 }

@@ -54,6 +54,12 @@ type StatementResult struct {
 	// (cancelled, or the connection broke): the rows are kept and the
 	// result is incomplete.
 	Partial bool `json:"partial"`
+	// SessionStateLost is set for a statement that changed session state
+	// (SET, RESET, PREPARE, CREATE TEMP …, DECLARE, LISTEN) outside a
+	// transaction behind a pooler in transaction mode: it applied to a
+	// server connection the pooler now lends to others, and the tab's next
+	// run may not see it. The UI explains once (connection.Route.Notice).
+	SessionStateLost bool `json:"sessionStateLost,omitempty"`
 
 	started time.Time // when the statement was sent, for its history entry
 	plan    string    // the EXPLAIN (FORMAT JSON) output, for its history entry
@@ -76,8 +82,14 @@ type Summary struct {
 	// transaction" or "failed transaction" (the user must see an open one),
 	// or "closed" when the session ended.
 	Transaction string `json:"transaction"`
-	// BackendPID is the server process of the session's connection.
+	// BackendPID is the server process that ran the query's last
+	// statement; 0 when it is not known for certain — behind a connection
+	// pooler outside a transaction — rather than the process ID the pooler
+	// made up.
 	BackendPID uint32 `json:"backendPid"`
+	// Pooled is set when a connection pooler sits between Tusk and the
+	// server (connection.Route has the details).
+	Pooled bool `json:"pooled"`
 	// ServerVersion is the server's version string.
 	ServerVersion string `json:"serverVersion"`
 	// Partial is set when a statement's rows are incomplete (see
@@ -110,6 +122,13 @@ type Progress struct {
 	// FirstPage is the statement's first rows, sent once (in the first
 	// progress event of a statement that returns rows).
 	FirstPage *resultset.Page `json:"firstPage,omitempty"`
+	// Waiting is set while the query waits before Statement reaches the
+	// server, announced after connection.PoolerWaitNotice: WaitingPool
+	// (all of the connection's own connections are busy) or WaitingPooler
+	// (a connection pooler has no free server connection). A progress
+	// event with Waiting empty follows when the wait ends. Cancel works
+	// while waiting.
+	Waiting WaitReason `json:"waiting,omitempty"`
 }
 
 // Started is what Execute returns at once.
@@ -121,10 +140,15 @@ type Started struct {
 
 // Stuck is the payload of query:stuck: the server did not stop the query
 // after a CancelRequest and pg_cancel_backend; the UI offers to terminate
-// the backend or drop the connection.
+// the backend (when Terminable) or drop the connection.
 type Stuck struct {
-	QueryID   string  `json:"queryId"`
-	SessionID string  `json:"sessionId"`
-	PID       uint32  `json:"pid"`
-	ElapsedMs float64 `json:"elapsedMs"`
+	QueryID   string `json:"queryId"`
+	SessionID string `json:"sessionId"`
+	// PID is the server process running the statement, 0 when it is not
+	// known (behind a pooler, when it could not be identified).
+	PID uint32 `json:"pid"`
+	// Terminable is set when Terminate can target that process; without
+	// it the UI offers only Drop.
+	Terminable bool    `json:"terminable"`
+	ElapsedMs  float64 `json:"elapsedMs"`
 }

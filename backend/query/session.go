@@ -42,6 +42,7 @@ type session struct {
 	lastUsed  time.Time
 	broken    uint64       // the pool's Broken count when the session last used conn
 	lost      *SessionLost // the session was given up while idle: reported by the next run
+	tx        txCheck      // what the engine set up in conn's open transaction (readonly.go)
 
 	pg atomic.Pointer[pgconn.PgConn] // the pinned connection, for closing its socket from outside
 }
@@ -112,7 +113,9 @@ func (e *Engine) attach(pool *connection.Pool, sess *session, h *Handle) (*pgcon
 		// The session held nothing and nothing was sent: simply run on a
 		// fresh connection.
 	}
+	w := e.waitNotice(h, acquireReason(pool))
 	c, err := e.acquire(h.ctx, pool, sess)
+	w.stop()
 	if err != nil {
 		return nil, err
 	}
@@ -223,9 +226,21 @@ func (e *Engine) settle(sess *session, pg *pgconn.PgConn) {
 		sess.held.Transaction = "failed transaction"
 		return
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), SettleTimeout)
-	held, err := readHoldings(ctx, pg)
-	cancel()
+	// Behind a transaction-mode pooler the question would run on whatever
+	// server connection the pooler lends next, and nothing outside a
+	// transaction stays with the tab anyway: the session holds nothing.
+	route := e.route(sess.connectionID)
+	txPooled := route.PoolerMode == connection.TransactionPooling
+	var held Holdings
+	var err error
+	if !txPooled {
+		ctx, cancel := context.WithTimeout(context.Background(), SettleTimeout)
+		held, err = readHoldings(ctx, pg)
+		cancel()
+		if route.Pooler {
+			held.Settings = withoutPoolerSettings(held.Settings)
+		}
+	}
 	if err != nil {
 		if pg.IsClosed() {
 			// It ended right after the run (an administrator's terminate,
@@ -242,13 +257,43 @@ func (e *Engine) settle(sess *session, pg *pgconn.PgConn) {
 		e.deps.Log.WithError(err).Warn("could not read what the session holds; it keeps its connection")
 		return
 	}
-	held.keepCustomSettings(sess.held)
+	if !txPooled {
+		held.keepCustomSettings(sess.held)
+	}
 	sess.held = held
 	if held.Empty() {
 		sess.conn.Release()
-		sess.conn = nil
+		sess.conn, sess.tx = nil, txCheck{}
 		sess.pg.Store(nil)
 	}
+}
+
+// route is what sits between Tusk and the server of connectionID; the zero
+// Route (no pooler) when the connection is gone.
+func (e *Engine) route(connectionID string) connection.Route {
+	if pool, ok := e.deps.Pool(connectionID); ok {
+		return pool.Route()
+	}
+	return connection.Route{}
+}
+
+// poolerSettings are the parameters PgBouncer itself SETs on a server
+// connection to match its client's (they show as source 'session'): they
+// say nothing about what the tab set, so they never keep a connection.
+var poolerSettings = map[string]bool{
+	"client_encoding": true, "datestyle": true, "timezone": true, "intervalstyle": true,
+	"standard_conforming_strings": true, "application_name": true,
+}
+
+// withoutPoolerSettings drops poolerSettings from names.
+func withoutPoolerSettings(names []string) []string {
+	var out []string
+	for _, n := range names {
+		if !poolerSettings[strings.ToLower(n)] {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 // sessionLost records and announces that sess's server session ended,
@@ -349,7 +394,7 @@ func (e *Engine) dropSessionConn(s *session) {
 	}
 	pg := c.PgConn()
 	clean := s.held.Empty() && !pg.IsClosed() && pg.TxStatus() == 'I'
-	s.conn, s.held = nil, Holdings{}
+	s.conn, s.held, s.tx = nil, Holdings{}, txCheck{}
 	s.pg.Store(nil)
 	if clean {
 		c.Release()

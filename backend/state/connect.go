@@ -64,6 +64,10 @@ type TestReport struct {
 	OK            bool   `json:"ok"`
 	Steps         []Step `json:"steps"`
 	ServerVersion string `json:"serverVersion,omitempty"`
+	// Route is what sits between Tusk and the server (a pooler and its
+	// mode, how the options are applied, read-only verified), once the
+	// database step worked.
+	Route *connection.Route `json:"route,omitempty"`
 }
 
 // Connect opens a pool for the saved connection id (closing an earlier one),
@@ -138,6 +142,8 @@ func (s *State) TestConnection(ctx context.Context, cfg connection.Config, opts 
 		rep.ServerVersion = c.PgConn().ParameterStatus("server_version")
 		c.Release()
 	}
+	route := pool.Route()
+	rep.Route = &route
 	rep.OK = true
 	return rep, nil
 }

@@ -109,7 +109,7 @@ func TestTestConnectionReportsSteps(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !rep.OK || len(rep.Steps) != 1 || rep.Steps[0].Name != "database" || !rep.Steps[0].OK || rep.ServerVersion == "" {
+	if !rep.OK || len(rep.Steps) != 1 || rep.Steps[0].Name != "database" || !rep.Steps[0].OK || rep.ServerVersion == "" || rep.Route == nil || rep.Route.Pooler {
 		t.Fatalf("report = %+v", rep)
 	}
 	if len(st.PoolIDs()) != 0 {

@@ -76,6 +76,19 @@
 // PGSSLROOTCERT is ignored), points HOME at an empty directory while pinning
 // GOPATH and the XDG directories to the values the real HOME implied.
 //
+// # A connection pooler in front
+//
+// StartBouncer (or NeedBouncer in a test) starts Debian's PgBouncer in front
+// of a cluster on another free loopback port: session or transaction mode,
+// a small pool (BouncerOptions.PoolSize) to provoke waits, chosen startup
+// parameters ignored instead of refused, a short query_wait_timeout. Every
+// database of the cluster is reachable through it as any role the cluster
+// trusts over TCP; clients log in to it without a password. It runs as the
+// server's OS user when the tests run as root, and a watchdog stops it if
+// the test binary dies. Without a pgbouncer binary (TUSK_PGBOUNCER
+// overrides the search) NeedBouncer skips the test, or fails it when
+// CI=true.
+//
 // # Faults
 //
 // Kill ends the server as kill -9 would (postmaster and backends), Shutdown

@@ -20,6 +20,8 @@ export const kindPresentation: Record<Kind, KindPresentation> = {
   [Kind.Storage]: { severity: 'error', action: 'dismiss' },
   [Kind.Keyring]: { severity: 'warning', action: 'dismiss' },
   [Kind.PoolTimeout]: { severity: 'warning', action: 'retry' },
+  [Kind.Pooler]: { severity: 'error', action: 'retry' },
+  [Kind.ReadOnly]: { severity: 'error', action: 'edit-connection' },
   [Kind.Cancelled]: { severity: 'info', action: 'dismiss' },
   [Kind.Validation]: { severity: 'warning', action: 'dismiss' },
   [Kind.Internal]: { severity: 'error', action: 'report' },

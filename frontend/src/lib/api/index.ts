@@ -6,6 +6,7 @@ import { call } from './errors';
 
 export { AppError, toAppError, Kind, type ErrorInfo } from './errors';
 export { on, type EventMap, type EventName } from './events';
+export { PoolerMode, ReadOnlyState, SettingsPath, WaitReason, routeLabel, waitingLabel, type Route } from './route';
 
 /**
  * Plain<T> is a generated model class as plain data (its convertValues
