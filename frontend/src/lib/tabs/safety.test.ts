@@ -92,3 +92,20 @@ describe('markDangers', () => {
     expect(checkSafety).not.toHaveBeenCalled();
   });
 });
+
+describe('a run being prepared', () => {
+  it('a second Run while the first is still being checked starts nothing', async () => {
+    const { ws, tab } = setup(true);
+    let answer!: (g: never) => void;
+    checkSafety.mockReturnValueOnce(new Promise((resolve) => (answer = resolve)));
+    const first = ws.run(tab, script);
+    const second = ws.run(tab, script); // Ctrl+Enter pressed twice
+    await Promise.resolve();
+    answer(guard('run'));
+    await Promise.all([first, second]);
+    expect(checkSafety).toHaveBeenCalledOnce();
+    expect(execute).toHaveBeenCalledOnce();
+    // Once the first run is under way, the tab takes new runs again after it ends.
+    expect(tab.running).toBe(true);
+  });
+});

@@ -376,7 +376,22 @@ export class Workspace {
    * open connects first (asking for a password when none is stored).
    */
   async run(tab: EditorTab, req: RunRequest): Promise<void> {
-    if (tab.running) return;
+    // A second Ctrl+Enter while the first is still connecting or being
+    // checked for safety must not start a second run (the backend would
+    // refuse it as "already running" and the tab would show an error).
+    if (tab.running || this.starting.has(tab.id)) return;
+    this.starting.add(tab.id);
+    try {
+      await this.launch(tab, req);
+    } finally {
+      this.starting.delete(tab.id);
+    }
+  }
+
+  /** Tabs whose run is being prepared (connecting, safety check), not yet started. */
+  private starting = new Set<string>();
+
+  private async launch(tab: EditorTab, req: RunRequest): Promise<void> {
     const connectionId = await this.connected(tab);
     if (!connectionId) return;
     const request = {
