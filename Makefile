@@ -96,7 +96,7 @@ fe-test: bindings
 ## e2e: the real app under `wails dev` + Xvfb, driven by Chromium
 e2e: bindings
 	@echo '--- e2e'
-	scripts/with-keyring.sh xvfb-run -a -s '-screen 0 1280x800x24' node --test --test-concurrency=1 frontend/e2e/
+	scripts/with-keyring.sh xvfb-run -a -s '-screen 0 1280x800x24' node --test --test-concurrency=1 --test-timeout=900000 frontend/e2e/
 
 ## webkit: the built app in a real WebKitGTK window under Xvfb, screenshot
 ## checked; SIGTERM at several instants after launch must quit it

@@ -65,6 +65,29 @@ async function firstRowCells(page) {
   return (await page.locator('[data-testid="grid-row"][data-row="0"] [data-testid="grid-cell"]').allTextContents()).map((c) => c.trim());
 }
 
+// A promise from the page that must settle within ms; on a timeout the page's
+// state is printed, so a CI log says where it stood.
+async function within(page, ms, what, p) {
+  let timer;
+  try {
+    return await Promise.race([p, new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms)))]);
+  } catch (e) {
+    const state = await page
+      .evaluate(() => ({
+        rows: document.querySelectorAll('[data-testid="grid-row"]').length,
+        count: document.querySelector('[data-testid="grid-count"]')?.textContent,
+        running: !!document.querySelector('[data-testid="status-timer"]'),
+        outcome: document.querySelector('[data-testid="outcome"]')?.textContent,
+        errors: [...document.querySelectorAll('[data-testid="error"]')].map((x) => x.textContent).slice(0, 3),
+      }))
+      .catch((err) => `(the page did not answer: ${err.message})`);
+    console.log(`# ${what}: page state ${JSON.stringify(state)}`);
+    throw e;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 async function runAndWait(page, key = 'Control+Enter') {
   await page.keyboard.press(key);
   await page.waitForFunction(() => !document.querySelector('[data-testid="status-timer"]'), null, { timeout: 30_000 });
@@ -158,10 +181,10 @@ test('the whole workspace, as a user drives it', async () => {
   });
   const m0 = Date.now();
   await runAndWait(page);
-  const afterFirstPageMs = await page.evaluate(() => window.__firstRows);
+  const afterFirstPageMs = await within(page, 30_000, 'first rows of the 1M-row result', page.evaluate(() => window.__firstRows));
   await page.locator('[data-testid="grid-row"]').first().waitFor();
   const millionMs = Date.now() - m0;
-  const scrollMs = await page.locator('[data-testid="grid"]').evaluate(
+  const scrollMs = await within(page, 30_000, 'the last of 1M rows painted after a scroll', page.locator('[data-testid="grid"]').evaluate(
     (grid) =>
       new Promise((resolve) => {
         const scroller = [grid, ...grid.querySelectorAll('*')].find((el) => el.scrollHeight > el.clientHeight + 10);
@@ -175,7 +198,7 @@ test('the whole workspace, as a user drives it', async () => {
         scroller.dispatchEvent(new Event('scroll'));
         requestAnimationFrame(check);
       }),
-  );
+  ));
   const last = page.locator('[data-testid="grid-row"][data-row="999999"] [data-testid="grid-cell"]').first();
   await last.waitFor({ timeout: 10_000 });
   assert.equal((await last.textContent()).trim(), '1000000');
