@@ -9,7 +9,7 @@ set -euo pipefail
 bin=${TUSK_BIN:-./build/bin/tusk}
 bound_ms=${QUIT_BOUND_MS:-5000}
 delays_ms=${QUIT_DELAYS_MS:-"0 5 20 50 100 200 400 800 1500 3000"}
-work=$(mktemp -d /tmp/tusk-quit.XXXXXX)
+work=$(mktemp -d "${TMPDIR:-/tmp}"/tusk-quit.XXXXXX)
 pids=()
 # shellcheck disable=SC2317 # called by the EXIT trap
 cleanup() {

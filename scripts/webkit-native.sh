@@ -33,7 +33,7 @@ if [ -z "${PROBE_BIN:-}" ]; then
 fi
 bin=${PROBE_BIN:-$repo/build/bin/tusk-probe}
 
-work=$(mktemp -d /tmp/tusk-native.XXXXXX)
+work=$(mktemp -d "${TMPDIR:-/tmp}"/tusk-native.XXXXXX)
 pids=()
 cleanup() {
 	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done

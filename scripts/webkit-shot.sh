@@ -9,7 +9,7 @@ set -euo pipefail
 out=${1:-test-results/webkit/window.png}
 bin=${2:-./build/bin/tusk}
 mkdir -p "$(dirname "$out")"
-work=$(mktemp -d /tmp/tusk-webkit.XXXXXX)
+work=$(mktemp -d "${TMPDIR:-/tmp}"/tusk-webkit.XXXXXX)
 log="$work/app.log"
 TUSK_DATA_DIR="$work/data" "$bin" >"$log" 2>&1 &
 app=$!

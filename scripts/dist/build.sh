@@ -29,7 +29,7 @@ linux_ldflags="-extldflags '-Wl,-z,relro,-z,now'"
 commit_epoch=$(git log -1 --format=%ct 2>/dev/null || date +%s)
 say "version $version (Windows and NSIS: $numeric)"
 
-work=$(mktemp -d /tmp/tusk-dist.XXXXXX)
+work=$(mktemp -d "${TMPDIR:-/tmp}"/tusk-dist.XXXXXX)
 wails_json_saved=
 cleanup() {
 	if [ -n "$wails_json_saved" ]; then cp "$wails_json_saved" wails.json; fi

@@ -16,7 +16,7 @@ cd "$root"
 deb=$(find "$dir" -maxdepth 1 -name 'tusk_*_amd64.deb' | LC_ALL=C sort | head -1)
 [ -n "$deb" ] || die "no .deb in $dir: run make dist first"
 
-r=$(mktemp -d /tmp/tusk-install-root.XXXXXX)
+r=$(mktemp -d "${TMPDIR:-/tmp}"/tusk-install-root.XXXXXX)
 trap 'rm -rf "$r"' EXIT
 
 say "install check: $(basename "$deb")"

@@ -25,7 +25,7 @@ minisign_public=${TUSK_MINISIGN_PUBLIC_KEY_FILE:-${MINISIGN_PUBLIC:-}}
 win_ca=${TUSK_WIN_CA_FILE:-${WIN_CA:-/etc/ssl/certs/ca-certificates.crt}}
 
 if [ "$self_test" = 1 ]; then
-	tmp=$(mktemp -d /tmp/tusk-verify-self-test.XXXXXX)
+	tmp=$(mktemp -d "${TMPDIR:-/tmp}"/tusk-verify-self-test.XXXXXX)
 	trap 'rm -rf "$tmp"' EXIT
 	fails=0
 	# expect NAME CHECKS WANT FILE: flip one byte in the middle of FILE in a
@@ -71,7 +71,7 @@ failed=0
 want() { [ "$checks" = all ] || [[ " $checks " == *" $1 "* ]]; }
 ok() { printf 'ok   %s: %s\n' "$1" "$2"; }
 fail() { printf 'FAIL %s: %s\n' "$1" "$2"; failed=$((failed + 1)); }
-tmp=$(mktemp -d /tmp/tusk-verify.XXXXXX)
+tmp=$(mktemp -d "${TMPDIR:-/tmp}"/tusk-verify.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 # A scratch home for gpg's --dearmor; the user's keyring is never touched.
 export GNUPGHOME=$tmp/gnupg
