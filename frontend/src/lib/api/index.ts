@@ -2,7 +2,10 @@
 // `api.*`; unit tests stub this module (vi.mock('$lib/api')).
 import * as App from '../../../wailsjs/go/main/App';
 import type { connection, credentials, explain, main, query, resultset, schema, sqlfile, sshtunnel, state, storage, tabledata } from '../../../wailsjs/go/models';
-import { call } from './errors';
+import { call as callOnce } from './errors';
+
+/** call runs a bound method: rejections become AppErrors, and work that outlasts the call is awaited (AwaitJob). */
+const call = <T>(fn: () => Promise<T>): Promise<T> => callOnce(fn, (jobId) => App.AwaitJob({ jobId } as never));
 
 export { AppError, toAppError, Kind, type ErrorInfo } from './errors';
 export { on, type EventMap, type EventName } from './events';
@@ -217,6 +220,8 @@ export const api = {
   countTableRows: (handle: string, filter: TableFilter, countId = ''): Promise<number> =>
     call(() => App.CountTableRows({ handle, filter, countId } as never)),
   cancelTableCount: (countId: string): Promise<boolean> => call(() => App.CancelTableCount({ countId } as never)),
+  /** Stops the work of a call that outlasted it (a page read, a count, a commit not yet committed). */
+  cancelJob: (jobId: string): Promise<boolean> => call(() => App.CancelJob({ jobId } as never)),
   /** The whole value of a cell a page truncated, the row found by its key. */
   tableCellValue: (handle: string, key: Record<string, TableValue>, column: string): Promise<{ value: CellText; found: boolean }> =>
     call(() => App.TableCellValue({ handle, key, column } as never)) as Promise<{ value: CellText; found: boolean }>,
