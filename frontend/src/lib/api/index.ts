@@ -213,9 +213,9 @@ export const api = {
   /** Describes an open table again (after DDL), keeping its handle. */
   refreshTable: (handle: string): Promise<OpenTable> => call(() => App.RefreshTable({ handle } as never)),
   closeTable: (handle: string): Promise<void> => call(() => App.CloseTable({ handle } as never)),
-  /** A page of an open table: seek first, last, after/before a cursor, a fraction (0–1) or an offset. */
-  tablePage: (handle: string, page: Partial<TablePageRequest> & { seek: TableSeek }): Promise<TablePage> =>
-    call(() => App.TablePage({ handle, page } as never)) as Promise<TablePage>,
+  /** A page of an open table: seek first, last, after/before a cursor, a fraction (0–1) or an offset; cancelJob(jobId) stops a slow read. */
+  tablePage: (handle: string, page: Partial<TablePageRequest> & { seek: TableSeek }, jobId = ''): Promise<TablePage> =>
+    call(() => App.TablePage({ handle, page, jobId } as never)) as Promise<TablePage>,
   /** The exact row count of an open table under a filter; cancelTableCount(countId) stops it. */
   countTableRows: (handle: string, filter: TableFilter, countId = ''): Promise<number> =>
     call(() => App.CountTableRows({ handle, filter, countId } as never)),
