@@ -54,6 +54,19 @@ func (c *column) appendKey(dst []byte, i int32, desc bool) []byte {
 	return dst
 }
 
+// keyCap is about the bytes the keys of c's values take (more for text
+// that grows when folded).
+func (c *column) keyCap() int {
+	n := len(c.null)
+	switch {
+	case c.asText || c.kind == keyText:
+		return 4*n + 2*len(c.text)
+	case c.kind == keyNumeric:
+		return 6*n + len(c.text)
+	}
+	return 9 * n
+}
+
 // sortableFloat maps f to an unsigned integer of the same order, NaN above
 // +Infinity, -0 equal to 0.
 func sortableFloat(f float64) uint64 {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sync"
 	"time"
 	"unicode/utf8"
 )
@@ -196,8 +197,10 @@ func (s *Set) validateSpec(spec ViewSpec) error {
 	return nil
 }
 
-// buildView filters (one pass over the rows, collecting the sort keys of
-// the rows kept) and sorts.
+// buildView filters and sorts. An ASCII quick filter searches the stored
+// bytes first (see quick.go); then one pass over the rows left, split
+// among GOMAXPROCS goroutines, applies the column filters (and a quick
+// filter with other text) and collects the sort values of the rows kept.
 func (s *Set) buildView(ctx context.Context, spec ViewSpec, total int64) (*order, error) {
 	v := &order{spec: spec, columns: spec.Columns}
 	quick := newMatcher(spec.Quick)
@@ -208,29 +211,30 @@ func (s *Set) buildView(ctx context.Context, spec ViewSpec, total int64) (*order
 	if quick == nil && len(filters) == 0 && len(spec.Sort) == 0 {
 		return v, nil // every row, server order: rows stays nil
 	}
-	if quick != nil {
-		var freq [256]int
-		err := s.scan(0, min(total, 2048), nil, func(_ int64, vals [][]byte) error {
-			for _, v := range vals {
-				for _, c := range v {
-					freq[c]++
-				}
-			}
-			return nil
-		})
+	var from *order // the rows the pass reads: all (nil) or those the quick filter kept
+	n := total
+	if quick != nil && quick.ascii {
+		rows, err := s.quickRows(ctx, quick, total)
 		if err != nil {
 			return nil, err
 		}
-		quick.tune(&freq)
+		if len(filters) == 0 && len(spec.Sort) == 0 {
+			v.rows = rows
+			return v, nil
+		}
+		from, n, quick = &order{rows: rows}, int64(len(rows)), nil
 	}
-	keys := make([]*column, len(spec.Sort))
 	perValue := int(s.Stats().DataBytes / max(total*int64(len(s.columns)), 1))
-	for i, k := range spec.Sort {
-		keys[i] = newColumn(s.columns[k.Column].TypeOID, int(total))
-		keys[i].text = make([]byte, 0, int(total)*(perValue+1))
+	parts := make([]part, workers(int(n/4096)))
+	for i := range parts {
+		size := int(n/int64(len(parts))) + 1
+		parts[i].keys = make([]*column, len(spec.Sort))
+		for c, k := range spec.Sort {
+			parts[i].keys[c] = newColumn(s.columns[k.Column].TypeOID, size)
+			parts[i].keys[c].text = make([]byte, 0, size*(perValue+1))
+		}
 	}
-	rows := make([]int32, 0, total)
-	err := s.scan(0, total, ctx.Err, func(row int64, vals [][]byte) error {
+	err := s.scanParts(ctx, from, n, len(parts), func(pi int, row int64, vals [][]byte) error {
 		for i := range filters {
 			if !filters[i].pass(vals[filters[i].col]) {
 				return nil
@@ -239,10 +243,11 @@ func (s *Set) buildView(ctx context.Context, spec ViewSpec, total int64) (*order
 		if quick != nil && !quick.row(vals) {
 			return nil
 		}
-		rows = append(rows, int32(row))
+		pt := &parts[pi]
+		pt.rows = append(pt.rows, int32(row))
 		for i, k := range spec.Sort {
-			keys[i].add(vals[k.Column])
-			if len(keys[i].text) > math.MaxUint32 {
+			pt.keys[i].add(vals[k.Column])
+			if len(pt.keys[i].text) > math.MaxUint32 {
 				return fmt.Errorf("resultset: column %d holds too much text to sort", k.Column)
 			}
 		}
@@ -251,14 +256,60 @@ func (s *Set) buildView(ctx context.Context, spec ViewSpec, total int64) (*order
 	if err != nil {
 		return nil, err
 	}
-	if len(spec.Sort) > 0 {
-		rows = sortRows(ctx, rows, keys, spec.Sort)
-		if err := ctx.Err(); err != nil {
-			return nil, err
+	if len(spec.Sort) == 0 {
+		v.rows = make([]int32, 0, parts[0].len()*len(parts))
+		for _, pt := range parts {
+			v.rows = append(v.rows, pt.rows...)
+		}
+		return v, nil
+	}
+	v.rows = sortRows(ctx, parts, spec.Sort)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// part is what one goroutine of the pass over the rows collected: the
+// rows it kept, in order, and their sort values.
+type part struct {
+	rows []int32
+	keys []*column
+}
+
+func (p *part) len() int { return len(p.rows) }
+
+// scanParts is scanShown over positions [0, n) of o (nil: rows [0, n)),
+// split into parts consecutive ranges read concurrently: fn gets the part
+// and the row's number and values. Within a part rows come in order. The
+// first error stops every part.
+func (s *Set) scanParts(ctx context.Context, o *order, n int64, parts int, fn func(part int, row int64, vals [][]byte) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	errs := make([]error, parts)
+	var wg sync.WaitGroup
+	for p := range parts {
+		wg.Go(func() {
+			from, to := n*int64(p)/int64(parts), n*int64(p+1)/int64(parts)
+			errs[p] = s.scanShown(o, from, to, ctx.Err, nil, func(pos int64, vals [][]byte) error {
+				if o != nil {
+					pos = int64(o.rows[pos])
+				}
+				return fn(p, pos, vals)
+			})
+			if errs[p] != nil {
+				cancel()
+			}
+		})
+	}
+	wg.Wait()
+	var first error // a part's own error rather than the cancel it caused in the others
+	for _, err := range errs {
+		if err != nil && (first == nil || errors.Is(first, context.Canceled)) {
+			first = err
 		}
 	}
-	v.rows = rows
-	return v, nil
+	return first
 }
 
 // matcher finds text in cells ignoring case.
@@ -266,8 +317,7 @@ type matcher struct {
 	needle []byte // lower-cased
 	ascii  bool
 	// anchor is the needle byte cells are scanned for (IndexByte, in both
-	// cases for a letter): the one rarest in a sample of the rows, so few
-	// candidates need checking.
+	// cases for a letter).
 	anchor int
 	cases  [2]byte
 }
@@ -289,24 +339,6 @@ func newMatcher(text string) *matcher {
 func (m *matcher) setAnchor(i int) {
 	m.anchor = i
 	m.cases = [2]byte{m.needle[i], bytes.ToUpper(m.needle[i : i+1])[0]}
-}
-
-// tune picks the anchor from the byte counts of a sample of the data.
-func (m *matcher) tune(freq *[256]int) {
-	if !m.ascii {
-		return
-	}
-	best, bestScore := 0, -1
-	for i, c := range m.needle {
-		score := freq[c]
-		if up := bytes.ToUpper([]byte{c})[0]; up != c {
-			score += freq[up]
-		}
-		if bestScore < 0 || score < bestScore {
-			best, bestScore = i, score
-		}
-	}
-	m.setAnchor(best)
 }
 
 // row reports whether a cell of the row contains the text.
@@ -594,19 +626,37 @@ func (o *order) projection() func([][]byte) [][]byte {
 	}
 }
 
-// sortRows orders rows (whose sort values are in keys, by position) by
-// their byte keys (see sortkey.go); equal keys keep their order.
-func sortRows(ctx context.Context, rows []int32, keys []*column, sort []SortKey) []int32 {
-	n := len(rows)
-	off := make([]uint32, n+1)
-	arena := make([]byte, 0, n*16)
-	for i := range n {
-		for c, k := range sort {
-			arena = keys[c].appendKey(arena, int32(i), k.Desc)
+// sortRows orders the rows of parts (whose sort values are in their keys,
+// by position) by their byte keys (see sortkey.go); equal keys keep their
+// order.
+func sortRows(ctx context.Context, parts []part, sort []SortKey) []int32 {
+	for c := range sort { // a value that did not parse makes the whole column text
+		asText := false
+		for _, pt := range parts {
+			asText = asText || pt.keys[c].asText
 		}
-		off[i+1] = uint32(len(arena))
-		if i%65536 == 0 && ctx.Err() != nil {
-			return rows
+		for _, pt := range parts {
+			pt.keys[c].asText = asText
+		}
+	}
+	n, size := 0, 0
+	for _, pt := range parts {
+		n += pt.len()
+		for _, k := range pt.keys {
+			size += k.keyCap()
+		}
+	}
+	off := make([]uint32, 1, n+1)
+	arena := make([]byte, 0, size)
+	for _, pt := range parts {
+		for i := range pt.len() {
+			for c, k := range sort {
+				arena = pt.keys[c].appendKey(arena, int32(i), k.Desc)
+			}
+			off = append(off, uint32(len(arena)))
+			if i%65536 == 0 && ctx.Err() != nil {
+				return nil
+			}
 		}
 	}
 	pos := make([]int32, n)
@@ -615,11 +665,15 @@ func sortRows(ctx context.Context, rows []int32, keys []*column, sort []SortKey)
 	}
 	ks := keySorter{arena: arena, off: off, tmp: make([]int32, n), word: make([]uint64, n), tmpWord: make([]uint64, n)}
 	ks.sort(ctx, pos, 0, 0)
-	sorted := make([]int32, n)
-	for i, p := range pos {
-		sorted[i] = rows[p]
+	// pos holds positions in the parts' rows taken in turn: map them back.
+	rows := make([]int32, 0, n)
+	for _, pt := range parts {
+		rows = append(rows, pt.rows...)
 	}
-	return sorted
+	for i, p := range pos {
+		pos[i] = rows[p]
+	}
+	return pos
 }
 
 // keySorter sorts positions by their byte keys: an MSD radix sort on 8-byte
