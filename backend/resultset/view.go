@@ -3,7 +3,6 @@ package resultset
 import (
 	"bytes"
 	"context"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"math"
@@ -224,17 +223,15 @@ func (s *Set) buildView(ctx context.Context, spec ViewSpec, total int64) (*order
 		}
 		from, n, quick = &order{rows: rows}, int64(len(rows)), nil
 	}
-	perValue := int(s.Stats().DataBytes / max(total*int64(len(s.columns)), 1))
+	sizes, err := s.valueSizes(min(total, 1024))
+	if err != nil {
+		return nil, err
+	}
 	parts := make([]part, workers(int(n/4096)))
 	for i := range parts {
-		size := int(n/int64(len(parts))) + 1
-		parts[i].keys = make([]*column, len(spec.Sort))
-		for c, k := range spec.Sort {
-			parts[i].keys[c] = newColumn(s.columns[k.Column].TypeOID, size)
-			parts[i].keys[c].text = make([]byte, 0, size*(perValue+1))
-		}
+		parts[i] = s.newPart(spec.Sort, int(n/int64(len(parts)))+1, sizes)
 	}
-	err := s.scanParts(ctx, from, n, len(parts), func(pi int, row int64, vals [][]byte) error {
+	err = s.scanParts(ctx, from, n, len(parts), s.needed(spec, quick != nil), func(pi int, row int64, vals [][]byte) error {
 		for i := range filters {
 			if !filters[i].pass(vals[filters[i].col]) {
 				return nil
@@ -243,47 +240,26 @@ func (s *Set) buildView(ctx context.Context, spec ViewSpec, total int64) (*order
 		if quick != nil && !quick.row(vals) {
 			return nil
 		}
-		pt := &parts[pi]
-		pt.rows = append(pt.rows, int32(row))
-		for i, k := range spec.Sort {
-			pt.keys[i].add(vals[k.Column])
-			if len(pt.keys[i].text) > math.MaxUint32 {
-				return fmt.Errorf("resultset: column %d holds too much text to sort", k.Column)
-			}
-		}
-		return nil
+		return parts[pi].add(int32(row), vals, spec.Sort)
 	})
 	if err != nil {
 		return nil, err
 	}
 	if len(spec.Sort) == 0 {
-		v.rows = make([]int32, 0, parts[0].len()*len(parts))
-		for _, pt := range parts {
-			v.rows = append(v.rows, pt.rows...)
-		}
+		v.rows = joinRows(parts)
 		return v, nil
 	}
-	v.rows = sortRows(ctx, parts, spec.Sort)
-	if err := ctx.Err(); err != nil {
+	if v.rows, err = sortRows(ctx, parts, spec.Sort); err != nil {
 		return nil, err
 	}
 	return v, nil
 }
 
-// part is what one goroutine of the pass over the rows collected: the
-// rows it kept, in order, and their sort values.
-type part struct {
-	rows []int32
-	keys []*column
-}
-
-func (p *part) len() int { return len(p.rows) }
-
-// scanParts is scanShown over positions [0, n) of o (nil: rows [0, n)),
+// scanParts is scanShownCols over positions [0, n) of o (nil: rows [0, n)),
 // split into parts consecutive ranges read concurrently: fn gets the part
 // and the row's number and values. Within a part rows come in order. The
 // first error stops every part.
-func (s *Set) scanParts(ctx context.Context, o *order, n int64, parts int, fn func(part int, row int64, vals [][]byte) error) error {
+func (s *Set) scanParts(ctx context.Context, o *order, n int64, parts int, need []bool, fn func(part int, row int64, vals [][]byte) error) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	errs := make([]error, parts)
@@ -291,7 +267,7 @@ func (s *Set) scanParts(ctx context.Context, o *order, n int64, parts int, fn fu
 	for p := range parts {
 		wg.Go(func() {
 			from, to := n*int64(p)/int64(parts), n*int64(p+1)/int64(parts)
-			errs[p] = s.scanShown(o, from, to, ctx.Err, nil, func(pos int64, vals [][]byte) error {
+			errs[p] = s.scanShownCols(o, from, to, ctx.Err, nil, need, func(pos int64, vals [][]byte) error {
 				if o != nil {
 					pos = int64(o.rows[pos])
 				}
@@ -532,8 +508,14 @@ func (s *Set) shown() (*order, int64, error) {
 // gets the position and the row's values. rowNumbers, when not nil,
 // receives each row's number in the set.
 func (s *Set) scanShown(o *order, from, to int64, check func() error, rowNumbers *[]int64, fn func(pos int64, vals [][]byte) error) error {
+	return s.scanShownCols(o, from, to, check, rowNumbers, nil, fn)
+}
+
+// scanShownCols is scanShown decoding only the columns need marks (nil:
+// all); the others are passed as nil.
+func (s *Set) scanShownCols(o *order, from, to int64, check func() error, rowNumbers *[]int64, need []bool, fn func(pos int64, vals [][]byte) error) error {
 	if o == nil || o.rows == nil {
-		return s.scan(from, to, check, func(row int64, vals [][]byte) error {
+		return s.scanCols(from, to, check, need, func(row int64, vals [][]byte) error {
 			if rowNumbers != nil {
 				*rowNumbers = append(*rowNumbers, row)
 			}
@@ -548,7 +530,7 @@ func (s *Set) scanShown(o *order, from, to int64, check func() error, rowNumbers
 	if err != nil {
 		return err
 	}
-	var r rowReader
+	r := rowReader{need: need}
 	ncols := len(s.columns)
 	cur, next := -1, int64(-1) // the loaded chunk, and the row r.next decodes
 	var loadedTo int64         // rows of the loaded slice end here
@@ -626,145 +608,18 @@ func (o *order) projection() func([][]byte) [][]byte {
 	}
 }
 
-// sortRows orders the rows of parts (whose sort values are in their keys,
-// by position) by their byte keys (see sortkey.go); equal keys keep their
-// order.
-func sortRows(ctx context.Context, parts []part, sort []SortKey) []int32 {
-	for c := range sort { // a value that did not parse makes the whole column text
-		asText := false
-		for _, pt := range parts {
-			asText = asText || pt.keys[c].asText
-		}
-		for _, pt := range parts {
-			pt.keys[c].asText = asText
-		}
+// needed returns the columns the pass of buildView reads: those of the
+// filters and sort keys, or nil (all) for a quick filter on every cell.
+func (s *Set) needed(spec ViewSpec, quick bool) []bool {
+	if quick {
+		return nil
 	}
-	n, size := 0, 0
-	for _, pt := range parts {
-		n += pt.len()
-		for _, k := range pt.keys {
-			size += k.keyCap()
-		}
+	need := make([]bool, len(s.columns))
+	for _, f := range spec.Filters {
+		need[f.Column] = true
 	}
-	off := make([]uint32, 1, n+1)
-	arena := make([]byte, 0, size)
-	for _, pt := range parts {
-		for i := range pt.len() {
-			for c, k := range sort {
-				arena = pt.keys[c].appendKey(arena, int32(i), k.Desc)
-			}
-			off = append(off, uint32(len(arena)))
-			if i%65536 == 0 && ctx.Err() != nil {
-				return nil
-			}
-		}
+	for _, k := range spec.Sort {
+		need[k.Column] = true
 	}
-	pos := make([]int32, n)
-	for i := range pos {
-		pos[i] = int32(i)
-	}
-	ks := keySorter{arena: arena, off: off, tmp: make([]int32, n), word: make([]uint64, n), tmpWord: make([]uint64, n)}
-	ks.sort(ctx, pos, 0, 0)
-	// pos holds positions in the parts' rows taken in turn: map them back.
-	rows := make([]int32, 0, n)
-	for _, pt := range parts {
-		rows = append(rows, pt.rows...)
-	}
-	for i, p := range pos {
-		pos[i] = rows[p]
-	}
-	return pos
-}
-
-// keySorter sorts positions by their byte keys: an MSD radix sort on 8-byte
-// digits (each digit sorted by an LSD radix sort of its bytes), with a
-// comparison sort for small runs. Keys are prefix-free (see sortkey.go), so
-// keys that agree on every digit are equal; equal keys keep their order.
-type keySorter struct {
-	arena         []byte
-	off           []uint32
-	tmp           []int32
-	word, tmpWord []uint64
-}
-
-// smallRun is the run length below which a comparison sort is faster.
-const smallRun = 64
-
-func (ks *keySorter) key(p int32) []byte { return ks.arena[ks.off[p]:ks.off[p+1]] }
-
-// sort orders pos, which starts at index base of the positions being
-// sorted, by the keys from byte depth on.
-func (ks *keySorter) sort(ctx context.Context, pos []int32, base, depth int) {
-	if len(pos) < 2 || ctx.Err() != nil {
-		return
-	}
-	if len(pos) <= smallRun {
-		slices.SortFunc(pos, func(a, b int32) int {
-			ka, kb := ks.key(a), ks.key(b)
-			if r := bytes.Compare(ka[min(depth, len(ka)):], kb[min(depth, len(kb)):]); r != 0 {
-				return r
-			}
-			return int(a - b)
-		})
-		return
-	}
-	word := ks.word[base : base+len(pos)]
-	longer := false // a key goes on past this digit
-	for i, p := range pos {
-		k := ks.key(p)
-		var b [8]byte
-		if depth < len(k) {
-			copy(b[:], k[depth:])
-		}
-		word[i] = binary.BigEndian.Uint64(b[:])
-		longer = longer || len(k) > depth+8
-	}
-	ks.radix(pos, word, base)
-	if !longer {
-		return // keys that agree on this digit are equal: order kept
-	}
-	for start := 0; start < len(pos); {
-		end := start + 1
-		for end < len(pos) && word[end] == word[start] {
-			end++
-		}
-		if end-start > 1 {
-			ks.sort(ctx, pos[start:end], base+start, depth+8)
-		}
-		start = end
-	}
-}
-
-// radix sorts pos by word (in step), stably, one byte at a time from the
-// least significant, skipping bytes all words share.
-func (ks *keySorter) radix(pos []int32, word []uint64, base int) {
-	src, srcWord := pos, word
-	dst, dstWord := ks.tmp[base:base+len(pos)], ks.tmpWord[base:base+len(pos)]
-	for shift := uint(0); shift < 64; shift += 8 {
-		var count [256]int
-		for _, w := range srcWord {
-			count[byte(w>>shift)]++
-		}
-		if count[byte(srcWord[0]>>shift)] == len(srcWord) {
-			continue
-		}
-		sum := 0
-		for i := range count {
-			c := count[i]
-			count[i] = sum
-			sum += c
-		}
-		for i, w := range srcWord {
-			b := byte(w >> shift)
-			dst[count[b]] = src[i]
-			dstWord[count[b]] = w
-			count[b]++
-		}
-		src, dst = dst, src
-		srcWord, dstWord = dstWord, srcWord
-	}
-	if &src[0] != &pos[0] { // an odd number of passes ended in the spare buffers
-		copy(pos, src)
-		copy(word, srcWord)
-	}
+	return need
 }
