@@ -1,6 +1,7 @@
 package resultset
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"math/bits"
@@ -24,6 +25,21 @@ import (
 // quickRows returns the rows of the set's first total rows that have a
 // cell containing m's needle, in order. m's needle must be ASCII.
 func (s *Set) quickRows(ctx context.Context, m *matcher, total int64) ([]int32, error) {
+	var freq [256]int
+	sample := 0
+	err := s.scan(0, min(total, 2048), nil, func(_ int64, vals [][]byte) error {
+		for _, v := range vals {
+			for _, c := range v {
+				freq[c]++
+			}
+			sample += len(v)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	m.tune(&freq, sample)
 	vs, _, err := s.snapshot(0, total)
 	if err != nil {
 		return nil, err
@@ -110,8 +126,9 @@ func (m *matcher) chunkRows(r *rowReader, v view, total int64, ncols int, check 
 // slice), which are ignored.
 func (m *matcher) bufRows(rows []int32, buf []byte, cps []uint32, first int64, count, ncols int) ([]int32, error) {
 	base := cps[0]
+	f := finder{m: m, buf: buf, nextLo: -2, nextUp: -2}
 	for pos := 0; ; {
-		p := m.index(buf, pos)
+		p := f.index(pos)
 		if p < 0 {
 			return rows, nil
 		}
@@ -177,8 +194,95 @@ func rowHolds(buf []byte, at, ncols, p, n int) (hit bool, end int, err error) {
 	return hit, at, nil
 }
 
+// tune picks how to search from the byte counts of a sample of the data
+// (sample bytes in all): the anchor is the needle byte rarest in the
+// sample (both cases of a letter), and a rare anchor is looked for with
+// IndexByte, which skips long stretches far faster than index reads them.
+func (m *matcher) tune(freq *[256]int, sample int) {
+	best, bestScore := 0, -1
+	for i, c := range m.needle {
+		score := freq[c]
+		if up := upperTable[c]; up != c {
+			score += freq[up]
+		}
+		if bestScore < 0 || score < bestScore {
+			best, bestScore = i, score
+		}
+	}
+	m.setAnchor(best)
+	m.sparse = bestScore*sparseAnchor < sample
+}
+
+// sparseAnchor: an anchor rarer than one byte in sparseAnchor is looked
+// for with IndexByte.
+const sparseAnchor = 128
+
+var upperTable = func() (t [256]byte) {
+	for i := range t {
+		t[i] = byte(i)
+		if 'a' <= i && i <= 'z' {
+			t[i] = byte(i - 'a' + 'A')
+		}
+	}
+	return t
+}()
+
+// finder finds the needle in one buffer, at increasing positions.
+type finder struct {
+	m   *matcher
+	buf []byte
+	// nextLo and nextUp are the next places where a match could start
+	// that have the anchor in lower and upper case, once looked for (-2:
+	// not yet; -1: none left).
+	nextLo, nextUp int
+}
+
+// index returns the first position at or after from where the buffer
+// holds the needle ignoring ASCII case, or -1. from must not decrease
+// from one call to the next.
+func (f *finder) index(from int) int {
+	m := f.m
+	if !m.sparse {
+		return m.index(f.buf, from)
+	}
+	n := len(m.needle)
+	if len(f.buf) < n {
+		return -1
+	}
+	// Position p of hay is the anchor of a match starting at buf[p].
+	hay := f.buf[m.anchor : len(f.buf)-n+m.anchor+1]
+	lo, up := m.cases[0], m.cases[1]
+	if up == lo {
+		f.nextUp = -1
+	}
+	find := func(next, off int, c byte) int {
+		if next == -1 || next >= off {
+			return next
+		}
+		if j := bytes.IndexByte(hay[off:], c); j >= 0 {
+			return off + j
+		}
+		return -1
+	}
+	for off := from; off < len(hay); {
+		f.nextLo, f.nextUp = find(f.nextLo, off, lo), find(f.nextUp, off, up)
+		p := f.nextLo
+		if p < 0 || f.nextUp >= 0 && f.nextUp < p {
+			p = f.nextUp
+		}
+		if p < 0 {
+			return -1
+		}
+		if equalFoldASCII(f.buf[p:p+n], m.needle) {
+			return p
+		}
+		off = p + 1
+	}
+	return -1
+}
+
 // index returns the first position at or after from where buf holds the
-// needle ignoring ASCII case, or -1.
+// needle ignoring ASCII case, or -1, reading buf 8 bytes at a time.
 func (m *matcher) index(buf []byte, from int) int {
 	n := len(m.needle)
 	last := len(buf) - n // the last position a match may start at

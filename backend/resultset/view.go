@@ -296,6 +296,8 @@ type matcher struct {
 	// cases for a letter).
 	anchor int
 	cases  [2]byte
+	// sparse is set when the anchor is rare in the data (see tune).
+	sparse bool
 }
 
 func newMatcher(text string) *matcher {

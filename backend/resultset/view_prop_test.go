@@ -187,12 +187,17 @@ func TestQuickFilterMatchesReference(t *testing.T) {
 	for _, budget := range []int64{0, 64 << 10} { // in memory; spilled in 16 KiB chunks
 		r := rand.New(rand.NewPCG(1, uint64(budget)))
 		set, data := propSet(t, r, 12000, 4, budget, func(r *rand.Rand) string {
-			if r.IntN(20) == 0 {
-				return randText(r, 130) // long enough for length prefixes that read as letters
+			v := randText(r, 12)
+			switch r.IntN(40) {
+			case 0:
+				v = randText(r, 130) // long enough for length prefixes that read as letters
+			case 1: // a rare word in any case: the search by a rare byte
+				i := r.IntN(len(v) + 1)
+				v = v[:i] + []string{"zq", "ZQ", "Zq", "zQ"}[r.IntN(4)] + v[i:]
 			}
-			return randText(r, 12)
+			return v
 		})
-		needles := []string{"a", "A", "1", "xy", "AB1", "K", "k", "ä", "Ä", "İ", "ß", "σ", "ς", "😀", "b b", "zzzz"}
+		needles := []string{"a", "A", "1", "xy", "AB1", "K", "k", "ä", "Ä", "İ", "ß", "σ", "ς", "😀", "b b", "zzzz", "zq", "ZQ", "qZ", "Q"}
 		for range 24 { // pieces of random cells, in random case
 			row := data[r.IntN(len(data))]
 			c := row[r.IntN(len(row))]
