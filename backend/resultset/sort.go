@@ -177,16 +177,43 @@ func sortRows(ctx context.Context, parts []part, sort []SortKey) ([]int32, error
 		pos[i] = int32(i)
 	}
 	ks.tmp, ks.word, ks.tmpWord = make([]int32, n), make([]uint64, n), make([]uint64, n)
-	ks.sortParallel(ctx, pos, 0, 0, workers(n/smallRun))
+	// NULLs first sort column apart (stably, after the others), so that
+	// the prefix the values share can be skipped (see sortParallel).
+	values := ks.splitNulls(pos)
+	ks.sortParallel(ctx, pos[:values], 0, 0, workers(values/smallRun))
+	ks.sortParallel(ctx, pos[values:], values, 0, workers((n-values)/smallRun))
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	// pos holds positions in the parts' rows taken in turn: map them back.
-	rows := joinRows(parts)
+	k := 0
 	for i, p := range pos {
-		pos[i] = rows[p]
+		for k > 0 && ks.parts[k].first > p {
+			k--
+		}
+		for k+1 < len(ks.parts) && ks.parts[k+1].first <= p {
+			k++
+		}
+		pos[i] = parts[k].rows[p-ks.parts[k].first]
 	}
 	return pos, nil
+}
+
+// splitNulls moves the positions whose key starts with a NULL to the end,
+// both groups keeping their order, and returns how many do not.
+func (ks *keySorter) splitNulls(pos []int32) int {
+	values, nulls := 0, 0
+	for _, p := range pos { // pos[values] is read before it is written
+		if ks.key(p)[0] != 1 {
+			pos[values] = p
+			values++
+		} else {
+			ks.tmp[nulls] = p
+			nulls++
+		}
+	}
+	copy(pos[values:], ks.tmp[:nulls])
+	return values
 }
 
 // keySorter sorts positions by their byte keys: an MSD radix sort on 8-byte
@@ -229,6 +256,7 @@ func (ks *keySorter) sortParallel(ctx context.Context, pos []int32, base, depth,
 		ks.sort(ctx, pos, base, depth)
 		return
 	}
+	depth += ks.commonPrefix(pos, depth)
 	word := ks.word[base : base+len(pos)]
 	longers := make([]bool, workers)
 	var wg sync.WaitGroup
@@ -270,6 +298,27 @@ func (ks *keySorter) sortParallel(ctx context.Context, pos []int32, base, depth,
 		})
 	}
 	wg.Wait()
+}
+
+// commonPrefix returns how many bytes from depth on every key of pos
+// shares: skipping them keeps the order and makes the next digit count
+// (values that all start alike, such as 'row …' or 'https://…').
+func (ks *keySorter) commonPrefix(pos []int32, depth int) int {
+	first := ks.key(pos[0])
+	ref := first[min(depth, len(first)):]
+	for _, p := range pos[1:] {
+		k := ks.key(p)
+		k = k[min(depth, len(k)):]
+		i, n := 0, min(len(ref), len(k))
+		for i < n && k[i] == ref[i] {
+			i++
+		}
+		ref = ref[:i]
+		if i == 0 {
+			return 0
+		}
+	}
+	return len(ref)
 }
 
 // digits sets word[i] to the 8 bytes of pos[i]'s key from byte depth on

@@ -270,17 +270,23 @@ func TestQuickFilterMatchesInsideOneCell(t *testing.T) {
 
 func TestTextSortMatchesReference(t *testing.T) {
 	ctx := context.Background()
+	mixed := func(r *rand.Rand) string {
+		if r.IntN(3) == 0 {
+			return randText(r, 20) // long keys: the radix sort's deeper digits
+		}
+		return randText(r, 3) // short: many ties, and case-only differences
+	}
+	prefixed := func(r *rand.Rand) string { // a prefix the sort skips, in any case
+		return []string{"row ", "Row ", "ROW "}[r.IntN(3)] + randText(r, 6)
+	}
+	same := func(*rand.Rand) string { return "same" } // every key equal
 	for _, c := range []struct {
 		rows   int
 		budget int64
-	}{{20000, 0}, {20000, 64 << 10}, {300, 0}} {
+		gen    func(*rand.Rand) string
+	}{{20000, 0, mixed}, {20000, 64 << 10, mixed}, {300, 0, mixed}, {20000, 0, prefixed}, {5000, 0, same}} {
 		r := rand.New(rand.NewPCG(2, uint64(c.rows)))
-		set, data := propSet(t, r, c.rows, 3, c.budget, func(r *rand.Rand) string {
-			if r.IntN(3) == 0 {
-				return randText(r, 20) // long keys: the radix sort's deeper digits
-			}
-			return randText(r, 3) // short: many ties, and case-only differences
-		})
+		set, data := propSet(t, r, c.rows, 3, c.budget, c.gen)
 		for _, keys := range [][]resultset.SortKey{
 			{{Column: 0}},
 			{{Column: 0, Desc: true}},
