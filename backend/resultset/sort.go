@@ -248,11 +248,11 @@ func (ks *keySorter) key(p int32) []byte {
 	return kp.arena[kp.off[p]:kp.off[p+1]]
 }
 
-// sortParallel is sort with up to workers goroutines: it sorts by one
-// digit, then shares the runs of equal digits among them (or, when all
-// agree on the digit, goes on to the next one).
+// sortParallel is sort with up to workers goroutines: it skips the prefix
+// all keys share, sorts by one digit, then shares the runs of equal digits
+// among them (or, when all agree on the digit, goes on to the next one).
 func (ks *keySorter) sortParallel(ctx context.Context, pos []int32, base, depth, workers int) {
-	if workers < 2 || len(pos) <= smallRun {
+	if len(pos) <= smallRun {
 		ks.sort(ctx, pos, base, depth)
 		return
 	}
