@@ -67,15 +67,28 @@ func (c *column) appendKey(dst []byte, i int32, desc bool) []byte {
 	if c.null[i] {
 		return append(dst, 1)
 	}
+	var n int64
+	var f float64
+	if c.kind == keyInt {
+		n = c.inum[i]
+	} else {
+		f = c.num[i]
+	}
+	return appendTypedKey(dst, c.kind, c.bytes(i), n, f, desc)
+}
+
+// appendTypedKey appends the key of the non-NULL v of kind k (not text),
+// parsed into n or f (parseSortValue).
+func appendTypedKey(dst []byte, k keyKind, v []byte, n int64, f float64, desc bool) []byte {
 	dst = append(dst, 0)
 	start := len(dst)
-	switch {
-	case c.kind == keyInt:
-		dst = binary.BigEndian.AppendUint64(dst, uint64(c.inum[i])^(1<<63))
-	case c.kind == keyNumeric:
-		dst = appendDecimalKey(dst, c.bytes(i), c.num[i])
+	switch k {
+	case keyInt:
+		dst = binary.BigEndian.AppendUint64(dst, uint64(n)^(1<<63))
+	case keyNumeric:
+		dst = appendDecimalKey(dst, v, f)
 	default:
-		dst = binary.BigEndian.AppendUint64(dst, sortableFloat(c.num[i]))
+		dst = binary.BigEndian.AppendUint64(dst, sortableFloat(f))
 	}
 	if desc {
 		invert(dst[start:])

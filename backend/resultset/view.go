@@ -227,21 +227,27 @@ func (s *Set) buildView(ctx context.Context, spec ViewSpec, total int64) (*order
 	if err != nil {
 		return nil, err
 	}
-	parts := make([]part, workers(int(n/4096)))
-	for i := range parts {
-		parts[i] = s.newPart(spec.Sort, int(n/int64(len(parts)))+1, sizes)
-	}
-	err = s.scanParts(ctx, from, n, len(parts), s.needed(spec, quick != nil), func(pi int, row int64, vals [][]byte) error {
-		for i := range filters {
-			if !filters[i].pass(vals[filters[i].col]) {
+	var parts []part
+	for direct := true; ; direct = false {
+		parts = make([]part, workers(int(n/4096)))
+		for i := range parts {
+			parts[i] = s.newPart(spec.Sort, int(n/int64(len(parts)))+1, sizes, direct)
+		}
+		err = s.scanParts(ctx, from, n, len(parts), s.needed(spec, quick != nil), func(pi int, row int64, vals [][]byte) error {
+			for i := range filters {
+				if !filters[i].pass(vals[filters[i].col]) {
+					return nil
+				}
+			}
+			if quick != nil && !quick.row(vals) {
 				return nil
 			}
+			return parts[pi].add(int32(row), vals, spec.Sort)
+		})
+		if !errors.Is(err, errAsText) {
+			break
 		}
-		if quick != nil && !quick.row(vals) {
-			return nil
-		}
-		return parts[pi].add(int32(row), vals, spec.Sort)
-	})
+	}
 	if err != nil {
 		return nil, err
 	}
