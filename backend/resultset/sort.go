@@ -1,7 +1,6 @@
 package resultset
 
 import (
-	"bytes"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -233,8 +232,8 @@ func (ks *keySorter) splitNulls(pos []int32) int {
 }
 
 // keySorter sorts positions by their byte keys: an MSD radix sort on 8-byte
-// digits (each digit sorted by an LSD radix sort of its bytes), with a
-// comparison sort for small runs. Keys are prefix-free (see sortkey.go), so
+// digits (each digit sorted by an LSD radix sort of its bytes, or for a
+// small run by an insertion sort). Keys are prefix-free (see sortkey.go), so
 // keys that agree on every digit are equal; equal keys keep their order.
 // Runs of positions are sorted concurrently; each uses only its own range
 // of tmp, word and tmpWord.
@@ -251,7 +250,7 @@ type keyPart struct {
 	off   []uint32 // key first+i is arena[off[i]:off[i+1]]
 }
 
-// smallRun is the run length below which a comparison sort is faster.
+// smallRun is the run length up to which an insertion sort is faster.
 const smallRun = 64
 
 func (ks *keySorter) key(p int32) []byte {
@@ -365,19 +364,13 @@ func (ks *keySorter) sort(ctx context.Context, pos []int32, base, depth int) {
 	if len(pos) < 2 || ctx.Err() != nil {
 		return
 	}
-	if len(pos) <= smallRun {
-		slices.SortFunc(pos, func(a, b int32) int {
-			ka, kb := ks.key(a), ks.key(b)
-			if r := bytes.Compare(ka[min(depth, len(ka)):], kb[min(depth, len(kb)):]); r != 0 {
-				return r
-			}
-			return int(a - b)
-		})
-		return
-	}
 	word := ks.word[base : base+len(pos)]
 	longer := ks.digits(pos, word, depth)
-	ks.radix(pos, word, base)
+	if len(pos) <= smallRun {
+		insertionSort(pos, word)
+	} else {
+		ks.radix(pos, word, base)
+	}
 	if !longer {
 		return // keys that agree on this digit are equal: order kept
 	}
@@ -390,6 +383,18 @@ func (ks *keySorter) sort(ctx context.Context, pos []int32, base, depth int) {
 			ks.sort(ctx, pos[start:end], base+start, depth+8)
 		}
 		start = end
+	}
+}
+
+// insertionSort sorts pos by word (in step), stably.
+func insertionSort(pos []int32, word []uint64) {
+	for i := 1; i < len(pos); i++ {
+		p, w := pos[i], word[i]
+		j := i
+		for ; j > 0 && word[j-1] > w; j-- {
+			pos[j], word[j] = pos[j-1], word[j-1]
+		}
+		pos[j], word[j] = p, w
 	}
 }
 
