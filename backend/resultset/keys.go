@@ -105,9 +105,9 @@ func (c *column) add(v []byte) {
 
 // parseSortValue parses the non-NULL v as kind k: integers into n, other
 // kinds but text into f. ok is false when v does not parse (its column
-// then sorts as text). A plain numeric ("-12.50") is not parsed: its key
-// comes from its digits (f stays 0); only one with more integer digits
-// than a float64 holds is, as it does not parse.
+// then sorts as text). A plain numeric ("-12.50") of at most 300 integer
+// digits always parses and its key comes from its digits, so it is not
+// parsed at all (f stays 0).
 func parseSortValue(k keyKind, v []byte) (n int64, f float64, ok bool) {
 	switch k {
 	case keyInt:
@@ -118,7 +118,7 @@ func parseSortValue(k keyKind, v []byte) (n int64, f float64, ok bool) {
 		}
 		f, ok = parseNumber(v, true)
 	case keyFloat:
-		f, ok = parseNumber(v, k == keyNumeric)
+		f, ok = parseNumber(v, false)
 	case keyBool:
 		if len(v) > 0 && v[0] == 't' {
 			f = 1

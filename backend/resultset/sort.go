@@ -50,8 +50,16 @@ func (s *Set) newPart(sort []SortKey, capacity int, sizes []int, direct bool) pa
 	}
 	keyBytes := 0
 	for _, k := range sort {
-		p.kinds = append(p.kinds, kindOf(s.columns[k.Column].TypeOID))
-		keyBytes += 2*sizes[k.Column] + 10
+		kind := kindOf(s.columns[k.Column].TypeOID)
+		p.kinds = append(p.kinds, kind)
+		switch kind {
+		case keyText:
+			keyBytes += 2*sizes[k.Column] + 4
+		case keyNumeric:
+			keyBytes += sizes[k.Column] + 6
+		default:
+			keyBytes += 9
+		}
 	}
 	if p.direct {
 		p.arena = make([]byte, 0, capacity*keyBytes)
