@@ -55,9 +55,10 @@
 // goroutines. A quick filter with ASCII text searches the stored bytes of
 // the chunks without decoding rows and needs memory only for the rows it
 // keeps (4 bytes each, 8 while the chunks' lists are joined). A sort
-// holds, per row kept, its sort key (about twice the text of a text
-// column, 9 to 20 bytes for other types) and 28 bytes of bookkeeping:
-// about 100 bytes a row for a 30-byte text column, 60 for a numeric.
+// holds, per row kept, its sort key (twice the text of a text column plus
+// 4 bytes, 9 bytes for numbers and times, about the text plus 6 for a
+// numeric) and 32 bytes of bookkeeping: about 100 bytes a row for a
+// 30-byte text column, 50 for a numeric.
 //
 // # Exports
 //

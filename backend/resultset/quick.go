@@ -11,13 +11,15 @@ import (
 )
 
 // The quick filter with an ASCII needle (what people type, nearly always)
-// never decodes rows: it searches the stored bytes of a chunk directly, 8
-// bytes at a time, for places where the needle's first and last bytes
-// match ignoring ASCII case, checks the needle there, and only for a match
-// decodes the row around it to learn whether the match lies inside one
-// cell (the bytes between cells are length prefixes, which a match may
-// straddle). Chunks are searched by GOMAXPROCS goroutines; each chunk's
-// rows come out in order, and the chunks are joined in order.
+// never decodes rows: it searches the stored bytes of a chunk directly,
+// either 8 bytes at a time for places where the needle's first and last
+// bytes match ignoring ASCII case or, when a sample of the rows shows a
+// needle byte to be rare, with IndexByte for that byte in both cases. It
+// checks the needle there, and only for a match decodes the row around it
+// to learn whether the match lies inside one cell (the bytes between cells
+// are length prefixes, which a match may straddle). Chunks are searched by
+// GOMAXPROCS goroutines; each chunk's rows come out in order, and the
+// chunks are joined in order.
 //
 // A cell matches exactly when it does for matcher.cell: ASCII letters
 // match either case, every other byte only itself.

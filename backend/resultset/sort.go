@@ -19,7 +19,7 @@ import (
 // key (text: 2 × the text + 4 bytes per column; numbers 9; numerics the
 // text + 5) with a 4-byte offset, and 24 bytes of sort state (position,
 // spare position, digit and spare digit): for a 30-byte text column about
-// 100 bytes a row, for a numeric about 45. When a typed column sorts as
+// 100 bytes a row, for a numeric about 50. When a typed column sorts as
 // text (a value that does not parse), its values are kept too until the
 // keys are made (about the text + 13 bytes a row).
 
