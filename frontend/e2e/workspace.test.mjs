@@ -90,6 +90,9 @@ async function within(page, ms, what, p) {
 
 async function runAndWait(page, key = 'Control+Enter') {
   await page.keyboard.press(key);
+  // The run shows a moment after the key (a safety check goes first): wait
+  // for it to show, unless it was over before we looked, then for its end.
+  await page.getByTestId('status-timer').waitFor({ timeout: 2000 }).catch(() => {});
   await page.waitForFunction(() => !document.querySelector('[data-testid="status-timer"]'), null, { timeout: 30_000 });
 }
 
@@ -184,6 +187,7 @@ test('the whole workspace, as a user drives it', async () => {
   const afterFirstPageMs = await within(page, 30_000, 'first rows of the 1M-row result', page.evaluate(() => window.__firstRows));
   await page.locator('[data-testid="grid-row"]').first().waitFor();
   const millionMs = Date.now() - m0;
+  await page.waitForFunction(() => /^1,000,000 rows/.test(document.querySelector('[data-testid="grid-count"]')?.textContent ?? ''), null, { timeout: 30_000 });
   // Ctrl+End from the grid: the last of the million rows is painted.
   await page.locator('[data-testid="grid"]').focus();
   const k0 = await page.evaluate(() => performance.now());
