@@ -6,28 +6,18 @@
 // to test-results/e2e (resultedit-*.png).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { resultsDir, startApp, startPostgres } from './harness.mjs';
+import { commitEdits, resultsDir, startApp, startPostgres, typeSQL } from './harness.mjs';
 
 let app;
 let pg;
 
-/** Runs SQL on the test cluster through psql (another session than the app's); returns its output. */
-function psql(sql) {
-  const c = pg.cluster;
-  return execFileSync('psql', ['-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-h', c.host, '-p', String(c.port), '-U', c.trustUser, '-d', c.database, '-c', sql], {
-    encoding: 'utf8',
-    env: { ...process.env, PGSSLMODE: 'disable', PGCONNECT_TIMEOUT: '10' },
-  }).trim();
-}
-
 before(async () => {
   pg = startPostgres();
-  psql(`create table public.e2e_basket (id int primary key, name text not null, qty int);
-        insert into public.e2e_basket select g, 'b-' || g, g from generate_series(1, 5) g;
-        create table public.e2e_buyer (id int primary key, name text);
-        insert into public.e2e_buyer select g, 'buyer-' || g from generate_series(1, 5) g;`);
+  pg.pg.psql(`create table public.e2e_basket (id int primary key, name text not null, qty int);
+           insert into public.e2e_basket select g, 'b-' || g, g from generate_series(1, 5) g;
+           create table public.e2e_buyer (id int primary key, name text);
+           insert into public.e2e_buyer select g, 'buyer-' || g from generate_series(1, 5) g;`);
   app = await startApp();
 });
 
@@ -36,20 +26,21 @@ after(async () => {
   pg?.stop();
 });
 
-const shot = (page, name) => page.screenshot({ path: join(resultsDir, `${name}.png`) });
-const cell = (page, row, col) => page.locator(`[data-testid="grid-row"][data-row="${row}"] [data-testid="grid-cell"][data-col="${col}"]`);
+const cellAt = (page, row, col) => page.locator(`[data-testid="grid-row"][data-row="${row}"] [data-testid="grid-cell"][data-col="${col}"]`);
+const text = async (page, row, col) => (await cellAt(page, row, col).textContent()).trim();
 
-async function typeSQL(page, sql) {
-  const editor = page.locator('[data-testid="editor"] .cm-content');
-  await editor.click();
-  await page.keyboard.press('Control+a');
-  await page.keyboard.press('Delete');
-  await page.keyboard.insertText(sql);
+/** editCell opens a cell's editor with a double-click, types value and applies it with key. */
+async function editCell(page, row, col, value, key) {
+  await cellAt(page, row, col).dblclick();
+  await page.getByTestId('cell-editor').waitFor();
+  await page.getByTestId('cell-input').fill(value);
+  await page.keyboard.press(key);
+  await page.getByTestId('cell-editor').waitFor({ state: 'detached' });
 }
 
 test('query result: edit a cell, review, commit, see the value; a join is read-only', async (t) => {
   const { page, url } = app;
-  t.after(() => shot(page, 'resultedit-last-state').catch(() => {}));
+  t.after(() => page.screenshot({ path: join(resultsDir, 'resultedit-last-state.png') }).catch(() => {}));
   page.on('console', (m) => m.type() === 'error' && t.diagnostic(`console: ${m.text()}`));
   await page.goto(url);
   await page.evaluate(
@@ -72,17 +63,13 @@ test('query result: edit a cell, review, commit, see the value; a join is read-o
   await page.keyboard.press('Control+Enter');
   await page.locator('[data-testid="result-grid"][data-edit="editable"]').waitFor();
   assert.match(await page.getByTestId('result-editable').textContent(), /public\.e2e_basket/);
-  assert.equal((await cell(page, 0, 1).textContent()).trim(), 'b-1');
+  assert.equal(await text(page, 0, 1), 'b-1');
 
   t.diagnostic('step: edit');
-  await cell(page, 0, 1).dblclick();
-  await page.getByTestId('cell-editor').waitFor();
-  await page.getByTestId('cell-input').fill('plum');
-  await page.keyboard.press('Control+Enter');
-  await page.getByTestId('cell-editor').waitFor({ state: 'detached' });
+  await editCell(page, 0, 1, 'plum', 'Control+Enter');
   assert.equal(await page.getByTestId('data-pending').textContent(), '1 changed');
-  assert.equal(await cell(page, 0, 1).getAttribute('data-mark'), 'changed');
-  await shot(page, 'resultedit-pending');
+  assert.equal(await cellAt(page, 0, 1).getAttribute('data-mark'), 'changed');
+  await page.screenshot({ path: join(resultsDir, 'resultedit-pending.png') });
 
   t.diagnostic('step: review');
   await page.getByTestId('data-review').click();
@@ -93,22 +80,14 @@ test('query result: edit a cell, review, commit, see the value; a join is read-o
 
   t.diagnostic('step: commit');
   // Ctrl+S in the result grid reviews and commits (in the editor it saves the text).
-  await page.getByTestId('grid').focus();
-  await page.keyboard.press('Control+s');
-  await page.getByTestId('review-commit').click();
-  await page.getByTestId('data-pending').waitFor({ state: 'detached' });
-  await page.waitForFunction(() => !document.querySelector('[data-testid="grid-cell"][data-mark]'));
-  assert.equal((await cell(page, 0, 1).textContent()).trim(), 'plum');
+  await commitEdits(page);
+  assert.equal(await text(page, 0, 1), 'plum');
   assert.match(await page.getByTestId('data-status').textContent(), /as stored/);
-  assert.equal(psql('select name from public.e2e_basket where id = 1'), 'plum');
+  assert.equal(pg.psql('select name from public.e2e_basket where id = 1'), 'plum');
 
   t.diagnostic('step: re-run asks');
   // An uncommitted edit: running again asks before dropping it.
-  await cell(page, 1, 2).dblclick();
-  await page.getByTestId('cell-editor').waitFor();
-  await page.getByTestId('cell-input').fill('20');
-  await page.keyboard.press('Enter');
-  await page.getByTestId('cell-editor').waitFor({ state: 'detached' });
+  await editCell(page, 1, 2, '20', 'Enter');
   await typeSQL(page, 'SELECT b.id, b.name, c.name AS buyer FROM e2e_basket b JOIN e2e_buyer c USING (id) ORDER BY b.id');
   await page.keyboard.press('Control+Enter');
   await page.getByTestId('discard-edits-confirm').waitFor();
@@ -119,7 +98,7 @@ test('query result: edit a cell, review, commit, see the value; a join is read-o
   await note.waitFor();
   assert.equal(await note.textContent(), 'Read-only: columns come from 2 tables (public.e2e_basket, public.e2e_buyer)');
   assert.equal(await page.getByTestId('data-insert').count(), 0);
-  assert.equal((await cell(page, 0, 1).textContent()).trim(), 'plum');
-  assert.equal(psql('select qty from public.e2e_basket where id = 2'), '2');
-  await shot(page, 'resultedit-readonly');
+  assert.equal(await text(page, 0, 1), 'plum');
+  assert.equal(pg.psql('select qty from public.e2e_basket where id = 2'), '2');
+  await page.screenshot({ path: join(resultsDir, 'resultedit-readonly.png') });
 });
