@@ -14,7 +14,7 @@ let pg;
 
 before(async () => {
   pg = startPostgres();
-  pg.pg.psql(`create table public.e2e_basket (id int primary key, name text not null, qty int);
+  pg.psql(`create table public.e2e_basket (id int primary key, name text not null, qty int);
            insert into public.e2e_basket select g, 'b-' || g, g from generate_series(1, 5) g;
            create table public.e2e_buyer (id int primary key, name text);
            insert into public.e2e_buyer select g, 'buyer-' || g from generate_series(1, 5) g;`);
