@@ -15,6 +15,7 @@ import (
 	"github.com/tusk-app/tusk/backend/apperr"
 	"github.com/tusk-app/tusk/backend/credentials"
 	"github.com/tusk-app/tusk/backend/event"
+	"github.com/tusk-app/tusk/backend/jobs"
 	"github.com/tusk-app/tusk/backend/logging"
 	"github.com/tusk-app/tusk/backend/memory"
 	"github.com/tusk-app/tusk/backend/query"
@@ -42,7 +43,7 @@ type App struct {
 	desk *desktop
 
 	memory *memory.Returner
-	counts sync.Map // count ID → context.CancelFunc of a running table count
+	jobs   jobs.Table // bound calls' work that outlasted the call (AwaitJob)
 
 	mu      sync.Mutex // guards the fields below
 	ctx     context.Context

@@ -11,6 +11,7 @@ import (
 	"github.com/tusk-app/tusk/backend/apperr"
 	"github.com/tusk-app/tusk/backend/explain"
 	"github.com/tusk-app/tusk/backend/exportfile"
+	"github.com/tusk-app/tusk/backend/jobs"
 	"github.com/tusk-app/tusk/backend/query"
 	"github.com/tusk-app/tusk/backend/resultset"
 	"github.com/tusk-app/tusk/backend/storage"
@@ -327,5 +328,9 @@ func (a *App) endTransaction(sessionID string, commit bool) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return st.Queries().EndTransaction(context.WithoutCancel(a.ctx0()), sessionID, commit)
+	// A COMMIT on a slow or silent network may take long, and its outcome
+	// must not be guessed: past the call's bound it goes on as a job.
+	return jobs.Run(&a.jobs, st.Go, "", answerWithin, func(ctx context.Context) (string, error) {
+		return st.Queries().EndTransaction(ctx, sessionID, commit)
+	})
 }

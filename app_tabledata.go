@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/tusk-app/tusk/backend/apperr"
+	"github.com/tusk-app/tusk/backend/jobs"
 	"github.com/tusk-app/tusk/backend/tabledata"
 )
 
@@ -30,10 +31,12 @@ type TableInfo struct {
 	View  *tabledata.View `json:"view"`
 }
 
-// TablePageRequest asks for a page of an open table.
+// TablePageRequest asks for a page of an open table. JobID names the
+// read should it outlast the call (see AwaitJob); "" for a fresh name.
 type TablePageRequest struct {
 	Handle string                `json:"handle"`
 	Page   tabledata.PageRequest `json:"page"`
+	JobID  string                `json:"jobId"`
 	argErr
 }
 
@@ -44,7 +47,8 @@ func (r *TablePageRequest) UnmarshalJSON(b []byte) error {
 }
 
 // TableCountRequest asks for the exact number of rows matching a filter.
-// CountID names the count for CancelTableCount ("" when nobody cancels).
+// CountID names the count for CancelTableCount and, should it outlast the
+// call, for AwaitJob ("" for a fresh name).
 type TableCountRequest struct {
 	Handle  string           `json:"handle"`
 	Filter  tabledata.Filter `json:"filter"`
@@ -97,10 +101,12 @@ func (r *TableSQLRequest) UnmarshalJSON(b []byte) error {
 }
 
 // TableChangesRequest carries a data tab's pending changes, in the order
-// they are to run.
+// they are to run. JobID names the commit should it outlast the call (see
+// AwaitJob); "" for a fresh name; a review ignores it.
 type TableChangesRequest struct {
 	Handle  string             `json:"handle"`
 	Changes []tabledata.Change `json:"changes"`
+	JobID   string             `json:"jobId"`
 	argErr
 }
 
@@ -203,34 +209,35 @@ func (a *App) CloseTable(req TableRef) error {
 }
 
 // TablePage reads a page of an open table: first, last, after or before a
-// cursor, at a fraction, or at an offset (see tabledata.Seek).
+// cursor, at a fraction, or at an offset (see tabledata.Seek). A read that
+// outlasts CallBound (a filter no index serves, a silent network) goes on
+// as the job req.JobID.
 func (a *App) TablePage(req TablePageRequest) (tabledata.Page, error) {
 	st, err := a.begin(req)
 	if err != nil {
 		return tabledata.Page{}, err
 	}
-	return st.Tables().Page(a.ctx0(), req.Handle, req.Page)
+	return jobs.Run(&a.jobs, st.Go, req.JobID, answerWithin, func(ctx context.Context) (tabledata.Page, error) {
+		return st.Tables().Page(ctx, req.Handle, req.Page)
+	})
 }
 
 // CountTableRows counts the rows matching a filter exactly; it can take as
-// long as reading the table. CancelTableCount stops it (the call then
-// fails with a Cancelled error).
+// long as reading the table, so past CallBound it goes on as the job
+// req.CountID. CancelTableCount stops it (it then fails with a Cancelled
+// error).
 func (a *App) CountTableRows(req TableCountRequest) (int64, error) {
 	st, err := a.begin(req)
 	if err != nil {
 		return 0, err
 	}
-	ctx, cancel := context.WithCancel(a.ctx0())
-	defer cancel()
-	if req.CountID != "" {
-		a.counts.Store(req.CountID, cancel)
-		defer a.counts.Delete(req.CountID)
-	}
-	n, err := st.Tables().Count(ctx, req.Handle, req.Filter)
-	if err != nil {
-		return 0, apperr.ClassifyContext(ctx, err)
-	}
-	return n, nil
+	return jobs.Run(&a.jobs, st.Go, req.CountID, answerWithin, func(ctx context.Context) (int64, error) {
+		n, err := st.Tables().Count(ctx, req.Handle, req.Filter)
+		if err != nil {
+			return 0, apperr.ClassifyContext(ctx, err)
+		}
+		return n, nil
+	})
 }
 
 // CancelTableCount stops a running count; false when it had finished.
@@ -238,11 +245,7 @@ func (a *App) CancelTableCount(req CountRef) (bool, error) {
 	if bad := req.argError(); bad != nil {
 		return false, bad
 	}
-	cancel, ok := a.counts.LoadAndDelete(req.CountID)
-	if ok {
-		cancel.(context.CancelFunc)()
-	}
-	return ok, nil
+	return a.jobs.Cancel(req.CountID), nil
 }
 
 // TableCellValue returns the whole value of a cell a page truncated.
@@ -288,13 +291,16 @@ func (a *App) ReviewTableChanges(req TableChangesRequest) (*tabledata.Plan, erro
 // connection of its own. The result says whether all were applied (with
 // the touched rows as stored) or none (with the change, the cell and the
 // reason; a conflict carries the row's current values). table:changed
-// (state.TableChanged) follows a commit.
+// (state.TableChanged) follows a commit. A commit that outlasts CallBound
+// goes on as the job req.JobID: its outcome is never lost, AwaitJob gives it.
 func (a *App) CommitTableChanges(req TableChangesRequest) (tabledata.CommitResult, error) {
 	st, err := a.begin(req)
 	if err != nil {
 		return tabledata.CommitResult{}, err
 	}
-	return st.CommitTable(a.ctx0(), req.Handle, req.Changes)
+	return jobs.Run(&a.jobs, st.Go, req.JobID, answerWithin, func(ctx context.Context) (tabledata.CommitResult, error) {
+		return st.CommitTable(ctx, req.Handle, req.Changes)
+	})
 }
 
 // SaveTableView remembers a table's filter and sort on its connection;

@@ -31,4 +31,10 @@ func TestTableAPIRejectsBadInput(t *testing.T) {
 	if err := app.CloseTable(TableRef{Handle: "nope"}); err != nil {
 		t.Errorf("close of an unknown table: %v", err)
 	}
+	if _, err := app.AwaitJob(JobRef{JobID: "nope"}); apperr.KindOf(err) != apperr.Cancelled {
+		t.Errorf("await of an unknown job: %v", err)
+	}
+	if ok, err := app.CancelJob(JobRef{JobID: "nope"}); ok || err != nil {
+		t.Errorf("cancelled a job that never ran: %v %v", ok, err)
+	}
 }

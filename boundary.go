@@ -192,6 +192,11 @@ func (r *IDRequest) UnmarshalJSON(b []byte) error {
 // by the connection's connect timeout).
 const CallBound = 2 * time.Second
 
+// answerWithin is how long a bound call waits for its work before it
+// answers without it: CallBound less room for the answer's way back to the
+// webview, so that the answer arrives within CallBound.
+const answerWithin = CallBound - 100*time.Millisecond
+
 // serverLate is the error of a bound call whose server did not answer
 // within CallBound; the work it started is abandoned.
 func serverLate() error {
@@ -201,7 +206,7 @@ func serverLate() error {
 }
 
 // within runs fn on the state's background work and waits at most
-// CallBound for it. When fn is not done by then, onLate's error is
+// answerWithin for it. When fn is not done by then, onLate's error is
 // returned (nil: the work goes on and reports by event) and fn finishes in
 // the background, its result dropped.
 func within[T any](st *state.State, fn func(ctx context.Context) (T, error), onLate func() error) (T, error) {
@@ -217,7 +222,7 @@ func within[T any](st *state.State, fn func(ctx context.Context) (T, error), onL
 	}) {
 		return zero, apperr.New(apperr.Cancelled, "the application is shutting down")
 	}
-	t := time.NewTimer(CallBound)
+	t := time.NewTimer(answerWithin)
 	defer t.Stop()
 	select {
 	case r := <-done:

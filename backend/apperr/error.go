@@ -67,6 +67,8 @@ type Error struct {
 	Fields []FieldError
 	// HostKey is set for SSH host-key errors.
 	HostKey *HostKeyInfo
+	// Job names the job of a Pending answer.
+	Job string
 	// Err is the underlying cause, for the log; never shown as is.
 	Err error
 }

@@ -33,6 +33,8 @@ func defaultHint(kind Kind) string {
 		return ""
 	case Validation:
 		return "Correct the highlighted fields."
+	case Pending:
+		return "The work goes on; its outcome follows."
 	default:
 		return "This is a bug in Tusk. Try again; if it keeps happening, report it with the log file."
 	}

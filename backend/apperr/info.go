@@ -30,6 +30,8 @@ type ErrorInfo struct {
 	Fields []FieldError `json:"fields,omitempty"`
 	// HostKey is set when an SSH host key needs the user's decision.
 	HostKey *HostKeyInfo `json:"hostKey,omitempty"`
+	// Job names the job whose outcome a Pending answer promises.
+	Job string `json:"job,omitempty"`
 }
 
 // Info classifies err and returns what the UI shows. A nil error gives the
@@ -48,6 +50,7 @@ func Info(err error) ErrorInfo {
 		Detail:  secret.Redact(e.Detail),
 		Fields:  e.Fields,
 		HostKey: e.HostKey,
+		Job:     e.Job,
 	}
 	if e.Pg != nil {
 		pg := *e.Pg

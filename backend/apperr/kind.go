@@ -38,11 +38,16 @@ const (
 	Validation Kind = "validation"
 	// Internal: a bug or an unexpected condition.
 	Internal Kind = "internal"
+	// Pending is not a failure: the call's work outlasted the bound on a
+	// call's answer and goes on as a job (Error.Job names it). The
+	// frontend's api layer waits for the job's outcome with AwaitJob and
+	// never shows this kind to the user.
+	Pending Kind = "pending"
 )
 
 // AllKinds lists every Kind, in the order the UI documents them. Pass it to
 // options.App.EnumBind as KindEnum values to export the set to TypeScript.
-var AllKinds = []Kind{Connection, Authentication, SSL, SSH, Query, Storage, Keyring, PoolTimeout, Pooler, ReadOnly, Cancelled, Validation, Internal}
+var AllKinds = []Kind{Connection, Authentication, SSL, SSH, Query, Storage, Keyring, PoolTimeout, Pooler, ReadOnly, Cancelled, Validation, Internal, Pending}
 
 // Title is a short heading for the kind, suitable for a dialog or toast title.
 func (k Kind) Title() string {
@@ -71,6 +76,8 @@ func (k Kind) Title() string {
 		return "Cancelled"
 	case Validation:
 		return "Invalid input"
+	case Pending:
+		return "Still working"
 	default:
 		return "Internal error"
 	}
@@ -88,7 +95,7 @@ func Enum() []KindEnum {
 		Connection: "Connection", Authentication: "Authentication", SSL: "SSL", SSH: "SSH",
 		Query: "Query", Storage: "Storage", Keyring: "Keyring", PoolTimeout: "PoolTimeout",
 		Pooler: "Pooler", ReadOnly: "ReadOnly",
-		Cancelled: "Cancelled", Validation: "Validation", Internal: "Internal",
+		Cancelled: "Cancelled", Validation: "Validation", Internal: "Internal", Pending: "Pending",
 	}
 	out := make([]KindEnum, 0, len(AllKinds))
 	for _, k := range AllKinds {

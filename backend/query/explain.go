@@ -64,8 +64,9 @@ type ExplainStarted struct {
 	Info ExplainInfo `json:"info"`
 }
 
-// versionTimeout bounds finding out the server's version.
-const versionTimeout = 5 * time.Second
+// versionTimeout bounds finding out the server's version: within a bound
+// call's 2 s (docs/reliability.md).
+const versionTimeout = 1500 * time.Millisecond
 
 // PrepareExplain says what Explain would do with req without running
 // anything.

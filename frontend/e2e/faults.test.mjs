@@ -143,6 +143,65 @@ test('a session terminated inside a transaction says the transaction and its tem
   await page.getByTestId('status-transaction').filter({ hasText: 'No open transaction' }).waitFor();
 });
 
+test('a slow data-tab page answers within 2 s and arrives later through AwaitJob', async () => {
+  const { page } = app;
+  const c = pg.cluster;
+  const psql = existsSync(join(c.binDir, 'psql')) ? join(c.binDir, 'psql') : 'psql';
+  execFileSync(psql, ['-X', '-h', c.host, '-p', String(c.port), '-U', c.trustUser, '-d', c.database, '-Atc',
+    'create table slow_page (id int primary key); insert into slow_page values (1)']);
+  const out = await page.evaluate(async () => {
+    const App = window.go.main.App;
+    const [conn] = await App.ListConnections();
+    const { table } = await App.OpenTable({ connectionId: conn.id, schema: 'public', name: 'slow_page', oid: 0 });
+    const slow = { seek: { to: 'first' }, filter: { mode: 'sql', sql: 'pg_sleep(3) is not null' } };
+    // The raw bound call: answers within 2 s with a pending error naming the job.
+    let t0 = performance.now();
+    let raw = null;
+    try {
+      await App.TablePage({ handle: table.handle, page: slow, jobId: 'e2e-slow-page' });
+    } catch (err) {
+      raw = JSON.parse(err.message);
+    }
+    const rawMs = performance.now() - t0;
+    // What components call: one promise, resolved with the page.
+    const { api } = await import('/src/lib/api/index.ts');
+    t0 = performance.now();
+    const p = await api.tablePage(table.handle, slow);
+    return { rawKind: raw?.kind, rawJob: raw?.job, rawMs, rows: p.rows.length, apiMs: performance.now() - t0 };
+  });
+  assert.equal(out.rawKind, 'pending');
+  assert.equal(out.rawJob, 'e2e-slow-page');
+  assert.ok(out.rawMs < 2500, `the bound call answered after ${out.rawMs} ms`);
+  assert.equal(out.rows, 1);
+  assert.ok(out.apiMs >= 2900, `the page came before the server could have read it (${out.apiMs} ms)`);
+
+  // In the data tab: a read that takes long says so, counting, and Stop
+  // ends it on the server too (the pooled connection is free again).
+  // The table was made behind Tusk's back: refresh the catalog first, as a user would.
+  await page.getByTestId('schema-refresh').click();
+  await page.locator('[data-testid="schema-node"][data-schema="public"]').click();
+  await page.locator('[data-testid="table-node"][data-table="slow_page"]').dblclick();
+  await page.getByTestId('data-tab').waitFor();
+  await page.waitForFunction(() => document.querySelector('[data-testid="data-row-count"]')?.textContent?.trim() === '1 row');
+  const inUse = async () => Number((await page.getByTestId('pool-numbers').textContent()).match(/^(\d+) in use/)[1]);
+  const before = await inUse();
+  await page.getByTestId('data-filter-toggle').click();
+  await page.getByTestId('filter-mode-sql').check();
+  await page.getByTestId('filter-sql').fill('pg_sleep(60) is not null');
+  await page.getByTestId('filter-apply').click();
+  await page.getByTestId('data-reading').filter({ hasText: /Reading rows… [2-9] s/ }).waitFor();
+  await shot(page, 'fault-slow-read');
+  assert.equal(await inUse(), before + 1, 'the slow read holds no pooled connection');
+  await page.getByTestId('data-reading-stop').click();
+  await page.getByTestId('data-reading').waitFor({ state: 'detached' });
+  await page.waitForFunction(
+    (n) => Number(document.querySelector('[data-testid="pool-numbers"]')?.textContent?.match(/^(\d+) in use/)?.[1]) === n,
+    before,
+  );
+  noBug(await page.getByTestId('data-tab').textContent());
+  await page.locator('[data-testid="editor-tab"] [role="tab"]').first().click();
+});
+
 test('a server lost mid-stream: partial rows, reconnecting, back by itself; Stop, then Reconnect', async () => {
   const { page } = app;
   const editor = page.locator('[data-testid="editor"] .cm-content');

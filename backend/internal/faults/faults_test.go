@@ -16,8 +16,10 @@ import (
 	"github.com/tusk-app/tusk/backend/event"
 	"github.com/tusk-app/tusk/backend/internal/netproxy"
 	"github.com/tusk-app/tusk/backend/internal/pgtest"
+	"github.com/tusk-app/tusk/backend/jobs"
 	"github.com/tusk-app/tusk/backend/query"
 	"github.com/tusk-app/tusk/backend/state"
+	"github.com/tusk-app/tusk/backend/tabledata"
 )
 
 // The fault suite: real faults against a real PostgreSQL and a loopback
@@ -201,6 +203,10 @@ func isState(want string) func(event.Record) bool {
 	}
 }
 
+// callAnswer is how long the app's bound calls wait for their work before
+// answering (main.answerWithin: 2 s less the way back to the webview).
+const callAnswer = 1900 * time.Millisecond
+
 // hangLimit is how long a bound call may take before the suite counts it
 // as hung. The target is 2 s (the table marks a call over it); the limit
 // leaves room for a loaded machine.
@@ -258,6 +264,7 @@ func TestFaultSuite(t *testing.T) {
 		{"server restarted, idle pool", faultRestartIdlePool},
 		{"session terminated in a transaction", faultTerminatedInTransaction},
 		{"silent network (proxy stops)", faultSilentNetwork},
+		{"silent network under a data tab", faultSilentDataTab},
 		{"COPY … FROM STDIN", faultCopyFromStdin},
 		{"pool exhaustion (30 tabs, 10 conns)", faultPoolExhaustion},
 	} {
@@ -407,6 +414,98 @@ func faultSilentNetwork(t *testing.T, b *faultBench) faultRow {
 	b.proxy.Restore()
 	b.connect()
 	return faultRow{toError: toError, classified: classified(info), after: b.recovered("hung", "other")}
+}
+
+// faultSilentDataTab: the network goes silent under a data tab. A page
+// read, an exact count and a commit each answer within 2 s, as the bound
+// calls do (backend/jobs: Pending, the work goes on as a job); the user
+// disconnects, and every job then ends within 2 s with a classified error;
+// once the network is back the table opens and reads again.
+func faultSilentDataTab(t *testing.T, b *faultBench) faultRow {
+	ctx := context.Background()
+	if _, info := b.run("setup", "create table fault_dt (id int primary key, v text); insert into fault_dt select g, 'v' || g from generate_series(1, 50) g"); info != nil {
+		t.Fatalf("setup: %s", info.Message)
+	}
+	open := func() tabledata.Table {
+		tb, _, err := b.st.OpenTable(ctx, b.connID, tabledata.Ref{Schema: "public", Name: "fault_dt"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tb
+	}
+	tb := open()
+	var table jobs.Table
+	work := []struct {
+		name string
+		fn   func(ctx context.Context) (any, error)
+	}{
+		{"TablePage", func(ctx context.Context) (any, error) {
+			return b.st.Tables().Page(ctx, tb.Handle, tabledata.PageRequest{Seek: tabledata.Seek{To: tabledata.SeekFirst}})
+		}},
+		{"CountTableRows", func(ctx context.Context) (any, error) { return b.st.Tables().Count(ctx, tb.Handle, tabledata.Filter{}) }},
+		{"CommitTableChanges", func(ctx context.Context) (any, error) {
+			return b.st.CommitTable(ctx, tb.Handle, []tabledata.Change{{ID: "r1", Kind: tabledata.ChangeUpdate,
+				Old: map[string]tabledata.Value{"id": tabledata.Text("1"), "v": tabledata.Text("v1")},
+				New: map[string]tabledata.Value{"v": tabledata.Text("changed")}}})
+		}},
+	}
+	b.proxy.Silence()
+	silenced := time.Now()
+	pending := make([]string, len(work))
+	var wg sync.WaitGroup
+	for i, w := range work {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			err := b.call(w.name, func() error {
+				_, err := jobs.Run(&table, b.st.Go, "", callAnswer, w.fn)
+				return err
+			})
+			var ae *apperr.Error
+			if !errors.As(err, &ae) || ae.Kind != apperr.Pending {
+				t.Errorf("%s on a silent network answered %v, want Pending", w.name, err)
+				return
+			}
+			pending[i] = ae.Job
+		}()
+	}
+	wg.Wait()
+	if t.Failed() {
+		t.FailNow()
+	}
+	_ = b.call("Disconnect", func() error { b.st.Disconnect(b.connID); return nil })
+	var first *apperr.ErrorInfo
+	for i, job := range pending {
+		deadline := time.Now().Add(hangLimit)
+		for {
+			var err error
+			_ = b.call("AwaitJob", func() error { _, err = table.Await(job, callAnswer); return err })
+			if apperr.KindOf(err) == apperr.Pending && time.Now().Before(deadline) {
+				continue
+			}
+			if err == nil || apperr.KindOf(err) == apperr.Pending {
+				t.Fatalf("%s after the disconnect: %v", work[i].name, err)
+			}
+			if first == nil {
+				info := apperr.Info(err)
+				first = &info
+			}
+			break
+		}
+	}
+	toError := time.Since(silenced)
+	b.proxy.Restore()
+	b.connect()
+	tb = open()
+	after := 0
+	page, err := b.st.Tables().Page(ctx, tb.Handle, tabledata.PageRequest{Seek: tabledata.Seek{To: tabledata.SeekFirst}})
+	if err != nil || len(page.Rows) != 50 {
+		t.Logf("after recovery, the table read %d rows: %v", len(page.Rows), err)
+		after++
+	} else if v := page.Rows[0][1]; v == nil || *v != "v1" {
+		t.Errorf("the commit that never reached the server changed row 1 to %v", v)
+	}
+	return faultRow{toError: toError, classified: classified(first), after: after + b.recovered("setup")}
 }
 
 // faultCopyFromStdin: COPY … FROM STDIN is refused at once, the tab's

@@ -25,4 +25,6 @@ export const kindPresentation: Record<Kind, KindPresentation> = {
   [Kind.Cancelled]: { severity: 'info', action: 'dismiss' },
   [Kind.Validation]: { severity: 'warning', action: 'dismiss' },
   [Kind.Internal]: { severity: 'error', action: 'report' },
+  // Never shown: the api layer awaits the job (lib/api/errors.ts call).
+  [Kind.Pending]: { severity: 'info', action: 'dismiss' },
 };

@@ -45,4 +45,21 @@ describe('toAppError', () => {
       info: { kind: Kind.Storage, message: 'disk full' },
     });
   });
+
+  it('call waits for a job when the call answers Pending, as long as it takes', async () => {
+    const pending = (job: string) => new Error(JSON.stringify({ kind: 'pending', title: 'Still working', message: 'still going', job }));
+    const asked: string[] = [];
+    let left = 2;
+    const awaitJob = (job: string) => {
+      asked.push(job);
+      return left-- > 0 ? Promise.reject(pending(job)) : Promise.resolve({ rows: 3 });
+    };
+    await expect(call(() => Promise.reject(pending('page-1')), awaitJob)).resolves.toEqual({ rows: 3 });
+    expect(asked).toEqual(['page-1', 'page-1', 'page-1']);
+
+    const failing = () => Promise.reject(new Error(JSON.stringify({ kind: 'connection', title: 't', message: 'lost' })));
+    await expect(call(() => Promise.reject(pending('c-1')), failing)).rejects.toMatchObject({ info: { kind: Kind.Connection } });
+    // Without an awaiter a Pending answer is an error like any other.
+    await expect(call(() => Promise.reject(pending('x')))).rejects.toMatchObject({ info: { kind: Kind.Pending, job: 'x' } });
+  });
 });

@@ -60,11 +60,25 @@ export function toAppError(reason: unknown): AppError {
   return new AppError(internal(String(reason)));
 }
 
-/** call runs a bound method and rethrows its rejection as an AppError. */
-export async function call<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (reason) {
-    throw toAppError(reason);
+/**
+ * call runs a bound method and rethrows its rejection as an AppError.
+ *
+ * Every bound call answers within 2 s. Work that takes longer (a slow page,
+ * an exact count, a big commit) answers Pending with a job name
+ * (backend/jobs); given awaitJob (AwaitJob), call keeps asking for the job's
+ * outcome, each ask again answered within 2 s, and resolves or rejects as
+ * the call itself would have.
+ */
+export async function call<T>(fn: () => Promise<T>, awaitJob?: (job: string) => Promise<unknown>): Promise<T> {
+  let ask: () => Promise<unknown> = fn;
+  for (;;) {
+    try {
+      return (await ask()) as T;
+    } catch (reason) {
+      const err = toAppError(reason);
+      const job = err.info.job;
+      if (err.kind !== Kind.Pending || !job || !awaitJob) throw err;
+      ask = () => awaitJob(job);
+    }
   }
 }

@@ -2,7 +2,10 @@
 // `api.*`; unit tests stub this module (vi.mock('$lib/api')).
 import * as App from '../../../wailsjs/go/main/App';
 import type { connection, credentials, explain, main, query, resultset, schema, sqlfile, sshtunnel, state, storage, tabledata } from '../../../wailsjs/go/models';
-import { call } from './errors';
+import { call as callOnce } from './errors';
+
+/** call runs a bound method: rejections become AppErrors, and work that outlasts the call is awaited (AwaitJob). */
+const call = <T>(fn: () => Promise<T>): Promise<T> => callOnce(fn, (jobId) => App.AwaitJob({ jobId } as never));
 
 export { AppError, toAppError, Kind, type ErrorInfo } from './errors';
 export { on, type EventMap, type EventName } from './events';
@@ -210,13 +213,15 @@ export const api = {
   /** Describes an open table again (after DDL), keeping its handle. */
   refreshTable: (handle: string): Promise<OpenTable> => call(() => App.RefreshTable({ handle } as never)),
   closeTable: (handle: string): Promise<void> => call(() => App.CloseTable({ handle } as never)),
-  /** A page of an open table: seek first, last, after/before a cursor, a fraction (0–1) or an offset. */
-  tablePage: (handle: string, page: Partial<TablePageRequest> & { seek: TableSeek }): Promise<TablePage> =>
-    call(() => App.TablePage({ handle, page } as never)) as Promise<TablePage>,
+  /** A page of an open table: seek first, last, after/before a cursor, a fraction (0–1) or an offset; cancelJob(jobId) stops a slow read. */
+  tablePage: (handle: string, page: Partial<TablePageRequest> & { seek: TableSeek }, jobId = ''): Promise<TablePage> =>
+    call(() => App.TablePage({ handle, page, jobId } as never)) as Promise<TablePage>,
   /** The exact row count of an open table under a filter; cancelTableCount(countId) stops it. */
   countTableRows: (handle: string, filter: TableFilter, countId = ''): Promise<number> =>
     call(() => App.CountTableRows({ handle, filter, countId } as never)),
   cancelTableCount: (countId: string): Promise<boolean> => call(() => App.CancelTableCount({ countId } as never)),
+  /** Stops the work of a call that outlasted it (a page read, a count, a commit not yet committed). */
+  cancelJob: (jobId: string): Promise<boolean> => call(() => App.CancelJob({ jobId } as never)),
   /** The whole value of a cell a page truncated, the row found by its key. */
   tableCellValue: (handle: string, key: Record<string, TableValue>, column: string): Promise<{ value: CellText; found: boolean }> =>
     call(() => App.TableCellValue({ handle, key, column } as never)) as Promise<{ value: CellText; found: boolean }>,

@@ -65,6 +65,7 @@ export class TableTab {
     const t = this.table;
     if (!t) return;
     const rows = new TableRows(t, this.filter, this.sort, () => this.pending.state.inserts.length);
+    this.rows?.dispose();
     this.rows = rows;
     try {
       await rows.start();
@@ -101,6 +102,7 @@ export class TableTab {
   close(): void {
     const t = this.table;
     this.table = null;
+    this.rows?.dispose();
     if (t) void api.closeTable(t.handle).catch(() => {});
   }
 }

@@ -39,6 +39,8 @@ export class TableRows implements RowSource {
   #first = new Map<number, TableCursor>();
   #last = new Map<number, TableCursor>();
   #loading: Promise<void> = Promise.resolve();
+  /** Page reads under way, by job ID: dispose() stops them on the server. */
+  #reading = new Set<string>();
 
   constructor(table: OpenTable, filter: TableFilter, sort: TableSortKey[], inserted: () => number) {
     this.table = table;
@@ -178,16 +180,36 @@ export class TableRows implements RowSource {
     }
   }
 
-  #fetch(seek: Omit<TableSeek, 'fraction' | 'offset'> & { offset?: number }, limit: number, estimate: boolean): Promise<TablePage> {
-    return api.tablePage(this.table.handle, {
-      filter: this.filter,
-      sort: this.sort,
-      seek: { fraction: 0, offset: 0, ...seek },
-      limit,
-      total: this.endKnown ? this.serverTotal : 0,
-      totalExact: this.endKnown && !this.approximate,
-      estimate,
-    });
+  async #fetch(seek: Omit<TableSeek, 'fraction' | 'offset'> & { offset?: number }, limit: number, estimate: boolean): Promise<TablePage> {
+    const job = `page-${crypto.randomUUID()}`;
+    this.#reading.add(job);
+    try {
+      return await api.tablePage(
+        this.table.handle,
+        {
+          filter: this.filter,
+          sort: this.sort,
+          seek: { fraction: 0, offset: 0, ...seek },
+          limit,
+          total: this.endKnown ? this.serverTotal : 0,
+          totalExact: this.endKnown && !this.approximate,
+          estimate,
+        },
+        job,
+      );
+    } finally {
+      this.#reading.delete(job);
+    }
+  }
+
+  /**
+   * Stops the page reads under way (the filter or sort changed, the tab
+   * closed): a slow read must not keep a server busy, and a pooled
+   * connection held, for rows nobody will see.
+   */
+  dispose(): void {
+    for (const job of this.#reading) void api.cancelJob(job).catch(() => {});
+    this.#reading.clear();
   }
 
   #store(start: number, p: TablePage): void {

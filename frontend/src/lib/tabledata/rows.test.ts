@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 vi.mock('../api', async (importOriginal) => {
   const original = await importOriginal<typeof import('../api')>();
-  return { ...original, api: { tablePage: vi.fn() } };
+  return { ...original, api: { tablePage: vi.fn(), cancelJob: vi.fn().mockResolvedValue(true) } };
 });
 
 import { api, type TablePageRequest } from '../api';
@@ -88,5 +88,23 @@ describe('TableRows', () => {
     expect(p.rows).toEqual([[null], [null], ['1'], ['2']]);
     inserted = 0;
     expect(r.total).toBe(10);
+  });
+
+  it('dispose stops the page reads under way, and only those', async () => {
+    serve(1000);
+    vi.mocked(api.cancelJob).mockResolvedValue(true);
+    const r = new TableRows(table, filter, [], () => 0);
+    await r.start();
+    const done = vi.mocked(api.tablePage).mock.calls[0]![2];
+    let slowJob = '';
+    vi.mocked(api.tablePage).mockImplementationOnce((_h, _req, job) => {
+      slowJob = job ?? '';
+      return new Promise(() => {}); // a read the server is slow to answer
+    });
+    void r.page(600, 100);
+    await vi.waitFor(() => expect(slowJob).toMatch(/^page-/));
+    expect(done).toMatch(/^page-/);
+    r.dispose();
+    expect(vi.mocked(api.cancelJob).mock.calls).toEqual([[slowJob]]);
   });
 });

@@ -149,10 +149,14 @@ export class EditorTab {
     this.banners = this.banners.filter((b) => b.id !== id);
   }
 
-  /** started resets the tab for a new run of query `queryId`. */
+  /**
+   * started resets the tab for a new run of query `queryId`. The run's
+   * banners go, and so does a lost session's: the run is on the fresh
+   * session that banner announced, and says itself what it misses.
+   */
   started(queryId: string): void {
     this.dropResultEdits();
-    this.banners = this.banners.filter((b) => b.source !== 'run');
+    this.banners = this.banners.filter((b) => b.source !== 'run' && b.source !== 'session');
     this.errorMark = null;
     this.summary = null;
     this.outcome = null;
