@@ -7,6 +7,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -233,5 +234,46 @@ func TestSaveConnectionRejectsInvalidConfigWithEveryField(t *testing.T) {
 	info := apperr.Info(err)
 	if info.Kind != apperr.Validation || len(info.Fields) < 4 {
 		t.Fatalf("info = %+v", info)
+	}
+}
+
+func TestCommitWithoutReviewRoundTripsAndIsOffWhenMarked(t *testing.T) {
+	app, _ := newTestApp(t)
+	bulk := connection.NewConfig("bulk", "db.example.com", 0, "shop", "ann")
+	bulk.Options.CommitWithoutReview = true
+	prod := bulk
+	prod.Name = "prod"
+	prod.Options.Marker = connection.Marker{Name: "PROD"}
+	for _, c := range []connection.Config{bulk, prod} {
+		if _, err := app.SaveConnection(SaveConnectionRequest{Config: c}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	list, err := app.ListConnections()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]bool{}
+	for _, c := range list {
+		got[c.Name] = c.Options.CommitWithoutReview
+	}
+	if want := map[string]bool{"bulk": true, "prod": false}; !reflect.DeepEqual(got, want) {
+		t.Errorf("commitWithoutReview after the store = %v, want %v (forced off on a marked connection)", got, want)
+	}
+	// Turned off again, it stays off.
+	for _, c := range list {
+		if c.Name != "bulk" {
+			continue
+		}
+		c.Options.CommitWithoutReview = false
+		if _, err := app.SaveConnection(SaveConnectionRequest{Config: c}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	list, _ = app.ListConnections()
+	for _, c := range list {
+		if c.Options.CommitWithoutReview {
+			t.Errorf("%s still commits without review", c.Name)
+		}
 	}
 }

@@ -104,6 +104,11 @@ type Options struct {
 	// ManualCommit runs every statement inside a transaction that stays
 	// open until the user commits or rolls back.
 	ManualCommit bool `json:"manualCommit"`
+	// CommitWithoutReview lets a data tab commit its pending edits (still
+	// in one transaction, still conflict-checked) without showing the
+	// review of their SQL first. It never applies to a connection with a
+	// production Marker: see SkipsReview.
+	CommitWithoutReview bool `json:"commitWithoutReview"`
 }
 
 // optionsJSON is the wire shape of Options: durations as milliseconds.
@@ -116,6 +121,7 @@ type optionsJSON struct {
 	SafeMode                   SafeMode `json:"safeMode"`
 	Marker                     Marker   `json:"marker"`
 	ManualCommit               bool     `json:"manualCommit"`
+	CommitWithoutReview        bool     `json:"commitWithoutReview"`
 }
 
 // MarshalJSON writes the durations as whole milliseconds.
@@ -129,6 +135,7 @@ func (o Options) MarshalJSON() ([]byte, error) {
 		SafeMode:                   o.SafeMode,
 		Marker:                     o.Marker,
 		ManualCommit:               o.ManualCommit,
+		CommitWithoutReview:        o.CommitWithoutReview,
 	})
 }
 
@@ -147,6 +154,7 @@ func (o *Options) UnmarshalJSON(b []byte) error {
 		SafeMode:                 w.SafeMode,
 		Marker:                   w.Marker,
 		ManualCommit:             w.ManualCommit,
+		CommitWithoutReview:      w.CommitWithoutReview,
 	}
 	return nil
 }
@@ -279,6 +287,7 @@ func FromRecord(r storage.ConnectionRecord) Config {
 			SafeMode:                 SafeMode(r.Options.SafeMode),
 			Marker:                   Marker{Name: r.Options.Marker.Name, Color: r.Options.Marker.Color},
 			ManualCommit:             r.Options.ManualCommit,
+			CommitWithoutReview:      r.Options.CommitWithoutReview,
 		},
 		Color:    r.Color,
 		GroupID:  r.GroupID,
@@ -298,6 +307,7 @@ func FromRecord(r storage.ConnectionRecord) Config {
 
 // Record converts c to the shape the store saves. Durations become whole
 // milliseconds; the timestamps are left zero for the store to set.
+// CommitWithoutReview is saved as SkipsReview: off on a marked connection.
 func (c Config) Record() storage.ConnectionRecord {
 	return storage.ConnectionRecord{
 		ID:                c.ID,
@@ -320,6 +330,7 @@ func (c Config) Record() storage.ConnectionRecord {
 			SafeMode:                   string(c.Options.SafeMode),
 			Marker:                     storage.ConnectionMarker{Name: c.Options.Marker.Name, Color: c.Options.Marker.Color},
 			ManualCommit:               c.Options.ManualCommit,
+			CommitWithoutReview:        c.Options.SkipsReview(),
 		},
 		Color:    c.Color,
 		GroupID:  c.GroupID,

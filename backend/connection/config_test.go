@@ -76,7 +76,7 @@ func TestConfigJSON(t *testing.T) {
 	wantOpts := map[string]any{
 		"connectTimeoutMs": 10000.0, "statementTimeoutMs": 1500.0, "idleInTransactionTimeoutMs": 60000.0,
 		"readOnly": true, "applicationName": "Tusk", "safeMode": "", "marker": map[string]any{"name": "", "color": ""},
-		"manualCommit": false,
+		"manualCommit": false, "commitWithoutReview": false,
 	}
 	if !reflect.DeepEqual(opts, wantOpts) {
 		t.Errorf("options JSON = %v, want %v", opts, wantOpts)

@@ -67,6 +67,15 @@ func (o Options) EffectiveSafeMode() SafeMode {
 	return SafeModeOff
 }
 
+// SkipsReview reports whether a data tab commits without showing the
+// review first: CommitWithoutReview on a connection without a production
+// Marker. On a marked connection the review is never skipped, whatever was
+// ticked: bulk work there is exactly where reading the statements before
+// they run matters most, and the marker is how the user said so.
+func (o Options) SkipsReview() bool {
+	return o.CommitWithoutReview && o.Marker.Name == ""
+}
+
 // validateSafety adds the problems of the safety options to errs.
 func (o Options) validateSafety(errs []apperr.FieldError) []apperr.FieldError {
 	if !o.SafeMode.Valid() {

@@ -85,42 +85,53 @@ func (c *column) add(v []byte) {
 	c.null = append(c.null, v == nil)
 	c.text = append(c.text, v...)
 	c.off = append(c.off, uint32(len(c.text)))
+	var n int64
+	var f float64
 	ok := true
+	if v != nil {
+		n, f, ok = parseSortValue(c.kind, v)
+	}
 	switch c.kind {
 	case keyInt:
-		var n int64
-		if v != nil {
-			n, ok = parseInt(v)
-		}
 		c.inum = append(c.inum, n)
-	case keyFloat, keyNumeric:
-		var f float64
-		if v != nil {
-			f, ok = parseNumber(v, c.kind == keyNumeric)
-		}
+	case keyText:
+	default:
 		c.num = append(c.num, f)
-	case keyBool:
-		f := 0.0
-		if len(v) > 0 && v[0] == 't' {
-			f = 1
-		}
-		c.num = append(c.num, f)
-	case keyTime:
-		var t float64
-		if v != nil {
-			t, ok = parseTime(v)
-		}
-		c.num = append(c.num, t)
-	case keyInterval:
-		var d float64
-		if v != nil {
-			d, ok = parseInterval(v)
-		}
-		c.num = append(c.num, d)
 	}
 	if !ok {
 		c.asText = true
 	}
+}
+
+// parseSortValue parses the non-NULL v as kind k: integers into n, other
+// kinds but text into f. ok is false when v does not parse (its column
+// then sorts as text). A plain numeric ("-12.50") of at most 300 integer
+// digits always parses and its key comes from its digits, so it is not
+// parsed at all (f stays 0).
+func parseSortValue(k keyKind, v []byte) (n int64, f float64, ok bool) {
+	switch k {
+	case keyInt:
+		n, ok = parseInt(v)
+	case keyNumeric:
+		if digits, plain := plainDecimal(v); plain && digits <= 300 {
+			return 0, 0, true
+		}
+		f, ok = parseNumber(v, true)
+	case keyFloat:
+		f, ok = parseNumber(v, false)
+	case keyBool:
+		if len(v) > 0 && v[0] == 't' {
+			f = 1
+		}
+		ok = true
+	case keyTime:
+		f, ok = parseTime(v)
+	case keyInterval:
+		f, ok = parseInterval(v)
+	default:
+		ok = true
+	}
+	return n, f, ok
 }
 
 // parseInt reads a decimal integer without allocating.
@@ -445,4 +456,25 @@ func parseInterval(v []byte) (float64, bool) {
 		}
 	}
 	return total, true
+}
+
+// plainDecimal reports whether v is a plain decimal (an optional '-',
+// digits, an optional '.' and digits; at least one digit) and how many
+// integer digits it has without leading zeros.
+func plainDecimal(v []byte) (intDigits int, plain bool) {
+	if len(v) > 0 && v[0] == '-' {
+		v = v[1:]
+	}
+	ip, fp, _ := bytes.Cut(v, []byte{'.'})
+	if len(ip)+len(fp) == 0 {
+		return 0, false
+	}
+	for _, part := range [][]byte{ip, fp} {
+		for _, c := range part {
+			if c < '0' || c > '9' {
+				return 0, false
+			}
+		}
+	}
+	return len(bytes.TrimLeft(ip, "0")), true
 }

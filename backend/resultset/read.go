@@ -54,6 +54,7 @@ type rowReader struct {
 	own  []byte // buffer for bytes read from the spill file, never chunk memory
 	pos  int
 	vals [][]byte
+	need []bool // the columns to decode (nil: all); the others read as nil
 }
 
 // load makes r read rows [lo, hi) (chunk-local numbers) of v, reading only
@@ -104,8 +105,9 @@ func (r *rowReader) next() error {
 			return errCorrupt
 		}
 		r.pos += k
-		if n == 0 {
+		if n == 0 || r.need != nil && !r.need[i] {
 			r.vals[i] = nil
+			r.pos += int(n - min(n, 1))
 			continue
 		}
 		end := r.pos + int(n-1)
@@ -120,11 +122,17 @@ func (r *rowReader) next() error {
 // lock while calling fn. check, when not nil, is called every few hundred
 // rows (cancellation).
 func (s *Set) scan(from, to int64, check func() error, fn func(row int64, vals [][]byte) error) error {
+	return s.scanCols(from, to, check, nil, fn)
+}
+
+// scanCols is scan decoding only the columns need marks (nil: all); the
+// others are passed as nil.
+func (s *Set) scanCols(from, to int64, check func() error, need []bool, fn func(row int64, vals [][]byte) error) error {
 	vs, _, err := s.snapshot(from, to)
 	if err != nil {
 		return err
 	}
-	var r rowReader
+	r := rowReader{need: need}
 	ncols := len(s.columns)
 	for _, v := range vs {
 		lo := int(max(from-v.first, 0))

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"math"
+	"slices"
 	"unicode"
 	"unicode/utf8"
 )
@@ -26,32 +27,86 @@ import (
 //     and UTF-8 never holds 0xFF, so the inverted form ends in 0xFF and a
 //     prefix still sorts after the longer text.
 
-// appendKey appends the key of value i of c.
-func (c *column) appendKey(dst []byte, i int32, desc bool) []byte {
-	if c.null[i] {
+// appendTextKey appends the key of text v (nil = NULL), which needs no
+// other value of its column: text columns build their keys as they are
+// read.
+func appendTextKey(dst, v []byte, desc bool) []byte {
+	if v == nil {
 		return append(dst, 1)
 	}
 	dst = append(dst, 0)
 	start := len(dst)
-	switch {
-	case c.asText || c.kind == keyText:
-		dst = appendFolded(dst, c.bytes(i))
-		dst = append(dst, 0)
-		dst = append(dst, c.bytes(i)...)
-		dst = append(dst, 0)
-	case c.kind == keyInt:
-		dst = binary.BigEndian.AppendUint64(dst, uint64(c.inum[i])^(1<<63))
-	case c.kind == keyNumeric:
-		dst = appendDecimalKey(dst, c.bytes(i), c.num[i])
-	default:
-		dst = binary.BigEndian.AppendUint64(dst, sortableFloat(c.num[i]))
-	}
+	dst = appendFolded(dst, v)
+	dst = append(dst, 0)
+	dst = append(dst, v...)
+	dst = append(dst, 0)
 	if desc {
-		for k := start; k < len(dst); k++ {
-			dst[k] = ^dst[k]
-		}
+		invert(dst[start:])
 	}
 	return dst
+}
+
+func invert(b []byte) {
+	for k := range b {
+		b[k] = ^b[k]
+	}
+}
+
+// appendKey appends the key of value i of c.
+func (c *column) appendKey(dst []byte, i int32, desc bool) []byte {
+	if c.asText || c.kind == keyText {
+		var v []byte
+		if !c.null[i] {
+			v = c.bytes(i)
+			if v == nil {
+				v = []byte{}
+			}
+		}
+		return appendTextKey(dst, v, desc)
+	}
+	if c.null[i] {
+		return append(dst, 1)
+	}
+	var n int64
+	var f float64
+	if c.kind == keyInt {
+		n = c.inum[i]
+	} else {
+		f = c.num[i]
+	}
+	return appendTypedKey(dst, c.kind, c.bytes(i), n, f, desc)
+}
+
+// appendTypedKey appends the key of the non-NULL v of kind k (not text),
+// parsed into n or f (parseSortValue).
+func appendTypedKey(dst []byte, k keyKind, v []byte, n int64, f float64, desc bool) []byte {
+	dst = append(dst, 0)
+	start := len(dst)
+	switch k {
+	case keyInt:
+		dst = binary.BigEndian.AppendUint64(dst, uint64(n)^(1<<63))
+	case keyNumeric:
+		dst = appendDecimalKey(dst, v, f)
+	default:
+		dst = binary.BigEndian.AppendUint64(dst, sortableFloat(f))
+	}
+	if desc {
+		invert(dst[start:])
+	}
+	return dst
+}
+
+// keyCap is about the bytes the keys of c's values take (more for text
+// that grows when folded).
+func (c *column) keyCap() int {
+	n := len(c.null)
+	switch {
+	case c.asText || c.kind == keyText:
+		return 4*n + 2*len(c.text)
+	case c.kind == keyNumeric:
+		return 6*n + len(c.text)
+	}
+	return 9 * n
 }
 
 // sortableFloat maps f to an unsigned integer of the same order, NaN above
@@ -73,6 +128,19 @@ func sortableFloat(f float64) uint64 {
 // appendFolded appends v folded to lower case (ASCII fast, then Unicode
 // simple lower case).
 func appendFolded(dst, v []byte) []byte {
+	n := len(dst)
+	dst = slices.Grow(dst, len(v))[:n+len(v)]
+	out := dst[n:]
+	for i, c := range v {
+		if c >= utf8.RuneSelf {
+			return appendFoldedRunes(dst[:n+i], v[i:])
+		}
+		out[i] = foldTable[c]
+	}
+	return dst
+}
+
+func appendFoldedRunes(dst, v []byte) []byte {
 	for i := 0; i < len(v); {
 		if c := v[i]; c < utf8.RuneSelf {
 			dst = append(dst, foldTable[c])

@@ -3,11 +3,11 @@ package resultset
 import (
 	"bytes"
 	"context"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"math"
 	"slices"
+	"sync"
 	"time"
 	"unicode/utf8"
 )
@@ -196,8 +196,10 @@ func (s *Set) validateSpec(spec ViewSpec) error {
 	return nil
 }
 
-// buildView filters (one pass over the rows, collecting the sort keys of
-// the rows kept) and sorts.
+// buildView filters and sorts. An ASCII quick filter searches the stored
+// bytes first (see quick.go); then one pass over the rows left, split
+// among GOMAXPROCS goroutines, applies the column filters (and a quick
+// filter with other text) and collects the sort values of the rows kept.
 func (s *Set) buildView(ctx context.Context, spec ViewSpec, total int64) (*order, error) {
 	v := &order{spec: spec, columns: spec.Columns}
 	quick := newMatcher(spec.Quick)
@@ -208,57 +210,88 @@ func (s *Set) buildView(ctx context.Context, spec ViewSpec, total int64) (*order
 	if quick == nil && len(filters) == 0 && len(spec.Sort) == 0 {
 		return v, nil // every row, server order: rows stays nil
 	}
-	if quick != nil {
-		var freq [256]int
-		err := s.scan(0, min(total, 2048), nil, func(_ int64, vals [][]byte) error {
-			for _, v := range vals {
-				for _, c := range v {
-					freq[c]++
-				}
-			}
-			return nil
-		})
+	var from *order // the rows the pass reads: all (nil) or those the quick filter kept
+	n := total
+	if quick != nil && quick.ascii {
+		rows, err := s.quickRows(ctx, quick, total)
 		if err != nil {
 			return nil, err
 		}
-		quick.tune(&freq)
+		if len(filters) == 0 && len(spec.Sort) == 0 {
+			v.rows = rows
+			return v, nil
+		}
+		from, n, quick = &order{rows: rows}, int64(len(rows)), nil
 	}
-	keys := make([]*column, len(spec.Sort))
-	perValue := int(s.Stats().DataBytes / max(total*int64(len(s.columns)), 1))
-	for i, k := range spec.Sort {
-		keys[i] = newColumn(s.columns[k.Column].TypeOID, int(total))
-		keys[i].text = make([]byte, 0, int(total)*(perValue+1))
-	}
-	rows := make([]int32, 0, total)
-	err := s.scan(0, total, ctx.Err, func(row int64, vals [][]byte) error {
-		for i := range filters {
-			if !filters[i].pass(vals[filters[i].col]) {
-				return nil
-			}
-		}
-		if quick != nil && !quick.row(vals) {
-			return nil
-		}
-		rows = append(rows, int32(row))
-		for i, k := range spec.Sort {
-			keys[i].add(vals[k.Column])
-			if len(keys[i].text) > math.MaxUint32 {
-				return fmt.Errorf("resultset: column %d holds too much text to sort", k.Column)
-			}
-		}
-		return nil
-	})
+	sizes, err := s.valueSizes(min(total, 1024))
 	if err != nil {
 		return nil, err
 	}
-	if len(spec.Sort) > 0 {
-		rows = sortRows(ctx, rows, keys, spec.Sort)
-		if err := ctx.Err(); err != nil {
-			return nil, err
+	var parts []part
+	for direct := true; ; direct = false {
+		parts = make([]part, workers(int(n/4096)))
+		for i := range parts {
+			parts[i] = s.newPart(spec.Sort, int(n/int64(len(parts)))+1, sizes, direct)
+		}
+		err = s.scanParts(ctx, from, n, len(parts), s.needed(spec, quick != nil), func(pi int, row int64, vals [][]byte) error {
+			for i := range filters {
+				if !filters[i].pass(vals[filters[i].col]) {
+					return nil
+				}
+			}
+			if quick != nil && !quick.row(vals) {
+				return nil
+			}
+			return parts[pi].add(int32(row), vals, spec.Sort)
+		})
+		if !errors.Is(err, errAsText) {
+			break
 		}
 	}
-	v.rows = rows
+	if err != nil {
+		return nil, err
+	}
+	if len(spec.Sort) == 0 {
+		v.rows = joinRows(parts)
+		return v, nil
+	}
+	if v.rows, err = sortRows(ctx, parts, spec.Sort); err != nil {
+		return nil, err
+	}
 	return v, nil
+}
+
+// scanParts is scanShownCols over positions [0, n) of o (nil: rows [0, n)),
+// split into parts consecutive ranges read concurrently: fn gets the part
+// and the row's number and values. Within a part rows come in order. The
+// first error stops every part.
+func (s *Set) scanParts(ctx context.Context, o *order, n int64, parts int, need []bool, fn func(part int, row int64, vals [][]byte) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	errs := make([]error, parts)
+	var wg sync.WaitGroup
+	for p := range parts {
+		wg.Go(func() {
+			from, to := n*int64(p)/int64(parts), n*int64(p+1)/int64(parts)
+			errs[p] = s.scanShownCols(o, from, to, ctx.Err, nil, need, func(pos int64, vals [][]byte) error {
+				if o != nil {
+					pos = int64(o.rows[pos])
+				}
+				return fn(p, pos, vals)
+			})
+			if errs[p] != nil {
+				cancel()
+			}
+		})
+	}
+	wg.Wait()
+	var first error // a part's own error rather than the cancel it caused in the others
+	for _, err := range errs {
+		if err != nil && (first == nil || errors.Is(first, context.Canceled)) {
+			first = err
+		}
+	}
+	return first
 }
 
 // matcher finds text in cells ignoring case.
@@ -266,10 +299,11 @@ type matcher struct {
 	needle []byte // lower-cased
 	ascii  bool
 	// anchor is the needle byte cells are scanned for (IndexByte, in both
-	// cases for a letter): the one rarest in a sample of the rows, so few
-	// candidates need checking.
+	// cases for a letter).
 	anchor int
 	cases  [2]byte
+	// sparse is set when the anchor is rare in the data (see tune).
+	sparse bool
 }
 
 func newMatcher(text string) *matcher {
@@ -289,24 +323,6 @@ func newMatcher(text string) *matcher {
 func (m *matcher) setAnchor(i int) {
 	m.anchor = i
 	m.cases = [2]byte{m.needle[i], bytes.ToUpper(m.needle[i : i+1])[0]}
-}
-
-// tune picks the anchor from the byte counts of a sample of the data.
-func (m *matcher) tune(freq *[256]int) {
-	if !m.ascii {
-		return
-	}
-	best, bestScore := 0, -1
-	for i, c := range m.needle {
-		score := freq[c]
-		if up := bytes.ToUpper([]byte{c})[0]; up != c {
-			score += freq[up]
-		}
-		if bestScore < 0 || score < bestScore {
-			best, bestScore = i, score
-		}
-	}
-	m.setAnchor(best)
 }
 
 // row reports whether a cell of the row contains the text.
@@ -500,8 +516,14 @@ func (s *Set) shown() (*order, int64, error) {
 // gets the position and the row's values. rowNumbers, when not nil,
 // receives each row's number in the set.
 func (s *Set) scanShown(o *order, from, to int64, check func() error, rowNumbers *[]int64, fn func(pos int64, vals [][]byte) error) error {
+	return s.scanShownCols(o, from, to, check, rowNumbers, nil, fn)
+}
+
+// scanShownCols is scanShown decoding only the columns need marks (nil:
+// all); the others are passed as nil.
+func (s *Set) scanShownCols(o *order, from, to int64, check func() error, rowNumbers *[]int64, need []bool, fn func(pos int64, vals [][]byte) error) error {
 	if o == nil || o.rows == nil {
-		return s.scan(from, to, check, func(row int64, vals [][]byte) error {
+		return s.scanCols(from, to, check, need, func(row int64, vals [][]byte) error {
 			if rowNumbers != nil {
 				*rowNumbers = append(*rowNumbers, row)
 			}
@@ -516,7 +538,7 @@ func (s *Set) scanShown(o *order, from, to int64, check func() error, rowNumbers
 	if err != nil {
 		return err
 	}
-	var r rowReader
+	r := rowReader{need: need}
 	ncols := len(s.columns)
 	cur, next := -1, int64(-1) // the loaded chunk, and the row r.next decodes
 	var loadedTo int64         // rows of the loaded slice end here
@@ -594,123 +616,18 @@ func (o *order) projection() func([][]byte) [][]byte {
 	}
 }
 
-// sortRows orders rows (whose sort values are in keys, by position) by
-// their byte keys (see sortkey.go); equal keys keep their order.
-func sortRows(ctx context.Context, rows []int32, keys []*column, sort []SortKey) []int32 {
-	n := len(rows)
-	off := make([]uint32, n+1)
-	arena := make([]byte, 0, n*16)
-	for i := range n {
-		for c, k := range sort {
-			arena = keys[c].appendKey(arena, int32(i), k.Desc)
-		}
-		off[i+1] = uint32(len(arena))
-		if i%65536 == 0 && ctx.Err() != nil {
-			return rows
-		}
+// needed returns the columns the pass of buildView reads: those of the
+// filters and sort keys, or nil (all) for a quick filter on every cell.
+func (s *Set) needed(spec ViewSpec, quick bool) []bool {
+	if quick {
+		return nil
 	}
-	pos := make([]int32, n)
-	for i := range pos {
-		pos[i] = int32(i)
+	need := make([]bool, len(s.columns))
+	for _, f := range spec.Filters {
+		need[f.Column] = true
 	}
-	ks := keySorter{arena: arena, off: off, tmp: make([]int32, n), word: make([]uint64, n), tmpWord: make([]uint64, n)}
-	ks.sort(ctx, pos, 0, 0)
-	sorted := make([]int32, n)
-	for i, p := range pos {
-		sorted[i] = rows[p]
+	for _, k := range spec.Sort {
+		need[k.Column] = true
 	}
-	return sorted
-}
-
-// keySorter sorts positions by their byte keys: an MSD radix sort on 8-byte
-// digits (each digit sorted by an LSD radix sort of its bytes), with a
-// comparison sort for small runs. Keys are prefix-free (see sortkey.go), so
-// keys that agree on every digit are equal; equal keys keep their order.
-type keySorter struct {
-	arena         []byte
-	off           []uint32
-	tmp           []int32
-	word, tmpWord []uint64
-}
-
-// smallRun is the run length below which a comparison sort is faster.
-const smallRun = 64
-
-func (ks *keySorter) key(p int32) []byte { return ks.arena[ks.off[p]:ks.off[p+1]] }
-
-// sort orders pos, which starts at index base of the positions being
-// sorted, by the keys from byte depth on.
-func (ks *keySorter) sort(ctx context.Context, pos []int32, base, depth int) {
-	if len(pos) < 2 || ctx.Err() != nil {
-		return
-	}
-	if len(pos) <= smallRun {
-		slices.SortFunc(pos, func(a, b int32) int {
-			ka, kb := ks.key(a), ks.key(b)
-			if r := bytes.Compare(ka[min(depth, len(ka)):], kb[min(depth, len(kb)):]); r != 0 {
-				return r
-			}
-			return int(a - b)
-		})
-		return
-	}
-	word := ks.word[base : base+len(pos)]
-	longer := false // a key goes on past this digit
-	for i, p := range pos {
-		k := ks.key(p)
-		var b [8]byte
-		if depth < len(k) {
-			copy(b[:], k[depth:])
-		}
-		word[i] = binary.BigEndian.Uint64(b[:])
-		longer = longer || len(k) > depth+8
-	}
-	ks.radix(pos, word, base)
-	if !longer {
-		return // keys that agree on this digit are equal: order kept
-	}
-	for start := 0; start < len(pos); {
-		end := start + 1
-		for end < len(pos) && word[end] == word[start] {
-			end++
-		}
-		if end-start > 1 {
-			ks.sort(ctx, pos[start:end], base+start, depth+8)
-		}
-		start = end
-	}
-}
-
-// radix sorts pos by word (in step), stably, one byte at a time from the
-// least significant, skipping bytes all words share.
-func (ks *keySorter) radix(pos []int32, word []uint64, base int) {
-	src, srcWord := pos, word
-	dst, dstWord := ks.tmp[base:base+len(pos)], ks.tmpWord[base:base+len(pos)]
-	for shift := uint(0); shift < 64; shift += 8 {
-		var count [256]int
-		for _, w := range srcWord {
-			count[byte(w>>shift)]++
-		}
-		if count[byte(srcWord[0]>>shift)] == len(srcWord) {
-			continue
-		}
-		sum := 0
-		for i := range count {
-			c := count[i]
-			count[i] = sum
-			sum += c
-		}
-		for i, w := range srcWord {
-			b := byte(w >> shift)
-			dst[count[b]] = src[i]
-			dstWord[count[b]] = w
-			count[b]++
-		}
-		src, dst = dst, src
-		srcWord, dstWord = dstWord, srcWord
-	}
-	if &src[0] != &pos[0] { // an odd number of passes ended in the spare buffers
-		copy(pos, src)
-		copy(word, srcWord)
-	}
+	return need
 }

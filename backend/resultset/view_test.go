@@ -158,6 +158,37 @@ func TestFilters(t *testing.T) {
 	}
 }
 
+// A view that only hides and moves columns (the grid's column layout)
+// keeps every row in the server's order; exports write its columns, in its
+// order, and pages still carry every column.
+func TestColumnsOnlyViewKeepsRowsAndOrdersExports(t *testing.T) {
+	set := resultset.New([]resultset.Column{{Name: "id", TypeOID: 23}, {Name: "t", TypeOID: 25}, {Name: "n", TypeOID: 23}}, resultset.Options{})
+	defer set.Close()
+	for i := range 3 {
+		set.Append([][]byte{[]byte(fmt.Sprint(i)), []byte(fmt.Sprintf("r%d", i)), []byte(fmt.Sprint(10 * i))})
+	}
+	set.Done(nil)
+	ctx := context.Background()
+	info, err := set.SetView(ctx, resultset.ViewSpec{Columns: []int{2, 0}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := set.Page(0, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Rows != 3 || len(p.Rows) != 3 || len(p.Rows[0]) != 3 || *p.Rows[1][1] != "r1" {
+		t.Fatalf("info %+v, page %+v", info, p)
+	}
+	var csv bytes.Buffer
+	if err := set.ExportCSV(ctx, &csv, resultset.CSVOptions{Header: true}); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := csv.String(), "n,id\n0,0\n10,1\n20,2\n"; strings.ReplaceAll(got, "\r\n", "\n") != want {
+		t.Errorf("CSV %q, want %q", got, want)
+	}
+}
+
 func TestPagesValuesAndExportsFollowTheView(t *testing.T) {
 	for _, budget := range []int64{0, 1} { // in memory, and almost all spilled
 		set := resultset.New([]resultset.Column{{Name: "id", TypeOID: 23}, {Name: "t", TypeOID: 25}}, resultset.Options{MemoryBudget: budget, TempDir: t.TempDir()})

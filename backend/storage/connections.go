@@ -34,6 +34,8 @@ type ConnectionOptions struct {
 	Marker ConnectionMarker `json:"marker,omitzero"`
 	// ManualCommit keeps a transaction open until the user ends it.
 	ManualCommit bool `json:"manualCommit,omitempty"`
+	// CommitWithoutReview lets a data tab commit without the review step.
+	CommitWithoutReview bool `json:"commitWithoutReview,omitempty"`
 }
 
 // ConnectionMarker is a connection's environment label and its colour

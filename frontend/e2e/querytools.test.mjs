@@ -1,8 +1,9 @@
 // End-to-end journeys of issue 13, the query tools, against the real app
 // (wails dev), a real PostgreSQL and a real keyring, with one app start:
 // Explain Analyze and the plan tree with its findings, comparing two
-// plans, sorting and filtering a result in the backend, safe mode asking
-// before a DELETE without WHERE, and manual commit. Every wait is on a
+// plans, formatting a script, sorting and filtering a 1M-row result in the
+// backend, hiding and moving its columns (copy and export follow), safe
+// mode asking before a DELETE without WHERE, and manual commit. Every wait is on a
 // condition, with the harness's timeout (TUSK_E2E_TIMEOUT).
 // Screenshots go to test-results/e2e (querytools-*.png).
 import { after, before, test } from 'node:test';
@@ -123,6 +124,8 @@ test('Explain Analyze shows the plan tree with its findings and text; two plans 
   await typeSQL(page, 'select id, note from orders where customer_id = 42 order by id;');
   await explainAndWait(page, 'Seq Scan');
   assert.equal(await page.getByTestId('plan-tab').getAttribute('aria-selected'), 'true');
+  // The plan's raw JSON is not a result tab of its own beside the plan.
+  assert.equal(await page.getByTestId('result-tab').count(), 0);
   assert.match(await page.getByTestId('plan-figures').textContent(), /Execution/);
   assert.match(await page.getByTestId('plan-rolled-back').textContent(), /BEGIN … ROLLBACK/);
 
@@ -169,11 +172,27 @@ test('Explain Analyze shows the plan tree with its findings and text; two plans 
   await shot(page, 'querytools-compare');
 });
 
-test('a header click sorts the result in the backend; the filter row narrows it', async () => {
+test('Shift+Alt+F formats the script in the editor', async () => {
   const { page } = app;
-  await typeSQL(page, 'select g as n, (g * 7919) % 1000 as k from generate_series(1, 5000) g;');
+  await typeSQL(page, "select a, b from t where x = 1; -- keep me\nselect $$it's$$ as d;");
+  await page.keyboard.press('Shift+Alt+F');
+  const editor = page.locator('[data-testid="editor"] .cm-content');
+  await page.waitForFunction(() => document.querySelector('[data-testid="editor"] .cm-content')?.innerText.startsWith('SELECT\n'));
+  const text = await editor.innerText();
+  assert.match(text, /^SELECT\n {2}a,\n {2}b\nFROM\n {2}t\nWHERE\n {2}x = 1;/);
+  assert.match(text, /-- keep me/);
+  assert.match(text, /\$\$it's\$\$ AS d;/);
+});
+
+const gridText = (page, r, c) => page.evaluate(({ r, c }) => document.querySelector(`[data-testid="grid-row"][data-row="${r}"] [data-col="${c}"]`)?.textContent, { r, c });
+const headerNames = (page) => page.$$eval('[data-testid="grid-header-cell"] .name', (els) => els.map((e) => e.textContent));
+
+test('a 1M-row result sorts by a header click and quick-filters in the backend; hidden and moved columns are what copy and export write', async () => {
+  const { page } = app;
+  await typeSQL(page, "select g as n, (g::bigint * 7919) % 1000 as k, 'r' || g as t from generate_series(1, 1000000) g;");
   await runAndWait(page);
   await page.getByTestId('result-filter').waitFor();
+  await page.getByTestId('grid-count').filter({ hasText: '1,000,000 rows' }).waitFor();
   assert.equal(await cell(page, 0, 0).textContent(), '1');
   const headerK = page.locator('[data-testid="grid-header-cell"][data-col="1"]');
 
@@ -188,13 +207,76 @@ test('a header click sorts the result in the backend; the filter row narrows it'
   await page.waitForFunction(() => document.querySelector('[data-testid="grid-row"][data-row="0"] [data-col="1"]')?.textContent === '999');
 
   // The quick filter keeps the rows with a cell containing the text.
-  await page.getByTestId('result-quick-filter').fill('4999');
-  await page.getByTestId('result-view-count').filter({ hasText: '1 of 5,000 rows' }).waitFor();
-  assert.equal(await cell(page, 0, 0).textContent(), '4999');
+  await page.getByTestId('result-quick-filter').fill('999999');
+  await page.getByTestId('result-view-count').filter({ hasText: '1 of 1,000,000 rows' }).waitFor();
+  assert.equal(await cell(page, 0, 0).textContent(), '999999');
   await shot(page, 'querytools-sorted');
   await page.getByTestId('result-clear-view').click();
   await page.waitForFunction(() => document.querySelector('[data-testid="grid-row"][data-row="0"] [data-col="0"]')?.textContent === '1');
   assert.equal(await page.locator('[data-testid="sort-indicator"]').count(), 0);
+
+  // Hide k from the Columns popover, then drag t's header before n's.
+  await page.getByTestId('columns-button').click();
+  await page.locator('[data-testid="columns-toggle"][data-col="1"]').uncheck();
+  await page.getByTestId('columns-hidden').filter({ hasText: '1 hidden' }).waitFor();
+  await page.getByTestId('columns-button').click();
+  await page.getByTestId('columns-menu').waitFor({ state: 'detached' });
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="grid-header-cell"]').length === 2);
+  const from = await page.locator('[data-testid="grid-header-cell"][data-col="1"]').boundingBox();
+  const to = await page.locator('[data-testid="grid-header-cell"][data-col="0"]').boundingBox();
+  await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(to.x + 20, to.y + to.height / 2, { steps: 8 });
+  await page.getByTestId('column-drop').waitFor();
+  await page.mouse.move(to.x + 4, to.y + to.height / 2, { steps: 2 });
+  await page.mouse.up();
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="grid-header-cell"] .name')].map((e) => e.textContent).join() === 't,n');
+  assert.equal(await page.getByTestId('column-drop').count(), 0);
+  assert.equal(await page.locator('[data-testid="sort-indicator"]').count(), 0, 'a drag does not sort');
+  await page.waitForFunction(() => document.querySelector('[data-testid="grid-row"][data-row="1"] [data-col="0"]')?.textContent === 'r2');
+  assert.equal(await gridText(page, 1, 1), '2');
+  await shot(page, 'querytools-columns');
+
+  // Copy with the header row (Ctrl+Shift+C): the columns shown, in their order.
+  await page.evaluate(() => {
+    window.__copied = [];
+    Object.defineProperty(navigator, 'clipboard', { value: { writeText: async (t) => void window.__copied.push(t) }, configurable: true });
+  });
+  await cell(page, 0, 0).click();
+  await cell(page, 1, 1).click({ modifiers: ['Shift'] });
+  await page.keyboard.press('Control+Shift+C');
+  await page.waitForFunction(() => window.__copied.length > 0);
+  assert.equal(await page.evaluate(() => window.__copied.at(-1)), 't\tn\nr1\t1\nr2\t2');
+
+  // Alt+Shift+Left moves the active cell's column (n) first; Alt+Shift+Right moves it back.
+  await page.keyboard.press('Alt+Shift+ArrowLeft');
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="grid-header-cell"] .name')].map((e) => e.textContent).join() === 'n,t');
+  await page.keyboard.press('Alt+Shift+ArrowRight');
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="grid-header-cell"] .name')].map((e) => e.textContent).join() === 't,n');
+
+  // Sorting by n (shown second now) sorts by the result's n; the export writes the rows and columns shown.
+  const headerN = page.locator('[data-testid="grid-header-cell"][data-col="1"]');
+  await headerN.click();
+  await headerN.click();
+  await headerN.locator('[data-testid="sort-indicator"][data-dir="desc"]').waitFor();
+  await page.waitForFunction(() => document.querySelector('[data-testid="grid-row"][data-row="0"] [data-col="0"]')?.textContent === 'r1000000');
+  await page.getByTestId('result-quick-filter').fill('99999');
+  await page.getByTestId('result-view-count').filter({ hasText: /^\d+ of 1,000,000 rows/ }).waitFor();
+  const path = join(app.dataDir, 'columns.csv');
+  await page.evaluate((path) => {
+    const App = window.go.main.App;
+    const real = App.ExportResultToFile;
+    App.ExportResultToFile = (req) => real({ ...req, path });
+  }, path);
+  await page.getByTestId('export-csv').click();
+  await page.locator('[data-pane="results"] [data-testid="notice"]', { hasText: path }).waitFor();
+  const lines = readFileSync(path, 'utf8').trim().split('\n');
+  assert.equal(lines[0], 't,n');
+  assert.equal(lines[1], 'r999999,999999');
+  assert.ok(lines.slice(1).every((l) => /^r\d+,\d+$/.test(l) && l.includes('99999')), 'every row exported has the filter text, and only t and n');
+  assert.equal(lines.length, 1 + Number((await page.getByTestId('result-view-count').textContent()).split(' ')[0].replace(/,/g, '')));
+  assert.deepEqual(await headerNames(page), ['t', 'n']);
+  await page.getByTestId('result-clear-view').click();
 });
 
 test('safe mode asks before a DELETE without WHERE: Esc runs nothing, Run anyway runs it', async () => {

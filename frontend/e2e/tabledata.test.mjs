@@ -4,7 +4,9 @@
 // with Ctrl+S and see the value; then the conflict path: another connection
 // changes the row first, the commit applies nothing and shows the row as it
 // is on the server. Screenshots of the pending change and of the review go
-// to test-results/e2e/.
+// to test-results/e2e/. Then, in the same app: a TSV block pasted over cells
+// and as new rows, reviewed and committed; and a connection set to commit
+// table edits without review commits on Ctrl+S at once.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -19,7 +21,9 @@ const psql = (sql) => pg.psql(sql);
 before(async () => {
   pg = startPostgres();
   psql(`create table public.e2e_fruit (id int primary key, name text not null, qty int, note text);
-        insert into public.e2e_fruit select g, 'fruit-' || g, g, case when g % 2 = 0 then 'even' end from generate_series(1, 30) g;`);
+        insert into public.e2e_fruit select g, 'fruit-' || g, g, case when g % 2 = 0 then 'even' end from generate_series(1, 30) g;
+        create table public.e2e_paste (id int primary key, name text, qty int, note text, total int generated always as (qty * 2) stored);
+        insert into public.e2e_paste (id, name, qty) select g, 'p-' || g, g from generate_series(1, 3) g;`);
   app = await startApp();
 });
 
@@ -180,4 +184,86 @@ test('data tab: open, filter, sort, edit, review, commit, and a conflict', async
   await page.getByTestId('data-discard').click();
   await page.getByTestId('data-pending').waitFor({ state: 'detached' });
   assert.deepEqual(pageErrors, [], 'no errors in the app');
+});
+
+/** Opens a table of the active connection's public schema from the tree. */
+async function openTable(page, table) {
+  const node = page.locator(`[data-testid="table-node"][data-table="${table}"]`);
+  await page.locator('[data-testid="schema-node"][data-schema="public"]').waitFor();
+  if (!(await node.isVisible())) await page.locator('[data-testid="schema-node"][data-schema="public"]').click();
+  await node.dblclick();
+  await page.locator(`[data-testid="data-tab"][aria-label="Data of public.${table}"]`).waitFor();
+}
+
+/** Puts text on the browser's clipboard (the paste event reads it there). */
+const clip = (page, text) => page.evaluate((t) => navigator.clipboard.writeText(t), text);
+const pendingText = (page) => page.getByTestId('data-pending').textContent();
+
+test('data tab: paste a TSV block over cells and as new rows, review and commit', async (t) => {
+  const { page, url } = app;
+  t.after(() => shot(page, 'tabledata-paste-last-state').catch(() => {}));
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(url).origin });
+  await openTable(page, 'e2e_paste');
+  await page.waitForFunction(() => document.querySelector('[data-testid="data-row-count"]')?.textContent?.trim() === '3 rows');
+
+  // 3 columns × 2 rows from (row 0, name): \N is NULL, an empty field the empty string.
+  await cell(page, 0, 1).click();
+  await clip(page, 'kiwi\t4\tsweet\nlime\t\\N\t');
+  await page.keyboard.press('Control+v');
+  await page.waitForFunction(() => document.querySelector('[data-testid="data-pending"]')?.textContent === '2 changed');
+  assert.equal((await cell(page, 0, 1).textContent()).trim(), 'kiwi');
+  assert.equal(await cell(page, 0, 3).getAttribute('data-mark'), 'changed');
+  assert.equal(await cell(page, 1, 2).getAttribute('data-null'), '');
+
+  // Two new rows from the first column; the generated column is skipped and the status says so.
+  await cell(page, 0, 0).click();
+  await clip(page, '10\tpear\t7\tx\t99\n11\tplum\t8\t\\N\t99\n');
+  await page.getByTestId('data-paste-rows').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="data-pending"]')?.textContent === '2 changed, 2 new');
+  assert.match(await page.getByTestId('data-status').textContent(), /2 cells were not pasted: 2 because total is generated/);
+  assert.equal((await cell(page, 0, 1).textContent()).trim(), 'pear', 'new rows on top, in the block\'s order');
+  assert.equal((await cell(page, 1, 1).textContent()).trim(), 'plum');
+  await shot(page, 'tabledata-paste');
+
+  // A paste is one undo step.
+  await page.getByTestId('grid').focus();
+  await page.keyboard.press('Control+z');
+  assert.equal(await pendingText(page), '2 changed');
+  await page.keyboard.press('Control+Shift+z');
+  assert.equal(await pendingText(page), '2 changed, 2 new');
+
+  await page.getByTestId('data-commit').click();
+  const sql = await page.getByTestId('review-sql').textContent();
+  assert.match(sql, /UPDATE public\.e2e_paste SET name = 'kiwi', qty = 4, note = 'sweet' WHERE id = 1/);
+  assert.match(sql, /UPDATE public\.e2e_paste SET name = 'lime', qty = NULL, note = '' WHERE id = 2/);
+  assert.match(sql, /INSERT INTO public\.e2e_paste \(id, name, qty, note\) VALUES \(10, 'pear', 7, 'x'\)[^]*VALUES \(11, 'plum', 8, NULL\)/);
+  await page.getByTestId('review-commit').click();
+  await page.getByTestId('data-pending').waitFor({ state: 'detached' });
+  assert.equal(
+    psql(`select string_agg(concat_ws('|', id, name, coalesce(qty::text, 'NULL'), coalesce(note, 'NULL'), coalesce(total::text, 'NULL')), ' ' order by id) from public.e2e_paste`),
+    '1|kiwi|4|sweet|8 2|lime|NULL||NULL 3|p-3|3|NULL|6 10|pear|7|x|14 11|plum|8|NULL|16',
+  );
+  await page.waitForFunction(() => document.querySelector('[data-testid="data-row-count"]')?.textContent?.trim() === '5 rows');
+  assert.equal((await cell(page, 0, 1).textContent()).trim(), 'kiwi');
+});
+
+test('data tab: a connection set to commit without review commits on Ctrl+S at once', async (t) => {
+  const { page } = app;
+  t.after(() => shot(page, 'tabledata-noreview-last-state').catch(() => {}));
+  await page.locator('[data-testid="connection-item"]', { hasText: 'data' }).locator('button.name').click({ button: 'right' });
+  await page.getByTestId('menu-edit').click();
+  await page.getByTestId('f-commit-without-review').check();
+  await page.getByTestId('save-connection').click();
+  await page.getByTestId('connection-dialog').waitFor({ state: 'detached' });
+
+  await cell(page, 2, 1).click();
+  await page.keyboard.type('direct');
+  await page.keyboard.press('Control+Enter');
+  await page.getByTestId('data-pending').waitFor();
+  await page.waitForFunction(() => /without the review/.test(document.querySelector('[data-testid="data-commit"]')?.title ?? ''));
+  await page.keyboard.press('Control+s');
+  await page.getByTestId('data-pending').waitFor({ state: 'detached' });
+  assert.equal(await page.getByTestId('review-dialog').count(), 0, 'no review was shown');
+  assert.match(await page.getByTestId('data-status').textContent(), /Committed 1 statement/);
+  assert.equal(psql('select name from public.e2e_paste where id = 3'), 'direct');
 });

@@ -68,6 +68,8 @@ export class TabPlans {
   compareError = $state.raw<ErrorInfo | null>(null);
   /** The user agreed, in this tab, that Explain Analyze runs data-changing statements (inside BEGIN … ROLLBACK). */
   analyzeConfirmed = false;
+  /** The Explain command's last run: its one result is the plan's JSON, which the plan view shows. */
+  explainRun = $state<string | null>(null);
   /** The Explain command's run whose plan is awaited. */
   private pending: { queryId: string; info: ExplainInfo } | null = null;
 
@@ -80,9 +82,11 @@ export class TabPlans {
   started(queryId: string): void {
     this.error = null;
     if (this.pending?.queryId === queryId) {
+      this.explainRun = queryId;
       this.loading = true;
       return;
     }
+    this.explainRun = null;
     this.pending = null;
     this.loading = false;
     this.shown = null;

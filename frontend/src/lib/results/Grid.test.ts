@@ -99,7 +99,7 @@ describe('Grid', () => {
     await fireEvent.mouseDown(el.querySelector('[data-row="2"] [data-col="0"]')!, { button: 0 });
     await fireEvent.mouseDown(el.querySelector('[data-row="3"] [data-col="1"]')!, { button: 0, shiftKey: true });
     await fireEvent.keyDown(el, { key: 'c', ctrlKey: true });
-    await waitFor(() => expect(writeText).toHaveBeenLastCalledWith('2\ta\\nb\n3\t'));
+    await waitFor(() => expect(writeText).toHaveBeenLastCalledWith('2\ta\\nb\n3\t\\N'));
     await fireEvent.click(screen.getByTestId('copy-csv'));
     await waitFor(() => expect(writeText).toHaveBeenLastCalledWith('id,note\n2,"a\nb"\n3,\n'));
     await fireEvent.click(screen.getByTestId('copy-json'));

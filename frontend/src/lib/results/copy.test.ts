@@ -3,10 +3,11 @@ import shared from '../../../../backend/resultset/testdata/csv-fields.json';
 import { escapeCSV, escapeTSV, jsonKeys, toCSV, toJSON, toTSV } from './copy';
 
 describe('TSV', () => {
-  it('escapes tabs, newlines and backslashes; NULL is empty', () => {
+  it('escapes tabs, newlines and backslashes; NULL is \\N', () => {
     expect(escapeTSV('a\tb\nc\r\\d')).toBe('a\\tb\\nc\\r\\\\d');
-    expect(escapeTSV(null)).toBe('');
-    expect(toTSV([['1', null], ['x\ty', 'z']])).toBe('1\t\nx\\ty\tz');
+    expect(escapeTSV(null)).toBe('\\N');
+    expect(escapeTSV('')).toBe('');
+    expect(toTSV([['1', null], ['x\ty', 'z']])).toBe('1\t\\N\nx\\ty\tz');
     expect(toTSV([['1']], ['id'])).toBe('id\n1');
   });
 });

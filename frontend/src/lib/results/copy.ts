@@ -4,7 +4,8 @@
 // TSV: one line per row, cells separated by tabs. A tab, newline, carriage
 // return or backslash inside a value is escaped as \t, \n, \r, \\ (the
 // PostgreSQL COPY text convention) so the shape of the table survives a paste;
-// NULL becomes an empty field.
+// NULL is \N, as in COPY, so it stays distinct from the empty string when the
+// block is pasted back into a data tab (lib/tabledata/clipblock.ts).
 // CSV: the rules of the CSV export (backend/resultset/export.go, ExportCSV
 // with a header, as the app writes files), so a copy and a file agree — a
 // field holding a comma, a quote, CR or LF, or starting with a space, is
@@ -16,7 +17,7 @@
 export type Cell = string | null;
 
 export function escapeTSV(v: Cell): string {
-  if (v === null) return '';
+  if (v === null) return '\\N';
   return v.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
 }
 

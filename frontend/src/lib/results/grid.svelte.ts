@@ -40,12 +40,17 @@ export type Row = Cell[];
  *   order or membership (a sort or filter in the backend): the grid drops
  *   the rows it holds and its selection, and goes back to the top; column
  *   widths stay.
+ * - `order`, when the source shows a result's columns hidden or moved (see
+ *   ArrangedSource), names the result column of each column shown; it
+ *   changes identity only when the layout does. The grid then drops the rows
+ *   it holds, keeps each column's width and the scroll position.
  */
 export interface RowSource {
   readonly total: number;
   readonly done: boolean;
   readonly columns: Column[];
   readonly generation?: number;
+  readonly order?: readonly number[];
   page(offset: number, limit: number, columns?: ColumnSpan): Promise<resultset.Page>;
 }
 
@@ -613,6 +618,19 @@ export class ColumnWidths {
       next[col] = want;
     });
     if (next) this.widths = next;
+  }
+
+  /**
+   * arrange follows a new column layout: `before` and `after` name the
+   * result column of each column shown (ArrangedSource.order); a column
+   * keeps its width (and whether the user resized it), a column shown again
+   * gets one from its header.
+   */
+  arrange(before: readonly number[], after: readonly number[], columns: Column[]): void {
+    const width = new Map(before.map((c, d) => [c, this.widths[d]]));
+    const resized = new Set(before.filter((_, d) => this.#resized.has(d)));
+    this.widths = after.map((c, d) => width.get(c) ?? Math.min(MAX_INITIAL_COL_WIDTH, headerWidth(columns[d]!, this.measure)));
+    this.#resized = new Set(after.flatMap((c, d) => (resized.has(c) ? [d] : [])));
   }
 
   resize(col: number, width: number): void {

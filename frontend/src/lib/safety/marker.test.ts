@@ -1,10 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import type { ConnectionConfig } from '../api';
-import { contrast, DEFAULT_MARKER_COLOR, effectiveSafeMode, luminance, markerOf, textOn } from './marker';
+import { contrast, DEFAULT_MARKER_COLOR, effectiveSafeMode, luminance, markerOf, skipsReview, textOn } from './marker';
 
 const conn = (options: Partial<ConnectionConfig['options']>) => ({ options: { marker: { name: '', color: '' }, safeMode: '', ...options } }) as unknown as ConnectionConfig;
 
 describe('production marker', () => {
+  it('never skips the review of table edits on a marked connection', () => {
+    expect(skipsReview(conn({ commitWithoutReview: true }))).toBe(true);
+    expect(skipsReview(conn({ commitWithoutReview: false }))).toBe(false);
+    expect(skipsReview(conn({ commitWithoutReview: true, marker: { name: 'PROD', color: '' } }))).toBe(false);
+    expect(skipsReview(undefined)).toBe(false);
+  });
+
   it('has a colour whenever it has a name', () => {
     expect(markerOf(conn({ marker: { name: 'PROD', color: '#1f6feb' } }))).toEqual({ name: 'PROD', color: '#1f6feb' });
     expect(markerOf(conn({ marker: { name: 'PROD', color: '' } }))).toEqual({ name: 'PROD', color: DEFAULT_MARKER_COLOR });

@@ -25,6 +25,15 @@ export function effectiveSafeMode(c: Pick<ConnectionConfig, 'options'> | null | 
   return c?.options?.marker?.name ? 'confirm' : 'off';
 }
 
+/**
+ * skipsReview reports whether a data tab of the connection commits without
+ * the review step: the connection's "commit table edits without review",
+ * never on a marked one (as the backend saves it).
+ */
+export function skipsReview(c: Pick<ConnectionConfig, 'options'> | null | undefined): boolean {
+  return !!c?.options?.commitWithoutReview && !c.options.marker?.name;
+}
+
 const isHex = (s: string | undefined): s is string => !!s && /^#[0-9a-f]{6}$/i.test(s);
 
 /** luminance is the WCAG relative luminance of a #RRGGBB colour. */

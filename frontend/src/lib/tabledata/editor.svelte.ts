@@ -8,7 +8,7 @@
 import { api, AppError, type CellText, type ErrorInfo, type TableChange, type TableCommitResult, type TablePlan, type TableRelation, type TableValue } from '../api';
 import type { CellMark, Range, RowMark } from '../results/grid.svelte';
 import { rowKey, shownValue, type Pending, type Target } from './pending.svelte';
-import { cellValue, duplicateRow } from './values';
+import { cellValue, duplicateRow, valueProblem } from './values';
 
 /** What a grid of rows gives its editor. */
 export interface EditHost {
@@ -16,6 +16,8 @@ export interface EditHost {
   readonly relation: TableRelation | null;
   /** The open table changes go to (ReviewTableChanges, CommitTableChanges). */
   readonly handle: string | null;
+  /** The connection commits edits without the review step (Review SQL stays). */
+  readonly skipReview?: boolean;
   /** The loaded row at a position after the new rows, and which of its cells were cut. */
   row(pos: number): { row: CellText[]; truncated: readonly number[] } | undefined;
   /** A commit applied every change: show the rows as stored (the pending changes are already cleared). */
@@ -63,9 +65,13 @@ export class RowEditor {
   status = $state('');
   problem = $state.raw<EditProblem | null>(null);
 
-  constructor(host: EditHost, pending: Pending) {
+  /** Maps a conflict's row (in the table's column order) onto the grid's columns; the identity for a table. */
+  project: (row: CellText[]) => CellText[];
+
+  constructor(host: EditHost, pending: Pending, project: (row: CellText[]) => CellText[] = (r) => r) {
     this.host = host;
     this.pending = pending;
+    this.project = project;
   }
 
   get editable(): boolean {
@@ -95,13 +101,39 @@ export class RowEditor {
     const v = pending.value(t, c);
     if ('insert' in t) {
       const value = v ? shownValue(v) : 'DEFAULT';
-      return bad ? { kind: 'invalid', value, title: problem!.message } : { kind: 'changed', value, title: v ? undefined : 'The column’s DEFAULT' };
+      const why = bad ? problem!.message : v && this.refused(c, v);
+      return why ? { kind: 'invalid', value, title: why } : { kind: 'changed', value, title: v ? undefined : 'The column’s DEFAULT' };
     }
     if (bad) return { kind: 'invalid', value: v ? shownValue(v) : (t.row.row[c] ?? null), title: problem!.message };
     if (!v) return undefined;
+    const why = this.refused(c, v);
+    if (why) return { kind: 'invalid', value: shownValue(v), title: why };
     const was = t.row.row[c] ?? null;
     return { kind: 'changed', value: shownValue(v), title: `Was: ${was === null ? 'NULL' : was}` };
   };
+
+  /** Why a pending value cannot be its column's (a pasted one), remembered per value: cellMark runs for every rendered cell. */
+  #refusals = new WeakMap<TableValue, string | null>();
+  refused(col: number, v: TableValue): string | null {
+    let why = this.#refusals.get(v);
+    if (why === undefined) {
+      const column = this.host.relation?.columns[col];
+      why = column ? valueProblem(column, v) : null;
+      this.#refusals.set(v, why);
+    }
+    return why;
+  }
+
+  /** How many pending values their columns refuse. */
+  refusedCount(): number {
+    let n = 0;
+    const count = (cells: Readonly<Record<number, TableValue>>) => {
+      for (const [i, v] of Object.entries(cells)) if (this.refused(Number(i), v)) n++;
+    };
+    for (const e of this.pending.state.edits.values()) if (!e.deleted) count(e.cells);
+    for (const r of this.pending.state.inserts) count(r.cells);
+    return n;
+  }
 
   rowMark = (i: number): RowMark | undefined => {
     void this.pending.state;
@@ -252,15 +284,29 @@ export class RowEditor {
     this.pending.discard();
   }
 
-  /** Reviews the pending changes; with `commit` the dialog offers Commit. */
+  /**
+   * Reviews the pending changes; with `commit` the dialog offers Commit (or,
+   * on a connection that skips the review, the changes are committed at
+   * once). Values their column refuses are fixed first.
+   */
   async review(commit: boolean): Promise<void> {
     const handle = this.host.handle;
     const relation = this.host.relation;
-    if (!handle || !relation || this.pending.empty) return;
+    if (!handle || !relation || this.pending.empty || this.committing) return;
+    const bad = this.refusedCount();
+    if (bad) {
+      this.status = `${bad} value${bad === 1 ? '' : 's'} cannot be ${bad === 1 ? 'its' : 'their'} column’s type (marked in red): change ${bad === 1 ? 'it' : 'them'} or undo first`;
+      return;
+    }
     const changes = this.pending.changes(relation);
+    const skip = !!this.host.skipReview;
+    if (commit && skip) {
+      await this.commitChanges(changes);
+      return;
+    }
     try {
       const plan = await api.reviewTableChanges(handle, changes);
-      this.reviewing = { plan, changes, commit };
+      this.reviewing = { plan, changes, commit: commit || skip };
     } catch (e) {
       this.showValidation(e, changes);
     }
@@ -283,23 +329,25 @@ export class RowEditor {
     };
   }
 
-  /**
-   * Commits what the review showed. `current` of a conflict comes in the
-   * table's column order; project maps it onto the grid's columns.
-   */
-  async commit(project: (row: CellText[]) => CellText[] = (r) => r): Promise<void> {
-    const handle = this.host.handle;
+  /** Commits what the review showed. */
+  commit(): Promise<void> {
     const r = this.reviewing;
-    if (!handle || !r || !this.host.relation) return;
+    return r ? this.commitChanges(r.changes) : Promise.resolve();
+  }
+
+  /** Commits changes in one transaction (after the review, or without it when the connection skips it). */
+  async commitChanges(changes: TableChange[]): Promise<void> {
+    const handle = this.host.handle;
+    if (!handle || !this.host.relation || this.committing) return;
     this.committing = true;
     try {
-      const res = await api.commitTableChanges(handle, r.changes);
+      const res = await api.commitTableChanges(handle, changes);
       this.reviewing = null;
       if (res.committed) {
         this.pending.clear();
         this.problem = null;
         this.status = `Committed ${res.statements} statement${res.statements === 1 ? '' : 's'} in ${Math.round(res.elapsedMs)} ms`;
-        await this.host.committed(res, r.changes);
+        await this.host.committed(res, changes);
       } else if (res.failure) {
         const f = res.failure;
         const edit = this.pending.byId(f.changeId);
@@ -315,14 +363,14 @@ export class RowEditor {
           message: text,
           conflict: f.conflict,
           deleted: f.deleted,
-          current: f.current ? project(f.current) : null,
+          current: f.current ? this.project(f.current) : null,
           error: (f.error ?? null) as ErrorInfo | null,
         };
         this.status = '';
       }
     } catch (e) {
       this.reviewing = null;
-      this.showValidation(e, r.changes);
+      this.showValidation(e, changes);
     } finally {
       this.committing = false;
       this.committedAt = performance.now();

@@ -32,6 +32,8 @@ export interface RowEdit {
 /** A new row: the values given by column index; every other column gets its DEFAULT. */
 export interface NewRow {
   id: string;
+  /** Creation order: the commit inserts rows in it. */
+  seq: number;
   cells: Readonly<Record<number, TableValue>>;
 }
 
@@ -78,6 +80,8 @@ export class Pending {
   #next = 1;
 
   readonly counts: Counts = $derived(countOf(this.state));
+  /** New rows by id (a paste may add thousands; cells are looked up per rendered cell). */
+  readonly #newRows = $derived(new Map(this.state.inserts.map((r) => [r.id, r])));
 
   get canUndo(): boolean {
     return this.#undo.length > 0;
@@ -95,6 +99,11 @@ export class Pending {
     return `${prefix}${this.#next++}`;
   }
 
+  #newRow(cells: Record<number, TableValue>): NewRow {
+    const seq = this.#next;
+    return { id: this.#id('i'), seq, cells };
+  }
+
   #commit(next: PendingState): void {
     if (next === this.state) return;
     this.#undo = [...this.#undo, this.state];
@@ -104,7 +113,7 @@ export class Pending {
 
   /** The pending value of a cell (undefined when unchanged). */
   value(target: Target, col: number): TableValue | undefined {
-    if ('insert' in target) return this.state.inserts.find((r) => r.id === target.insert)?.cells[col];
+    if ('insert' in target) return this.#newRows.get(target.insert)?.cells[col];
     return this.state.edits.get(target.row.key)?.cells[col];
   }
 
@@ -114,19 +123,39 @@ export class Pending {
 
   /** Sets cells, as one undo step. A value equal to the loaded one removes the cell's change. */
   set(cells: { target: Target; col: number; value: TableValue }[]): void {
+    const next = this.#withCells(this.state, cells);
+    if (next) this.#commit(next);
+  }
+
+  /**
+   * Applies a paste as one undo step: cells of loaded and new rows, and new
+   * rows on top in the given order (the commit inserts them in that order
+   * too).
+   */
+  paste(cells: { target: Target; col: number; value: TableValue }[], rows: Record<number, TableValue>[]): void {
+    const base = this.#withCells(this.state, cells) ?? this.state;
+    const fresh = rows.map((r) => this.#newRow(r));
+    if (base === this.state && fresh.length === 0) return;
+    this.#commit({ edits: base.edits, inserts: fresh.length ? [...fresh, ...base.inserts] : base.inserts });
+  }
+
+  /** The state with cells set, or null when nothing changed. */
+  #withCells(state: PendingState, cells: { target: Target; col: number; value: TableValue }[]): PendingState | null {
     let edits: Map<string, RowEdit> | null = null;
     let inserts: NewRow[] | null = null;
+    let at: Map<string, number> | null = null;
     let changed = false;
     for (const { target, col, value } of cells) {
       if ('insert' in target) {
-        inserts ??= [...this.state.inserts];
-        const i = inserts.findIndex((r) => r.id === target.insert);
+        inserts ??= [...state.inserts];
+        at ??= new Map(inserts.map((r, i) => [r.id, i]));
+        const i = at.get(target.insert) ?? -1;
         const r = inserts[i];
         if (r) inserts[i] = { ...r, cells: { ...r.cells, [col]: value } };
         changed ||= !!r;
         continue;
       }
-      edits ??= new Map(this.state.edits);
+      edits ??= new Map(state.edits);
       const { key, row } = target.row;
       const before = edits.get(key);
       if (before?.deleted) continue; // a deleted row is restored before it is edited
@@ -145,15 +174,15 @@ export class Pending {
           deleted: false,
         });
     }
-    if (!changed) return;
-    this.#commit({ edits: edits ?? this.state.edits, inserts: inserts ?? this.state.inserts });
+    if (!changed) return null;
+    return { edits: edits ?? state.edits, inserts: inserts ?? state.inserts };
   }
 
   /** Adds a new row on top (its given cells; the rest DEFAULT); returns its id. */
   insert(cells: Record<number, TableValue> = {}): string {
-    const id = this.#id('i');
-    this.#commit({ edits: this.state.edits, inserts: [{ id, cells }, ...this.state.inserts] });
-    return id;
+    const row = this.#newRow(cells);
+    this.#commit({ edits: this.state.edits, inserts: [row, ...this.state.inserts] });
+    return row.id;
   }
 
   /**
@@ -251,7 +280,7 @@ export class Pending {
 
   /**
    * The changes in the order they run: deletes, then updates, then inserts
-   * (oldest first), so a key freed by a delete can be taken again. An
+   * (in the order they were made; a paste's rows in the block's order), so a key freed by a delete can be taken again. An
    * update carries the key and the loaded values of the cells it changes; a
    * delete the key and every loaded value that was not cut.
    */
@@ -284,7 +313,7 @@ export class Pending {
         old: loaded(e, new Set([...keyCols, ...Object.keys(e.cells).map(Number)])),
         new: values(e.cells),
       }));
-    const inserts: TableChange[] = [...this.state.inserts].reverse().map((r) => ({ id: r.id, kind: 'insert', new: values(r.cells) }));
+    const inserts: TableChange[] = [...this.state.inserts].sort((a, b) => a.seq - b.seq).map((r) => ({ id: r.id, kind: 'insert', new: values(r.cells) }));
     return [...deletes, ...updates, ...inserts];
   }
 }

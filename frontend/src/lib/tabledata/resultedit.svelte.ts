@@ -112,6 +112,8 @@ export class ResultEdit implements RowSource {
   relation = $state.raw<TableRelation | null>(null);
   /** Bumped when committed rows change what the grid shows. */
   version = $state(0);
+  /** The connection commits edits without the review step (its setting; the results panel keeps it current). */
+  skipReview = false;
   /** How many rows commits inserted (shown on top). */
   addedCount = $state(0);
   readonly pending = new Pending();
@@ -136,11 +138,15 @@ export class ResultEdit implements RowSource {
         get handle() {
           return self.table?.handle ?? null;
         },
+        get skipReview() {
+          return self.skipReview;
+        },
         row: (pos) => this.#row(pos),
         committed: (res, changes) => this.#committed(res, changes),
         reload: (dropped) => this.#dropped(dropped),
       },
       this.pending,
+      (row) => this.projectRow(row),
     );
   }
 

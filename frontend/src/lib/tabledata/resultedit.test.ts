@@ -12,7 +12,7 @@ import { api, type CellText, type TableRelation } from '../api';
 import { changeKey, Overlay, project, ResultEdit, type StatementRows } from './resultedit.svelte';
 import { rowKey } from './pending.svelte';
 
-const col = (name: string, more: object = {}) => ({ name, writable: true, insertWritable: true, nullable: true, default: '', identity: '', category: 'text', ...more });
+const col = (name: string, more: object = {}) => ({ name, writable: true, insertWritable: true, nullable: true, default: '', identity: '', category: 'text', baseType: 'text', ...more });
 /** The table: id (key), name, qty, note; the query shows qty, id, name (no note). */
 const table = {
   oid: 1,
@@ -155,7 +155,7 @@ describe('ResultEdit', () => {
         { change: 2, changeId: ins, kind: 'insert', row: ['4', null, '1', null] },
       ],
     } as never);
-    await e.editor.commit(e.projectRow);
+    await e.editor.commit();
     expect(api.commitTableChanges).toHaveBeenCalledWith('h', expect.any(Array));
     expect(e.pending.empty).toBe(true);
     expect(e.total).toBe(4); // the inserted row, then the query's three
@@ -179,7 +179,7 @@ describe('ResultEdit', () => {
       rows: [],
       failure: { change: 0, changeId: 'u1', kind: 'update', column: '', conflict: true, deleted: false, current: ['2', 'pera', '6', null], message: '' },
     } as never);
-    await e.editor.commit(e.projectRow);
+    await e.editor.commit();
     expect(e.editor.problem).toMatchObject({ conflict: true, current: ['6', '2', 'pera'] });
     e.editor.dropConflicting();
     expect(e.pending.empty).toBe(true);

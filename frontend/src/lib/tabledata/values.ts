@@ -76,3 +76,20 @@ export function duplicateRow(relation: Pick<TableRelation, 'columns'>, row: Cell
   });
   return { id, kind: 'insert', new: values };
 }
+
+/**
+ * Returns why a value cannot go into the column, or null when it may: a
+ * NULL in a NOT NULL column, a label that is not one of an enum's, or
+ * whatever checkValue refuses. A pasted value is checked with it (and
+ * marked on its cell when refused), as the cell editor checks what is
+ * typed.
+ */
+export function valueProblem(column: Pick<TableColumn, 'baseType' | 'category' | 'enumLabels' | 'nullable'>, v: TableValue): string | null {
+  if (v.kind === 'default') return null;
+  if (v.kind === 'null') return column.nullable ? null : 'NULL in a NOT NULL column';
+  const text = v.text ?? '';
+  if (column.category === 'enum' && column.enumLabels?.length && !column.enumLabels.includes(text)) {
+    return `not one of the labels (${column.enumLabels.join(', ')})`;
+  }
+  return checkValue(column, text);
+}

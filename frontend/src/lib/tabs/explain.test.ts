@@ -54,6 +54,11 @@ describe('Explain Analyze of a statement that changes data', () => {
     expect(explain).toHaveBeenCalledOnce();
     expect(explain.mock.calls[0]![0]).toMatchObject({ sessionId: tab.id, connectionId: 'c1', sql: req.sql, cursor: 3, analyze: true, options: ['BUFFERS'] });
     expect(tab.plans.loading).toBe(true);
+    // The Explain command's run: its one result is the plan's JSON, which the plan tab shows instead.
+    expect(tab.plans.explainRun).toBe(tab.queryId);
+    expect(tab.queryId).toBeTruthy();
+    tab.started('another');
+    expect(tab.plans.explainRun).toBeNull();
     tab.running = false;
     await ws.explain(tab, req, choice(true));
     expect(asked).toHaveBeenCalledOnce();

@@ -1,6 +1,13 @@
 import { api, AppError, Kind, type ErrorInfo } from '../api';
 import type { query, resultset } from '../../../wailsjs/go/models';
-import { emptyView, isPlain, sameSpec, specOf, type ViewState } from '../results/view';
+import { normalize, sameShape, shownColumns, type ColumnLayout } from '../results/layout';
+import { emptyView, isPlain, keepsAllRows, sameRows, sameSpec, specOf, type ViewState } from '../results/view';
+
+/** The column layout of an earlier result, and its columns (a result of the same shape may take it). */
+export interface KeptLayout {
+  columns: resultset.Column[];
+  layout: ColumnLayout;
+}
 
 /**
  * QuerySource serves one statement's rows to the grid: total and done follow
@@ -13,6 +20,11 @@ import { emptyView, isPlain, sameSpec, specOf, type ViewState } from '../results
  * backend's result store (SetResultView); pages then come in the view's
  * order, total counts the view's rows and generation tells the grid to drop
  * the rows it holds.
+ *
+ * arrange() hides and moves columns: the grid follows wanted.columns at
+ * once (through ArrangedSource, pages stay in result columns), and the
+ * backend's view gets them once the statement is done, so exports write
+ * the columns shown.
  */
 export class QuerySource {
   /** Rows the grid shows: the result's, or the view's while one is set. */
@@ -31,6 +43,8 @@ export class QuerySource {
   viewing = $state(false);
   viewError = $state.raw<ErrorInfo | null>(null);
   private first: resultset.Page | null = null;
+  /** The view the backend's result store has (what setView asked for last, successfully). */
+  private applied: ViewState = emptyView;
   private viewSeq = 0;
   private servedStreaming = false;
 
@@ -43,9 +57,31 @@ export class QuerySource {
   }
 
   update(rows: number, done: boolean): void {
+    const finished = done && !this.done;
     this.rows = rows;
-    if (isPlain(this.view)) this.total = rows;
+    if (keepsAllRows(this.view)) this.total = rows;
     this.done = done;
+    // A layout kept from the previous run: the backend can take it now.
+    if (finished && !sameSpec(this.wanted, this.applied)) void this.setView(this.wanted);
+  }
+
+  /** arrange shows the columns of layout (source indices in display order; null: all). */
+  arrange(layout: ColumnLayout): void {
+    const v = { ...this.wanted, columns: layout && normalize(shownColumns(layout, this.columns.length), this.columns.length) };
+    if (this.done) {
+      void this.setView(v);
+      return;
+    }
+    this.wanted = v;
+    this.view = v;
+  }
+
+  /** keepLayout takes the column layout of an earlier result of the statement when its columns are the same. */
+  keepLayout(prev: KeptLayout | undefined): void {
+    const layout = prev?.layout ?? null;
+    if (!layout || !sameShape(prev!.columns, this.columns)) return;
+    this.wanted = { ...this.wanted, columns: layout };
+    this.view = { ...this.view, columns: layout };
   }
 
   /**
@@ -55,7 +91,7 @@ export class QuerySource {
    */
   async setView(v: ViewState): Promise<void> {
     this.wanted = v;
-    if (sameSpec(v, this.view)) {
+    if (sameSpec(v, this.applied)) {
       this.viewSeq++; // a request still being built is outdated
       this.viewing = false;
       this.view = v; // a filter still being typed, or back to what is shown: nothing to ask
@@ -77,8 +113,10 @@ export class QuerySource {
         this.first = r.page;
         this.total = r.info.rows;
       }
+      const moved = !sameRows(v, this.applied);
+      this.applied = v;
       this.view = v;
-      this.generation++;
+      if (moved) this.generation++; // a change of columns only: the rows stay
     } catch (e) {
       if (seq !== this.viewSeq) return;
       this.wanted = this.view;

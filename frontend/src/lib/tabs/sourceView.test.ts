@@ -81,4 +81,57 @@ describe('QuerySource views', () => {
     await s.setView({ sort: [], quick: 'a', filters: [] });
     expect(s.viewError).toBeNull();
   });
+
+  it('hides and moves columns: exports follow through the backend view; the rows stay', async () => {
+    const s = new QuerySource('q', 1, [
+      { name: 'id', typeOid: 23, typeName: 'int4' },
+      { name: 'note', typeOid: 25, typeName: 'text' },
+      { name: 'n', typeOid: 23, typeName: 'int4' },
+    ] as never);
+    s.update(1000, true);
+    setResultView.mockClear();
+    clearResultView.mockClear();
+    setResultView.mockResolvedValueOnce(viewOf(1000, [['x', '1']]));
+    s.arrange([2, 0]);
+    expect(s.wanted.columns).toEqual([2, 0]);
+    await vi.waitFor(() => expect(s.view.columns).toEqual([2, 0]));
+    expect(setResultView).toHaveBeenCalledWith({ queryId: 'q', statement: 1, spec: { sort: [], quick: '', filters: [], columns: [2, 0] }, firstPage: 200 });
+    expect(s.generation).toBe(0); // the rows did not change: the grid keeps them
+    expect(s.total).toBe(1000);
+
+    // A sort keeps the columns; every column in result order clears the view.
+    setResultView.mockResolvedValueOnce(viewOf(1000, [['1', 'x', '2']]));
+    await s.setView({ ...s.wanted, sort: [{ col: 1, dir: 'asc' }] });
+    expect(setResultView).toHaveBeenLastCalledWith(expect.objectContaining({ spec: { sort: [{ column: 1, desc: false }], quick: '', filters: [], columns: [2, 0] } }));
+    expect(s.generation).toBe(1);
+    setResultView.mockResolvedValueOnce(viewOf(1000, [['1', 'x', '2']]));
+    s.arrange([0, 1, 2]);
+    await vi.waitFor(() => expect(s.view.columns).toBeNull());
+    expect(setResultView).toHaveBeenLastCalledWith(expect.objectContaining({ spec: { sort: [{ column: 1, desc: false }], quick: '', filters: [] } }));
+    clearResultView.mockResolvedValueOnce({ rows: 1000, total: 1000 } as never);
+    await s.setView({ ...s.wanted, sort: [] });
+    expect(clearResultView).toHaveBeenCalledTimes(1);
+  });
+
+  it('a re-run of the same columns keeps the layout, shown at once and given to the backend when done', async () => {
+    const cols = [
+      { name: 'id', typeOid: 23, typeName: 'int4' },
+      { name: 'note', typeOid: 25, typeName: 'text' },
+    ] as never;
+    const next = new QuerySource('q2', 0, cols);
+    next.keepLayout({ columns: cols, layout: [1] });
+    expect(next.wanted.columns).toEqual([1]);
+    setResultView.mockClear();
+    next.update(10, false);
+    expect(setResultView).not.toHaveBeenCalled(); // still running
+    expect(next.total).toBe(10);
+    setResultView.mockResolvedValueOnce(viewOf(20, [['a']]));
+    next.update(20, true);
+    await vi.waitFor(() => expect(setResultView).toHaveBeenCalledWith(expect.objectContaining({ queryId: 'q2', spec: { sort: [], quick: '', filters: [], columns: [1] } })));
+
+    // Other columns: the layout does not fit, so it is not taken.
+    const other = new QuerySource('q3', 0, [{ name: 'id', typeOid: 20, typeName: 'int8' }, { name: 'note', typeOid: 25, typeName: 'text' }] as never);
+    other.keepLayout({ columns: cols, layout: [1] });
+    expect(other.wanted.columns ?? null).toBeNull();
+  });
 });

@@ -1,7 +1,8 @@
 import { api, on, AppError, Kind, type ErrorInfo, type ExplainInfo, type Guard } from '../api';
 import type { query } from '../../../wailsjs/go/models';
 import { TabPlans } from '../plan/plans.svelte';
-import { QuerySource } from './source.svelte';
+import { sameShape } from '../results/layout';
+import { QuerySource, type KeptLayout } from './source.svelte';
 import { TableTab, type DataTarget } from '../tabledata/datatab.svelte';
 import { ResultEdit } from '../tabledata/resultedit.svelte';
 
@@ -81,6 +82,12 @@ export class EditorTab {
   /** Where the editor marks the error (UTF-16 offset into sql). */
   errorMark = $state.raw<{ offset: number; message: string } | null>(null);
   sources = $state.raw<Record<number, QuerySource>>({});
+  /**
+   * Earlier results by statement, for their column layout: a new result of
+   * the same shape keeps it. A result of another shape without a layout (an
+   * Explain in between) does not replace the one kept.
+   */
+  private layouts: Record<number, KeptLayout> = {};
   /** The server ignored the cancel: offer Terminate or Drop. */
   stuck = $state(false);
   /** The session's transaction after the last run, Commit or Rollback: '' (unknown), 'idle', 'in transaction', 'failed transaction'. */
@@ -161,6 +168,11 @@ export class EditorTab {
     this.summary = null;
     this.outcome = null;
     this.progress = null;
+    for (const s of Object.values(this.sources)) {
+      const kept = this.layouts[s.statement];
+      const layout = s.wanted.columns ?? null;
+      if (layout || !kept || sameShape(kept.columns, s.columns)) this.layouts[s.statement] = { columns: s.columns, layout };
+    }
     this.sources = {};
     this.stuck = false;
     this.dangerMarks = [];
@@ -177,6 +189,7 @@ export class EditorTab {
     let s = this.sources[p.statement];
     if (!s) {
       s = QuerySource.fromProgress(p);
+      s.keepLayout(this.layouts[p.statement]);
       this.sources = { ...this.sources, [p.statement]: s };
     } else {
       s.update(p.rows, false);
@@ -199,6 +212,7 @@ export class EditorTab {
       }
       else if (st.columns?.length) {
         const src = new QuerySource(sum.queryId, st.index, st.columns);
+        src.keepLayout(this.layouts[st.index]);
         src.update(st.rows, true);
         this.sources = { ...this.sources, [st.index]: src };
       }
