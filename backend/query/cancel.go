@@ -5,13 +5,20 @@ import (
 	"errors"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/tusk-app/tusk/backend/apperr"
 )
 
-// Cancel cancels a query by ID; false when it is not running.
+// Cancel cancels a query by ID; false when it is not running. A query
+// whose Execute has not arrived yet (the UI names it first) is cancelled
+// when it does: it ends at once as cancelled, having run nothing.
 func (e *Engine) Cancel(id string) bool {
 	e.mu.Lock()
 	res := e.results[id]
+	if res == nil {
+		e.noteEarlyCancel(id)
+	}
 	e.mu.Unlock()
 	if res == nil {
 		return false
@@ -128,4 +135,35 @@ func (e *Engine) runningHandle(id string) (*Handle, error) {
 	default:
 		return res.handle, nil
 	}
+}
+
+// earlyCancelKept is how long a cancel of a query not yet started waits
+// for its Execute.
+const earlyCancelKept = 30 * time.Second
+
+// noteEarlyCancel remembers that query id was cancelled before Execute
+// adopted it (a client-chosen UUID; any other text cannot name a query to
+// come). Called with e.mu held.
+func (e *Engine) noteEarlyCancel(id string) {
+	if u, err := uuid.Parse(id); err != nil || u.String() != id {
+		return
+	}
+	now := time.Now()
+	for k, at := range e.early {
+		if now.Sub(at) > earlyCancelKept {
+			delete(e.early, k)
+		}
+	}
+	e.early[id] = now
+}
+
+// cancelledEarly reports, once, whether query id was cancelled before its
+// Execute adopted it. It runs after adoptResults, so a Cancel either found
+// the query's results or left its note here.
+func (e *Engine) cancelledEarly(id string) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	at, ok := e.early[id]
+	delete(e.early, id)
+	return ok && time.Since(at) <= earlyCancelKept
 }

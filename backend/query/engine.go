@@ -117,6 +117,10 @@ type Engine struct {
 	sessions map[string]*session
 	results  map[string]*results        // by query ID, until released
 	running  map[*pgconn.PgConn]*runCtx // for notices
+	// early holds the IDs cancelled before their Execute arrived (the UI
+	// names a query before it calls Execute, and Esc can beat the call),
+	// with when; Execute of such an ID ends at once as cancelled.
+	early map[string]time.Time
 }
 
 // runCtx collects what arrives for the statement on the wire.
@@ -133,7 +137,8 @@ func New(deps Deps) *Engine {
 	if deps.Emit == nil {
 		deps.Emit = event.EmitterFunc(func(string, any) {})
 	}
-	return &Engine{deps: deps, sessions: map[string]*session{}, results: map[string]*results{}, running: map[*pgconn.PgConn]*runCtx{}}
+	return &Engine{deps: deps, sessions: map[string]*session{}, results: map[string]*results{}, running: map[*pgconn.PgConn]*runCtx{},
+		early: map[string]time.Time{}}
 }
 
 // Notice is the pools' OnNotice hook: it files a server notice under the
@@ -211,6 +216,9 @@ func (e *Engine) Execute(req Request) (Started, error) {
 		close(h.done)
 		sess.busy.Unlock()
 		return Started{}, apperr.New(apperr.Connection, "the connection is not open").WithHint("Connect first.")
+	}
+	if e.cancelledEarly(h.id) {
+		h.cancel() // nothing is on the wire yet: the run ends before it starts
 	}
 	e.deps.Register(h)
 	if !e.deps.Go(func(ctx context.Context) { e.run(ctx, pool, sess, h, req, stmts, res) }) {

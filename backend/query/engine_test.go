@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/tusk-app/tusk/backend/apperr"
 	"github.com/tusk-app/tusk/backend/connection"
 	"github.com/tusk-app/tusk/backend/event"
@@ -562,6 +564,32 @@ func TestCursorRunsTheStatementUnderIt(t *testing.T) {
 // TestCancelWhileWaitingForAConnection: every connection is held by a tab
 // with an open transaction, so the next tab's query waits for one; Cancel
 // must end that wait at once.
+// TestCancelBeforeExecute: Esc can beat the Execute call of a query the UI
+// has already named; the query then ends at once as cancelled, running
+// nothing, and the tab's next run works.
+func TestCancelBeforeExecute(t *testing.T) {
+	pgtest.Need(t)
+	e := newEnv(t)
+	id := uuid.NewString()
+	if e.eng.Cancel(id) {
+		t.Fatal("a query that never ran reported as cancelled while running")
+	}
+	at := time.Now()
+	if _, err := e.eng.Execute(query.Request{SessionID: "early", ConnectionID: e.connID, SQL: "select pg_sleep(30)", QueryID: id}); err != nil {
+		t.Fatal(err)
+	}
+	sum, err := e.eng.Wait(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if took := time.Since(at); took > 2*time.Second || sum.Status != query.StatusCancelled {
+		t.Fatalf("a query cancelled before Execute ended after %v as %+v", took, sum)
+	}
+	if after := e.run(t, "early", "select 1"); after.Status != query.StatusDone {
+		t.Fatalf("the next run: %+v", after)
+	}
+}
+
 func TestCancelWhileWaitingForAConnection(t *testing.T) {
 	pgtest.Need(t)
 	e := newEnv(t)

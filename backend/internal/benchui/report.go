@@ -206,6 +206,19 @@ func buildReport(cfg config, starts []startFigures, runs []scenarioFigures) *rep
 			median(all[gst.key+"_p50"]), median(all[gst.key+"_p95"]), median(drop), median(all[gst.key+"_blank_pct"]))
 		r.add(g4, gst.name, val, fmt.Sprintf("≤ %d%% dropped", targetDroppedPct), ptr(median(drop) <= targetDroppedPct))
 	}
+
+	// Overlays loaded on first use (a chunk of their own each).
+	const g5 = "5 first opening (app: trigger → painted)"
+	for _, o := range []struct{ key, name string }{
+		{"open_palette", "palette (Ctrl+K)"},
+		{"open_connection_dialog", "connection dialog (New connection)"},
+	} {
+		if v := all[o.key]; len(v) > 0 {
+			r.add(g5, o.name, fmt.Sprintf("%.1f ms%s", median(v), spread(v)), "", nil)
+		} else {
+			r.missing(g5, o.name, "")
+		}
+	}
 	return r
 }
 

@@ -8,8 +8,9 @@
 //
 // It relies on the data-testid hooks the e2e tests use: new-tab, editor,
 // editor-tab, connection-item, connect-toggle, pool-status, grid,
-// grid-count, close-dialog / close-discard, and on the query:done /
-// query:error events. A missing hook fails the run with its name.
+// grid-count, close-dialog / close-discard, palette, new-connection,
+// connection-dialog, and on the query:done / query:error events. A missing
+// hook fails the run with its name.
 import { EditorView } from '@codemirror/view';
 import { api, on } from '../api';
 import { afterPaint, startup } from '../startup.svelte';
@@ -54,6 +55,10 @@ async function play(s: Scenario): Promise<void> {
   await startup.interactive;
   await sleep(s.settleMs);
   await mark('idle', s.sampleMs);
+
+  // The first opening of the overlays a user reaches first (lazily loaded).
+  api.reportTiming('open_palette', await opening('palette', () => key(document.activeElement ?? document.body, 'k', { ctrlKey: true }), wait));
+  api.reportTiming('open_connection_dialog', await opening('connection-dialog', () => one<HTMLButtonElement>('[data-testid="new-connection"]').click(), wait));
 
   await connect(s.connectionId, wait);
   await newTab(wait);
@@ -134,6 +139,18 @@ async function closeTab(wait: Wait): Promise<void> {
     document.querySelector<HTMLButtonElement>('[data-testid="close-dialog"] [data-testid="close-discard"]')?.click();
     return tabCount() === before - 1;
   });
+}
+
+/** opening does what opens the overlay with data-testid `id`, and returns that → the frame that shows it, ms; then closes it with Esc. */
+async function opening(id: string, open: () => void, wait: Wait): Promise<number> {
+  const shown = () => document.querySelector(`[data-testid="${id}"]`) !== null;
+  const t0 = performance.now();
+  open();
+  await wait(`${id} opened`, shown);
+  const ms = (await afterPaint()) - t0;
+  key(document.activeElement ?? document.body, 'Escape');
+  await wait(`${id} closed (Esc)`, () => !shown());
+  return ms;
 }
 
 function key(target: EventTarget, k: string, mods: KeyboardEventInit = {}): void {

@@ -77,6 +77,15 @@ describe('SqlEditor', () => {
     expect(parent.querySelector('.cm-lineNumbers')).not.toBeNull();
   });
 
+  it('formats the whole text as one undo step, loading the formatter on first use', async () => {
+    const o = opts('select a,b from t where a=1');
+    ed = new SqlEditor(parent, o);
+    const r = await ed.format({ keywordCase: 'upper', indent: 2 });
+    expect(r).toMatchObject({ changed: true, formatted: 1, kept: 0 });
+    expect(ed.getDoc()).toBe('SELECT\n  a,\n  b\nFROM\n  t\nWHERE\n  a = 1');
+    expect(await ed.format({ keywordCase: 'upper', indent: 2 })).toMatchObject({ changed: false });
+  });
+
   it('Mod-Enter without a selection runs the statement under the cursor', () => {
     const o = opts('select 1;\nselect 2;');
     ed = new SqlEditor(parent, o);

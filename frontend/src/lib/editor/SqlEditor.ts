@@ -23,7 +23,7 @@ import {
 } from '@codemirror/autocomplete';
 import { dangerExtension, setDangerMarks, type DangerMark } from './dangerMarks';
 import { clearErrorSpec, errorMark, errorPosition, showErrorSpec } from './errorMarker';
-import { formatSQL, type FormatOptions, type FormatResult } from './format';
+import type { FormatOptions, FormatResult } from './formatOptions';
 import { languageCompartment, languageExtension, type Schema } from './language';
 import { runRequest, scriptRequest, type RunRequest } from './runRequest';
 import { themeCompartment, themeExtension } from './theme';
@@ -207,8 +207,11 @@ export class SqlEditor {
    * selected, as one change (one undo step; onChange follows). A formatted
    * selection stays selected; otherwise the cursor keeps its offset, within
    * the new text. `changed` is false when the text was formatted already.
+   * The formatter is loaded on first use (a chunk of its own); the text is
+   * read once it is there.
    */
-  format(options: Partial<FormatOptions>): FormatResult & { changed: boolean } {
+  async format(options: Partial<FormatOptions>): Promise<FormatResult & { changed: boolean }> {
+    const { formatSQL } = await import('./format');
     const state = this.view.state;
     const main = state.selection.main;
     const whole = main.empty;

@@ -4,27 +4,13 @@
 // is left exactly as it was.
 // formatDialect with the one dialect keeps the others out of the bundle
 // (19 kB gzipped instead of 74 kB).
+// The editor loads this module (and sql-formatter) on first use: see
+// SqlEditor.format.
 import { formatDialect, postgresql } from 'sql-formatter';
+import { defaultFormatOptions, type FormatOptions, type FormatResult } from './formatOptions';
 import { isTrivia, splitStatements, tokens, type Token } from './sqlTokens';
 
-export type KeywordCase = 'upper' | 'lower' | 'preserve';
-
-export interface FormatOptions {
-  /** How keywords and type names are written; identifiers, strings and comments are never touched. */
-  keywordCase: KeywordCase;
-  /** Spaces per indentation level (1–8), or 'tab'. */
-  indent: number | 'tab';
-}
-
-export const defaultFormatOptions: FormatOptions = { keywordCase: 'upper', indent: 2 };
-
-export interface FormatResult {
-  /** The formatted text. */
-  text: string;
-  /** Statements formatted, and statements left as they were (unreadable or not provably unchanged). */
-  formatted: number;
-  kept: number;
-}
+export { defaultFormatOptions, type FormatOptions, type FormatResult, type KeywordCase } from './formatOptions';
 
 /**
  * formatSQL formats a script or a statement (the selection or the whole
