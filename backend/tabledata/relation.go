@@ -40,6 +40,7 @@ var (
 	queryColumns  = catalogQuery("columns")
 	queryKeys     = catalogQuery("keys")
 	queryQuantile = catalogQuery("quantile")
+	queryRelNames = catalogQuery("relnames")
 )
 
 // Kind is the kind of a relation a data tab shows.

@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
+
+	"github.com/tusk-app/tusk/backend/ident"
 )
 
 // ResultColumn is where a column of a query result comes from, as the
@@ -27,31 +30,45 @@ type ResultTarget struct {
 	Columns  []string  `json:"columns"`
 }
 
-// DescribeResult decides whether a query result can be edited: every
-// column must come unchanged from the same table or view, no column twice,
-// the relation's key must be among them, and the relation must be
-// editable. Edits then use the relation's Plan and Commit, with the result
-// columns mapped through Columns.
+// DescribeResult decides whether a query result can be edited: the
+// connection must not be read-only, every column must come unchanged from
+// the same table or view, no column twice, the relation's key must be
+// among them, and the relation must be editable. Reason names the first
+// rule broken in words a status line can show ("columns come from 2
+// tables (app.orders, app.customers)"). Edits then use the relation's Plan
+// and Commit, with the result columns mapped through Columns.
 func DescribeResult(ctx context.Context, c Conn, cols []ResultColumn, opts DescribeOptions) (ResultTarget, error) {
 	t := ResultTarget{Columns: make([]string, len(cols))}
-	if len(cols) == 0 {
+	switch {
+	case len(cols) == 0:
 		t.Reason = "the result has no columns"
 		return t, nil
+	case opts.ReadOnly:
+		t.Reason = "the connection is read-only"
+		return t, nil
 	}
-	oid := cols[0].TableOID
-	for _, c := range cols {
+	var oids []uint32
+	for _, col := range cols {
 		switch {
-		case c.TableOID == 0:
-			t.Reason = fmt.Sprintf("column %q is computed, not read from a table", c.Name)
+		case col.TableOID == 0:
+			t.Reason = fmt.Sprintf("column %s is computed, not read from a table", ident.Quote(col.Name))
 			return t, nil
-		case c.TableOID != oid:
-			t.Reason = "the result combines columns of several tables"
+		case col.Number <= 0:
+			t.Reason = fmt.Sprintf("column %s is a system column", ident.Quote(col.Name))
 			return t, nil
-		case c.Number <= 0:
-			t.Reason = fmt.Sprintf("column %q is a system column", c.Name)
-			return t, nil
+		case !slices.Contains(oids, col.TableOID):
+			oids = append(oids, col.TableOID)
 		}
 	}
+	if len(oids) > 1 {
+		names, err := relationNames(ctx, c, oids)
+		if err != nil {
+			return t, err
+		}
+		t.Reason = fmt.Sprintf("columns come from %d tables (%s)", len(oids), strings.Join(names, ", "))
+		return t, nil
+	}
+	oid := oids[0]
 	rel, err := Describe(ctx, c, Ref{OID: oid}, opts)
 	if errors.Is(err, ErrNotFound) {
 		t.Reason = "the table the result comes from no longer exists"
@@ -65,11 +82,11 @@ func DescribeResult(ctx context.Context, c Conn, cols []ResultColumn, opts Descr
 	for i, c := range cols {
 		col := rel.columnByNumber(int(c.Number))
 		if col == nil {
-			t.Reason = fmt.Sprintf("column %q no longer exists in %s", c.Name, rel.Qualified())
+			t.Reason = fmt.Sprintf("column %s no longer exists in %s", ident.Quote(c.Name), rel.Qualified())
 			return t, nil
 		}
 		if prev, dup := used[col.Number]; dup {
-			t.Reason = fmt.Sprintf("column %q of %s appears twice (as %q and %q)", col.Name, rel.Qualified(), prev, c.Name)
+			t.Reason = fmt.Sprintf("column %s of %s appears twice (as %s and %s)", ident.Quote(col.Name), rel.Qualified(), ident.Quote(prev), ident.Quote(c.Name))
 			return t, nil
 		}
 		used[col.Number] = c.Name
@@ -79,17 +96,51 @@ func DescribeResult(ctx context.Context, c Conn, cols []ResultColumn, opts Descr
 		t.Reason = rel.ReadOnlyReason
 		return t, nil
 	}
-	var missing []string
-	for _, k := range rel.Key {
+	key := make([]string, len(rel.Key))
+	complete := true
+	for i, k := range rel.Key {
+		key[i] = ident.Quote(k)
 		col, _ := rel.Column(k)
 		if _, ok := used[col.Number]; !ok {
-			missing = append(missing, fmt.Sprintf("%q", k))
+			complete = false
 		}
 	}
-	if len(missing) > 0 {
-		t.Reason = fmt.Sprintf("the result does not include the key of %s (%s)", rel.Qualified(), strings.Join(missing, ", "))
+	if !complete {
+		t.Reason = fmt.Sprintf("the key of %s (%s) is not in the result", rel.Qualified(), strings.Join(key, ", "))
 		return t, nil
 	}
 	t.Editable = true
 	return t, nil
+}
+
+// relationNames returns the qualified names of relations, in the order of
+// oids; a relation dropped since is named by its OID.
+func relationNames(ctx context.Context, c Conn, oids []uint32) ([]string, error) {
+	rows, err := c.Query(ctx, queryRelNames, oids)
+	if err != nil {
+		return nil, fmt.Errorf("name the tables of a result: %w", err)
+	}
+	byOID := map[uint32]string{}
+	for rows.Next() {
+		var (
+			oid          uint32
+			schema, name string
+		)
+		if err := rows.Scan(&oid, &schema, &name); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("name the tables of a result: %w", err)
+		}
+		byOID[oid] = ident.Qualified(schema, name)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("name the tables of a result: %w", err)
+	}
+	names := make([]string, len(oids))
+	for i, oid := range oids {
+		names[i] = byOID[oid]
+		if names[i] == "" {
+			names[i] = fmt.Sprintf("relation %d", oid)
+		}
+	}
+	return names, nil
 }

@@ -37,9 +37,15 @@ func TestDescribeResult(t *testing.T) {
 		{"select name as label, id from app.items where qty > 1", []string{"name", "id"}, ""},
 		{`select "order", "User Name" from "Odd Schema"."My ""Table"""`, []string{"order", "User Name"}, ""},
 		{"select item, name from app.items_vv", []string{"item", "name"}, ""},
-		{"select name from app.items", nil, `does not include the key of app.items ("id")`},
-		{"select id, upper(name) from app.items", nil, `column "upper" is computed`},
-		{"select i.id, c.id from app.items i, app.checked c", nil, "several tables"},
+		{"select * from app.items_v where qty > 0", []string{"id", "name", "qty"}, ""},
+		// A view's computed column is the view's: the result edits, that column does not.
+		{"select shout, id from app.items_expr", []string{"shout", "id"}, ""},
+		{"select name from app.items", nil, "the key of app.items (id) is not in the result"},
+		{"select name, qty from app.items_nokey", nil, "no key reaches the view"},
+		{"select id, upper(name) from app.items", nil, "column upper is computed, not read from a table"},
+		{"select id, qty * 2 as total from app.items", nil, "column total is computed"},
+		{"select i.id, c.id from app.items i, app.checked c", nil, "columns come from 2 tables (app.items, app.checked)"},
+		{"select i.id, i.name, c.n from app.items i join app.checked c using (id)", nil, "columns come from 2 tables (app.items, app.checked)"},
 		{"select id, id from app.items", nil, "appears twice"},
 		{"select ctid, id from app.items", nil, "system column"},
 		{"select * from app.items_agg", nil, "not automatically updatable"},
@@ -57,6 +63,11 @@ func TestDescribeResult(t *testing.T) {
 		} else if got.Editable || !strings.Contains(got.Reason, tc.reason) {
 			t.Errorf("%s: editable %v, reason %q, want %q", tc.sql, got.Editable, got.Reason, tc.reason)
 		}
+	}
+	// On a read-only connection no result is editable, and that is the reason given.
+	got, err := tabledata.DescribeResult(testCtx(t), c, resultColumns(t, "select id, name from app.items"), tabledata.DescribeOptions{ReadOnly: true})
+	if err != nil || got.Editable || got.Reason != "the connection is read-only" {
+		t.Errorf("read-only connection: %+v, %v", got, err)
 	}
 }
 
@@ -126,6 +137,9 @@ func TestTables(t *testing.T) {
 	}
 	if rt, err := tables.OpenResult(ctx, "rw", resultColumns(t, "select n from app.checked")); err != nil || rt.Editable || rt.Table != nil || rt.Reason == "" {
 		t.Errorf("result without key: %+v, %v", rt, err)
+	}
+	if rt, err := tables.OpenResult(ctx, "ro", resultColumns(t, "select n, id from app.checked")); err != nil || rt.Editable || rt.Table != nil || rt.Reason != "the connection is read-only" {
+		t.Errorf("result on a read-only connection: %+v, %v", rt, err)
 	}
 }
 

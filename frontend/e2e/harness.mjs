@@ -143,5 +143,28 @@ export function startPostgres() {
       rmSync(dir, { recursive: true, force: true });
     }
   };
-  return { cluster, stop };
+  /** Runs SQL through psql as the trust user (a session of its own, not the app's); returns its output. */
+  const psql = (sql) =>
+    execFileSync('psql', ['-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-h', cluster.host, '-p', String(cluster.port), '-U', cluster.trustUser, '-d', cluster.database, '-c', sql], {
+      encoding: 'utf8',
+      env: { ...process.env, PGSSLMODE: 'disable', PGCONNECT_TIMEOUT: '10' },
+    }).trim();
+  return { cluster, stop, psql };
+}
+
+/** typeSQL replaces the text of the active tab's editor with sql. */
+export async function typeSQL(page, sql) {
+  await page.locator('[data-testid="editor"] .cm-content').click();
+  await page.keyboard.press('Control+a');
+  await page.keyboard.press('Delete');
+  await page.keyboard.insertText(sql);
+}
+
+/** commitEdits commits a grid's pending edits with Ctrl+S (the review first, then Commit) and waits until no cell is marked. */
+export async function commitEdits(page) {
+  await page.getByTestId('grid').focus();
+  await page.keyboard.press('Control+s');
+  await page.getByTestId('review-commit').click();
+  await page.getByTestId('data-pending').waitFor({ state: 'detached' });
+  await page.waitForFunction(() => !document.querySelector('[data-testid="grid-cell"][data-mark]'));
 }

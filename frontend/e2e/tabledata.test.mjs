@@ -9,21 +9,14 @@
 // table edits without review commits on Ctrl+S at once.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { resultsDir, startApp, startPostgres } from './harness.mjs';
+import { commitEdits, resultsDir, startApp, startPostgres } from './harness.mjs';
 
 let app;
 let pg;
 
 /** Runs SQL on the test cluster through psql (another session than the app's); returns its output. */
-function psql(sql) {
-  const c = pg.cluster;
-  return execFileSync('psql', ['-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-h', c.host, '-p', String(c.port), '-U', c.trustUser, '-d', c.database, '-c', sql], {
-    encoding: 'utf8',
-    env: { ...process.env, PGSSLMODE: 'disable', PGCONNECT_TIMEOUT: '10' },
-  }).trim();
-}
+const psql = (sql) => pg.psql(sql);
 
 before(async () => {
   pg = startPostgres();
@@ -122,11 +115,7 @@ test('data tab: open, filter, sort, edit, review, commit, and a conflict', async
 
   t.diagnostic('step: commit');
   // Commit with Ctrl+S: the review first, then one transaction.
-  await page.getByTestId('grid').focus();
-  await page.keyboard.press('Control+s');
-  await page.getByTestId('review-commit').click();
-  await page.getByTestId('data-pending').waitFor({ state: 'detached' });
-  await page.waitForFunction(() => !document.querySelector('[data-testid="grid-cell"][data-mark]'));
+  await commitEdits(page);
   assert.equal((await cell(page, 0, 1).textContent()).trim(), 'kiwi');
   assert.equal(psql('select name from public.e2e_fruit where id = 30'), 'kiwi');
 

@@ -16,7 +16,7 @@ vi.mock('../api', () => ({
 }));
 
 import { api } from '../api';
-import { runEditCommand, startNative, textUndoKeys, windowTitle } from './native';
+import { offerKey, runEditCommand, startNative, textUndoKeys, windowTitle } from './native';
 
 const mocked = vi.mocked(api);
 
@@ -136,5 +136,24 @@ describe('edit commands', () => {
     Object.defineProperty(e, 'target', { value: input });
     mac(e);
     expect(e.defaultPrevented).toBe(true);
+  });
+});
+
+describe('offerKey', () => {
+  it('gives a native accelerator’s key to a focused dialog or editable grid, where the page has a meaning for it', () => {
+    document.body.innerHTML = '<div role="dialog"><textarea></textarea></div><div data-testid="result-grid"><div tabindex="0" data-testid="grid"></div></div><input id="outside" />';
+    const keys: string[] = [];
+    document.addEventListener('keydown', (e) => keys.push(`${e.ctrlKey ? 'Ctrl+' : ''}${e.shiftKey ? 'Shift+' : ''}${e.key}@${(e.target as HTMLElement).tagName}`));
+    document.querySelector('textarea')!.focus();
+    expect(offerKey('Mod+Enter', document, false)).toBe(true);
+    document.querySelector<HTMLElement>('[data-testid="grid"]')!.focus();
+    expect(offerKey('Mod+S', document, false)).toBe(true);
+    expect(keys).toEqual(['Ctrl+Enter@TEXTAREA', 'Ctrl+s@DIV']);
+
+    // Elsewhere, or without a shortcut, the command runs as chosen in the menu.
+    document.querySelector<HTMLElement>('#outside')!.focus();
+    expect(offerKey('Mod+Enter', document, false)).toBe(false);
+    expect(offerKey(undefined, document, false)).toBe(false);
+    expect(keys).toHaveLength(2);
   });
 });

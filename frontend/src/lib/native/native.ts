@@ -3,6 +3,7 @@
 // line, second launch, drop on the window, Open Recent), the recent-files
 // list, the window title and the quit protocol. See startNative.
 import { api, on, type NativeState, type QuitRequest, type RecentFile } from '../api';
+import { isMac, parseShortcut } from '../commands/shortcuts';
 
 export type FileSource = 'args' | 'instance' | 'drop' | 'recent' | 'start';
 
@@ -95,6 +96,30 @@ export function runEditCommand(id: string, doc: Document = document): boolean {
   const cmd = editCommands[id];
   return cmd ? doc.execCommand(cmd) : false;
 }
+
+/** Where the page gives a native accelerator's key a meaning of its own: a dialog (a cell editor's Ctrl+Enter) or an editable grid (Ctrl+S commits). */
+const ownKeys = '[role="dialog"], [role="alertdialog"], [data-testid="result-grid"], [data-testid="data-tab"]';
+
+/**
+ * offerKey gives the key of a native accelerator to the focused element when
+ * it sits where the page gives that key a meaning of its own (ownKeys). The
+ * native menu takes its shortcuts before the webview sees them, so without
+ * this Ctrl+Enter in a cell editor would run the tab's query. The event
+ * bubbles like the real key: when nothing there takes it, the app's own key
+ * handler runs the command (or, with a dialog open, lets it wait). Returns
+ * false (the caller runs the command) when the focus is elsewhere or the
+ * command has no shortcut.
+ */
+export function offerKey(shortcut: string | undefined, doc: Document = document, mac = isMac): boolean {
+  const el = doc.activeElement;
+  if (!shortcut || !el || !el.closest(ownKeys)) return false;
+  const s = parseShortcut(shortcut, mac);
+  const key = s.key.length === 1 ? s.key : (keyNames[s.key] ?? s.key);
+  el.dispatchEvent(new KeyboardEvent('keydown', { key, ctrlKey: s.ctrl, metaKey: s.meta, shiftKey: s.shift, altKey: s.alt, bubbles: true, cancelable: true }));
+  return true;
+}
+
+const keyNames: Record<string, string> = { enter: 'Enter', escape: 'Escape', tab: 'Tab', delete: 'Delete', backspace: 'Backspace' };
 
 /**
  * textUndoKeys returns a keydown listener that gives inputs and text areas

@@ -781,5 +781,8 @@ export interface CellMark {
   title?: string;
 }
 
-/** How the grid marks a whole row: added but not saved, or to be deleted. */
-export type RowMark = 'inserted' | 'deleted';
+/**
+ * How the grid marks a whole row: added but not saved, to be deleted, or
+ * deleted by a commit while the rows shown cannot drop it (a query's result).
+ */
+export type RowMark = 'inserted' | 'deleted' | 'removed';

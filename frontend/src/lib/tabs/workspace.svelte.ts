@@ -4,6 +4,7 @@ import { TabPlans } from '../plan/plans.svelte';
 import { sameShape } from '../results/layout';
 import { QuerySource, type KeptLayout } from './source.svelte';
 import { TableTab, type DataTarget } from '../tabledata/datatab.svelte';
+import { ResultEdit } from '../tabledata/resultedit.svelte';
 
 export type RunMode = 'statement' | 'script' | 'selection';
 export interface RunRequest {
@@ -97,6 +98,8 @@ export class EditorTab {
   readonly plans = new TabPlans();
   /** Set for a data tab (a table's rows and their pending changes), null for an editor tab. */
   readonly data: TableTab | null;
+  /** The editing of the last run's results, by statement (made when a result is first shown). */
+  #edits = new Map<number, ResultEdit>();
 
   constructor(init: TabInit) {
     this.id = init.id ?? newId();
@@ -121,6 +124,30 @@ export class EditorTab {
     return this.sources[statement];
   }
 
+  /** The editing of a statement's result (see ResultEdit); undefined while it has no rows. */
+  resultEdit(statement: number): ResultEdit | undefined {
+    const src = this.sources[statement];
+    if (!src) return undefined;
+    let e = this.#edits.get(statement);
+    if (e?.inner !== src) {
+      e = new ResultEdit(src.queryId, statement, src);
+      this.#edits.set(statement, e);
+    }
+    return e;
+  }
+
+  /** Whether a result of the last run has changes that are not committed. */
+  get resultEditsPending(): boolean {
+    for (const e of this.#edits.values()) if (!e.pending.empty) return true;
+    return false;
+  }
+
+  /** Forgets the editing of the results (a new run, the tab closing). */
+  dropResultEdits(): void {
+    for (const e of this.#edits.values()) e.close();
+    this.#edits.clear();
+  }
+
   addBanner(b: Omit<Banner, 'id'>): void {
     this.banners = [...this.banners.filter((x) => !(x.source === b.source && x.info.title === b.info.title)), { ...b, id: newId() }];
   }
@@ -135,6 +162,7 @@ export class EditorTab {
    * session that banner announced, and says itself what it misses.
    */
   started(queryId: string): void {
+    this.dropResultEdits();
     this.banners = this.banners.filter((b) => b.source !== 'run' && b.source !== 'session');
     this.errorMark = null;
     this.summary = null;
@@ -256,6 +284,8 @@ export interface Questions {
   dangerous(tab: EditorTab, guard: Guard): Promise<boolean>;
   /** Explain Analyze would run a statement that changes data (inside BEGIN … ROLLBACK). */
   analyze(tab: EditorTab, info: ExplainInfo): Promise<boolean>;
+  /** A new run would drop changes made in the results of the last one. */
+  discardEdits?(tab: EditorTab): Promise<boolean>;
 }
 
 /** The EXPLAIN options of one run, chosen from those the server has (see ExplainSupport). */
@@ -332,6 +362,7 @@ export class Workspace {
     if (!tab) return;
     if (tab.running && tab.queryId) await api.cancelQuery(tab.queryId).catch(() => false);
     tab.data?.close();
+    tab.dropResultEdits();
     this.closed = [snapshot(tab), ...this.closed].slice(0, CLOSED_TABS);
     this.closedCount = this.closed.length;
     this.tabs = this.tabs.filter((t) => t.id !== id);
@@ -400,10 +431,16 @@ export class Workspace {
     if (tab.running || this.starting.has(tab.id)) return;
     this.starting.add(tab.id);
     try {
+      if (!(await this.keepEdits(tab))) return;
       await this.launch(tab, req);
     } finally {
       this.starting.delete(tab.id);
     }
+  }
+
+  /** Whether a run may go on: nothing is pending in the results, or the user lets it go. */
+  private async keepEdits(tab: EditorTab): Promise<boolean> {
+    return !tab.resultEditsPending || ((await this.questions?.discardEdits?.(tab)) ?? false);
   }
 
   /** Tabs whose run is being prepared (connecting, safety check), not yet started. */
@@ -511,7 +548,7 @@ export class Workspace {
    * the statement runs, inside BEGIN … ROLLBACK.
    */
   async explain(tab: EditorTab, req: RunRequest, choice: ExplainChoice): Promise<void> {
-    if (tab.running) return;
+    if (tab.running || !(await this.keepEdits(tab))) return;
     const connectionId = await this.connected(tab);
     if (!connectionId) return;
     const fail = (e: unknown) => tab.failed(e instanceof AppError ? e.info : ({ kind: 'internal', title: 'Not explained', message: String(e) } as ErrorInfo));
