@@ -88,6 +88,12 @@ test('query result: edit a cell, review, commit, see the value; a join is read-o
   t.diagnostic('step: re-run asks');
   // An uncommitted edit: running again asks before dropping it.
   await editCell(page, 1, 2, '20', 'Enter');
+  // Closing the tab asks too; Cancel keeps the tab and the edit.
+  await page.keyboard.press('Control+w');
+  await page.getByTestId('close-result-edits').waitFor();
+  await page.getByTestId('close-cancel').click();
+  await page.getByTestId('close-dialog').waitFor({ state: 'detached' });
+  assert.match(await page.getByTestId('data-pending').textContent(), /1 changed/);
   await typeSQL(page, 'SELECT b.id, b.name, c.name AS buyer FROM e2e_basket b JOIN e2e_buyer c USING (id) ORDER BY b.id');
   await page.keyboard.press('Control+Enter');
   await page.getByTestId('discard-edits-confirm').waitFor();
