@@ -1,7 +1,6 @@
 package resultset
 
 import (
-	"bytes"
 	"context"
 	"encoding/binary"
 	"math/bits"
@@ -257,17 +256,8 @@ func (f *finder) index(from int) int {
 	if up == lo {
 		f.nextUp = -1
 	}
-	find := func(next, off int, c byte) int {
-		if next == -1 || next >= off {
-			return next
-		}
-		if j := bytes.IndexByte(hay[off:], c); j >= 0 {
-			return off + j
-		}
-		return -1
-	}
 	for off := from; off < len(hay); {
-		f.nextLo, f.nextUp = find(f.nextLo, off, lo), find(f.nextUp, off, up)
+		f.nextLo, f.nextUp = nextByte(hay, f.nextLo, off, lo), nextByte(hay, f.nextUp, off, up)
 		p := f.nextLo
 		if p < 0 || f.nextUp >= 0 && f.nextUp < p {
 			p = f.nextUp

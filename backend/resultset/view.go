@@ -353,17 +353,8 @@ func (m *matcher) cell(v []byte) bool {
 	if up == lo {
 		nextUp = -1
 	}
-	find := func(next, off int, c byte) int {
-		if next == -1 || next >= off {
-			return next
-		}
-		if j := bytes.IndexByte(hay[off:], c); j >= 0 {
-			return off + j
-		}
-		return -1
-	}
 	for off := 0; off < len(hay); {
-		nextLo, nextUp = find(nextLo, off, lo), find(nextUp, off, up)
+		nextLo, nextUp = nextByte(hay, nextLo, off, lo), nextByte(hay, nextUp, off, up)
 		p := nextLo
 		if p < 0 || nextUp >= 0 && nextUp < p {
 			p = nextUp
@@ -630,4 +621,17 @@ func (s *Set) needed(spec ViewSpec, quick bool) []bool {
 		need[k.Column] = true
 	}
 	return need
+}
+
+// nextByte is the index of the first c in hay at or after off, given next,
+// the index found by an earlier search (-1: there is none; below off: look
+// again).
+func nextByte(hay []byte, next, off int, c byte) int {
+	if next == -1 || next >= off {
+		return next
+	}
+	if j := bytes.IndexByte(hay[off:], c); j >= 0 {
+		return off + j
+	}
+	return -1
 }
