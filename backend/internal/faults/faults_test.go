@@ -478,17 +478,31 @@ func faultSilentDataTab(t *testing.T, b *faultBench) faultRow {
 	for i, job := range pending {
 		deadline := time.Now().Add(hangLimit)
 		for {
-			var err error
-			_ = b.call("AwaitJob", func() error { _, err = table.Await(job, callAnswer); return err })
+			var (
+				v   any
+				err error
+			)
+			_ = b.call("AwaitJob", func() error { v, err = table.Await(job, callAnswer); return err })
 			if apperr.KindOf(err) == apperr.Pending && time.Now().Before(deadline) {
 				continue
 			}
-			if err == nil || apperr.KindOf(err) == apperr.Pending {
-				t.Fatalf("%s after the disconnect: %v", work[i].name, err)
+			var info *apperr.ErrorInfo
+			switch res, ok := v.(tabledata.CommitResult); {
+			case err != nil && apperr.KindOf(err) != apperr.Pending:
+				e := apperr.Info(err)
+				info = &e
+			case err == nil && ok && !res.Committed && res.Failure != nil && res.Failure.Error != nil:
+				// A statement of the commit failed on the broken connection:
+				// the commit reports it as its failure, nothing applied.
+				info = res.Failure.Error
+			default:
+				t.Fatalf("%s after the disconnect: %v, %+v", work[i].name, err, v)
+			}
+			if info.Kind == apperr.Internal {
+				t.Errorf("%s after the disconnect was reported as a bug: %+v", work[i].name, info)
 			}
 			if first == nil {
-				info := apperr.Info(err)
-				first = &info
+				first = info
 			}
 			break
 		}
