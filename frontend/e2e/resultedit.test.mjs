@@ -1,9 +1,10 @@
 // End-to-end for editing a query's result, in its own app: SELECT * FROM a
 // table in a query tab, edit a cell in the result, review the SQL, commit
 // with Ctrl+S and see the stored value; a re-run with an uncommitted edit
-// asks first; a join's result is read-only and says why. Every wait is on a
-// condition, with the harness's timeout (TUSK_E2E_TIMEOUT). Screenshots go
-// to test-results/e2e (resultedit-*.png).
+// asks first; a join's result is read-only and says why. Then rows pasted,
+// columns hidden and moved, a cell edited and a block pasted in them, one
+// commit. Every wait is on a condition, with the harness's timeout
+// (TUSK_E2E_TIMEOUT). Screenshots go to test-results/e2e (resultedit-*.png).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -107,4 +108,64 @@ test('query result: edit a cell, review, commit, see the value; a join is read-o
   assert.equal(await text(page, 0, 1), 'plum');
   assert.equal(pg.psql('select qty from public.e2e_basket where id = 2'), '2');
   await page.screenshot({ path: join(resultsDir, 'resultedit-readonly.png') });
+});
+
+test('query result: paste rows, then hide and move columns and go on editing and pasting; one commit', async (t) => {
+  const { page, url } = app;
+  t.after(() => page.screenshot({ path: join(resultsDir, 'resultedit-arranged-last-state.png') }).catch(() => {}));
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(url).origin });
+  const clip = (s) => page.evaluate((x) => navigator.clipboard.writeText(x), s);
+  const pending = (want) => page.waitForFunction((w) => document.querySelector('[data-testid="data-pending"]')?.textContent === w, want);
+  const headerNames = () => page.$$eval('[data-testid="grid-header-cell"] .name', (els) => els.map((e) => e.textContent).join());
+
+  await typeSQL(page, 'SELECT * FROM e2e_basket ORDER BY id');
+  await page.keyboard.press('Control+Enter');
+  await page.locator('[data-testid="result-grid"][data-edit="editable"]').waitFor();
+  await page.waitForFunction(() => document.querySelector('[data-testid="grid-row"][data-row="0"] [data-col="1"]')?.textContent?.trim() === 'plum');
+
+  t.diagnostic('step: paste rows');
+  await cellAt(page, 0, 0).click();
+  await clip('6\tb-6\t60\n');
+  await page.getByTestId('data-paste-rows').click();
+  await pending('1 new');
+  assert.equal(await text(page, 0, 1), 'b-6', 'the new row is on top');
+
+  t.diagnostic('step: hide id, move qty first');
+  await page.getByTestId('columns-button').click();
+  await page.locator('[data-testid="columns-toggle"][data-col="0"]').uncheck();
+  await page.getByTestId('columns-button').click();
+  await page.getByTestId('columns-menu').waitFor({ state: 'detached' });
+  await page.locator('[data-testid="grid-header-cell"][data-col="1"]').click({ button: 'right' });
+  await page.getByTestId('column-move-left').click();
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="grid-header-cell"] .name')].map((e) => e.textContent).join() === 'qty,name');
+  // Still editable, the new row kept, the rows shown through the layout.
+  await page.locator('[data-testid="result-grid"][data-edit="editable"]').waitFor();
+  assert.equal(await headerNames(), 'qty,name');
+  assert.equal(await text(page, 0, 0), '60');
+  assert.equal(await text(page, 2, 1), 'b-2');
+
+  t.diagnostic('step: edit and paste in moved columns');
+  await editCell(page, 2, 1, 'fig', 'Control+Enter');
+  await pending('1 changed, 1 new');
+  assert.equal(await cellAt(page, 2, 1).getAttribute('data-mark'), 'changed');
+  assert.equal(await cellAt(page, 2, 0).getAttribute('data-mark'), null);
+  await cellAt(page, 3, 0).click();
+  await clip('30\tlime\n40\tkiwi\n');
+  await page.keyboard.press('Control+v');
+  await pending('3 changed, 1 new');
+  assert.equal(await text(page, 3, 1), 'lime');
+  assert.equal(await text(page, 4, 0), '40');
+  await page.screenshot({ path: join(resultsDir, 'resultedit-arranged.png') });
+
+  t.diagnostic('step: review and commit');
+  await page.getByTestId('data-review').click();
+  const sql = await page.getByTestId('review-sql').textContent();
+  assert.match(sql, /UPDATE public\.e2e_basket SET name = 'lime', qty = 30 WHERE id = 3 AND name IS NOT DISTINCT FROM 'b-3' AND qty IS NOT DISTINCT FROM 3/);
+  assert.match(sql, /INSERT INTO public\.e2e_basket \(id, name, qty\) VALUES \(6, 'b-6', 60\)/);
+  await page.keyboard.press('Escape');
+  await page.getByTestId('review-dialog').waitFor({ state: 'detached' });
+  await commitEdits(page);
+  assert.equal(await text(page, 2, 1), 'fig');
+  assert.equal(await headerNames(), 'qty,name', 'the layout stays after the commit');
+  assert.equal(pg.psql("select string_agg(concat_ws(':', id, name, qty), ' ' order by id) from public.e2e_basket"), '1:plum:1 2:fig:2 3:lime:30 4:kiwi:40 5:b-5:5 6:b-6:60');
 });

@@ -80,6 +80,32 @@ describe('ArrangedSource', () => {
     expect(window.rows).toEqual([['id0', 'price0']]);
   });
 
+  it('reads whole rows from its rows source, once a page, and shows them through the result’s layout', async () => {
+    const result = new FakeResult();
+    result.wanted = { ...emptyView, columns: [3, 0] };
+    // An editable result's rows: a new row on top, then the result's, whole.
+    const whole = {
+      columns: result.columns,
+      total: 1001,
+      done: true,
+      generation: 7,
+      page: vi.fn(async (offset: number, limit: number) => {
+        const rows = [[null, null, null, null], ...(await result.page(0, limit)).rows].slice(offset, offset + limit);
+        return { offset, firstColumn: 0, rows, truncated: [{ row: 2, col: 3, bytes: 5000 }], total: 1001, done: true } as unknown as resultset.Page;
+      }),
+    };
+    const shown = new ArrangedSource(result, whole);
+    expect(shown.total).toBe(1001);
+    expect(shown.generation).toBe(7);
+    const page = await shown.page(0, 3, { first: 1, count: 1 });
+    expect(whole.page.mock.calls).toEqual([[0, 3]]);
+    expect(page.firstColumn).toBe(1);
+    expect(page.rows).toEqual([[null], ['id0'], ['id1']]);
+    const all = await shown.page(0, 3);
+    expect(all.rows).toEqual([[null, null], ['note0', 'id0'], ['note1', 'id1']]);
+    expect(all.truncated).toEqual([{ row: 2, col: 0, bytes: 5000 }]);
+  });
+
   it('keeps its order while the layout is the same, so the grid keeps its rows', () => {
     const result = new FakeResult();
     const shown = new ArrangedSource(result);

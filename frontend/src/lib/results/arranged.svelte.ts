@@ -12,9 +12,15 @@ import type { Arrangeable } from './view';
  *
  * `order` (display → source column) changes identity only when the layout
  * does: the grid then drops the rows it holds and keeps each column's width.
+ *
+ * With `rows`, the rows come from there instead, whole (one request a page):
+ * an editable result's rows (ResultEdit), which carry new and committed rows
+ * and need every column of a row to edit any cell of it. The layout stays
+ * the result's.
  */
 export class ArrangedSource implements RowSource {
   readonly inner: Arrangeable;
+  readonly rows: RowSource;
   #last: number[] = [];
   /** The source column of each display position. */
   readonly order: number[] = $derived.by(() => {
@@ -25,29 +31,31 @@ export class ArrangedSource implements RowSource {
   });
   readonly columns: Column[] = $derived(this.order.map((c) => this.inner.columns[c]!));
 
-  constructor(inner: Arrangeable) {
+  constructor(inner: Arrangeable, rows?: RowSource) {
     this.inner = inner;
+    this.rows = rows ?? inner;
   }
 
   get total(): number {
-    return this.inner.total;
+    return this.rows.total;
   }
 
   get done(): boolean {
-    return this.inner.done;
+    return this.rows.done;
   }
 
   get generation(): number {
-    return this.inner.generation ?? 0;
+    return this.rows.generation ?? 0;
   }
 
   async page(offset: number, limit: number, span?: ColumnSpan): Promise<resultset.Page> {
     const order = this.order;
     const first = Math.max(0, span?.first ?? 0);
     const want = order.slice(first, span ? first + span.count : order.length);
-    const runs = runsOf(want);
+    const whole = this.rows !== this.inner;
+    const runs = whole ? [{ first: 0, count: this.inner.columns.length }] : runsOf(want);
     if (runs.length === 0) runs.push({ first: 0, count: 1 }); // no columns: the rows only
-    const pages = await Promise.all(runs.map((r) => this.inner.page(offset, limit, r)));
+    const pages = await Promise.all(whole ? [this.rows.page(offset, limit)] : runs.map((r) => this.inner.page(offset, limit, r)));
     const n = Math.min(...pages.map((p) => p.rows?.length ?? 0));
     // For each display column: its page and where its cell sits in that page's rows.
     const picks = want.map((c) => {
@@ -69,14 +77,19 @@ export class ArrangedSource implements RowSource {
   }
 }
 
-const arranged = new WeakMap<Arrangeable, ArrangedSource>();
+const arranged = new WeakMap<RowSource, ArrangedSource>();
 
-/** arrangedOf is the one ArrangedSource of a result (the grid keeps its rows while the source object is the same). */
-export function arrangedOf(s: Arrangeable): ArrangedSource {
-  let a = arranged.get(s);
-  if (!a) {
-    a = new ArrangedSource(s);
-    arranged.set(s, a);
+/**
+ * arrangedOf is the one ArrangedSource of a result, or of a result's rows
+ * read whole from `rows` (the grid keeps its rows while the source object
+ * is the same).
+ */
+export function arrangedOf(s: Arrangeable, rows?: RowSource): ArrangedSource {
+  const by = rows ?? s;
+  let a = arranged.get(by);
+  if (!a || a.inner !== s) {
+    a = new ArrangedSource(s, rows);
+    arranged.set(by, a);
   }
   return a;
 }

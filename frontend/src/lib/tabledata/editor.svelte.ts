@@ -18,6 +18,12 @@ export interface EditHost {
   readonly handle: string | null;
   /** The connection commits edits without the review step (Review SQL stays). */
   readonly skipReview?: boolean;
+  /**
+   * The relation column each grid column shows when the grid can show them
+   * hidden or moved (a query result's column layout); absent or null when
+   * the grid shows the relation's columns in order.
+   */
+  readonly display?: readonly number[] | null;
   /** The loaded row at a position after the new rows, and which of its cells were cut. */
   row(pos: number): { row: CellText[]; truncated: readonly number[] } | undefined;
   /** A commit applied every change: show the rows as stored (the pending changes are already cleared). */
@@ -65,6 +71,15 @@ export class RowEditor {
   status = $state('');
   problem = $state.raw<EditProblem | null>(null);
 
+  /**
+   * The grid's coordinates (the selection, cellMark, activate, the typed
+   * key) are grid columns; everything else here is in relation columns.
+   * host.display maps one to the other.
+   */
+  get display(): readonly number[] | null {
+    return this.host.display ?? null;
+  }
+
   /** Maps a conflict's row (in the table's column order) onto the grid's columns; the identity for a table. */
   project: (row: CellText[]) => CellText[];
 
@@ -78,6 +93,17 @@ export class RowEditor {
     return !!this.host.relation?.editable && !!this.host.handle;
   }
 
+  /** The relation column shown in grid column c (-1 when none). */
+  colAt(c: number): number {
+    const d = this.display;
+    return d ? (d[c] ?? -1) : c;
+  }
+
+  /** The relation columns in grid order: what a grid column range covers. */
+  gridColumns(): number[] {
+    return this.display ? [...this.display] : (this.host.relation?.columns.map((_, i) => i) ?? []);
+  }
+
   /** The change a grid row is about: a new row, or a loaded row by its key. */
   targetAt(i: number): Target | null {
     const ins = this.pending.state.inserts;
@@ -88,9 +114,10 @@ export class RowEditor {
     return { row: { key: rowKey(relation, loaded.row), row: loaded.row, truncated: loaded.truncated } };
   }
 
-  cellMark = (i: number, c: number): CellMark | undefined => {
+  cellMark = (i: number, gridCol: number): CellMark | undefined => {
     const pending = this.pending;
     void pending.state;
+    const c = this.colAt(gridCol);
     const column = this.host.relation?.columns[c];
     if (!column) return undefined;
     const t = this.targetAt(i);
@@ -227,8 +254,10 @@ export class RowEditor {
     for (const row of this.selectedRows()) {
       const t = this.targetAt(row);
       if (!t) continue;
-      for (let col = r.c0; col <= r.c1; col++) {
-        const c = relation.columns[col]!;
+      for (let g = r.c0; g <= r.c1; g++) {
+        const col = this.colAt(g);
+        const c = relation.columns[col];
+        if (!c) continue;
         const inserting = 'insert' in t;
         const ok = (inserting ? c.insertWritable : c.writable && relation.canUpdate) && (kind === 'null' ? c.nullable : inserting || c.default !== '' || c.identity !== '');
         if (ok) cells.push({ target: t, col, value: { kind } });
@@ -424,7 +453,8 @@ export class RowEditor {
     else if (mod && !e.altKey && e.key === 's' && !this.pending.empty) void this.review(true);
     else if (e.key === 'Delete' && !mod && !e.altKey) this.deleteRows();
     else if (e.key.length === 1 && !mod && !e.altKey && this.selection && (e.target as HTMLElement).dataset.testid === 'grid') {
-      const { row, col } = this.selection.active;
+      const { row } = this.selection.active;
+      const col = this.colAt(this.selection.active.col);
       if (!this.canEdit(row, col)) return false;
       void this.startEdit(row, col, e.key);
     } else return false;
@@ -432,7 +462,8 @@ export class RowEditor {
   }
 
   /** Enter, F2 or a double-click on a cell: the editor when the cell can be edited. */
-  activate = ({ row, col }: { row: number; col: number }): boolean => {
+  activate = ({ row, col: gridCol }: { row: number; col: number }): boolean => {
+    const col = this.colAt(gridCol);
     if (!this.canEdit(row, col)) return false;
     void this.startEdit(row, col);
     return true;

@@ -12,7 +12,10 @@
 import { api, AppError, type CellText, type OpenTable, type TableChange, type TableCommitResult, type TableRelation, type TableValue } from '../api';
 import type { Column, ColumnSpan, RowMark, RowSource } from '../results/grid.svelte';
 import type { resultset } from '../../../wailsjs/go/models';
+import { arrangedOf } from '../results/arranged.svelte';
+import { isArrangeable } from '../results/view';
 import { RowEditor, type DroppedRow } from './editor.svelte';
+import type { PasteRows } from './paster.svelte';
 import { Pending, rowKey } from './pending.svelte';
 
 /** Loaded result rows kept for editing; beyond it the oldest are dropped (the grid reads them again when shown). */
@@ -141,6 +144,9 @@ export class ResultEdit implements RowSource {
         get skipReview() {
           return self.skipReview;
         },
+        get display() {
+          return isArrangeable(inner) ? arrangedOf(inner).order : null;
+        },
         row: (pos) => this.#row(pos),
         committed: (res, changes) => this.#committed(res, changes),
         reload: (dropped) => this.#dropped(dropped),
@@ -153,6 +159,24 @@ export class ResultEdit implements RowSource {
   get columns(): Column[] {
     return this.inner.columns;
   }
+
+  /** The rows below the new rows as a paste reads them: rows commits inserted, then the result's. */
+  readonly pasteRows: PasteRows = {
+    ensure: async (lo, hi) => {
+      await this.page(this.pending.state.inserts.length + lo, hi - lo);
+    },
+    at: (pos) => {
+      const added = this.overlay.added;
+      if (pos < added.length) return { row: added[pos]!, truncated: [] };
+      const r = this.#rows.get(pos - added.length);
+      if (!r || !this.relation) return r;
+      const shown = this.overlay.shown(rowKey(this.relation, r.row), r.row);
+      if (!shown) return 'removed';
+      return shown === r.row ? r : { row: shown, truncated: [] };
+    },
+    end: () => (this.inner.done ? this.overlay.added.length + this.inner.total : -1),
+    stamp: () => `${this.generation}:${this.version}`,
+  };
 
   get total(): number {
     return this.pending.state.inserts.length + this.addedCount + this.inner.total;
@@ -214,13 +238,8 @@ export class ResultEdit implements RowSource {
   };
 
   #row(pos: number): { row: CellText[]; truncated: readonly number[] } | undefined {
-    const added = this.overlay.added;
-    if (pos < added.length) return { row: added[pos]!, truncated: [] };
-    const r = this.#rows.get(pos - added.length);
-    if (!r || !this.relation) return r;
-    const shown = this.overlay.shown(rowKey(this.relation, r.row), r.row);
-    if (!shown) return undefined;
-    return shown === r.row ? r : { row: shown, truncated: [] };
+    const r = this.pasteRows.at(pos);
+    return r === 'removed' ? undefined : r;
   }
 
   async #committed(res: TableCommitResult, changes: TableChange[]): Promise<void> {

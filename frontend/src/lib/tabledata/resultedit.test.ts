@@ -4,13 +4,15 @@ vi.mock('../api', async (importOriginal) => {
   const original = await importOriginal<typeof import('../api')>();
   return {
     ...original,
-    api: { openResultTable: vi.fn(), closeTable: vi.fn(), reviewTableChanges: vi.fn(), commitTableChanges: vi.fn(), resultPage: vi.fn() },
+    api: { openResultTable: vi.fn(), closeTable: vi.fn(), reviewTableChanges: vi.fn(), commitTableChanges: vi.fn(), resultPage: vi.fn(), reportTiming: vi.fn(), tableCellValue: vi.fn() },
   };
 });
 
 import { api, type CellText, type TableRelation } from '../api';
 import { changeKey, Overlay, project, ResultEdit, type StatementRows } from './resultedit.svelte';
+import { Paster } from './paster.svelte';
 import { rowKey } from './pending.svelte';
+import { emptyView } from '../results/view';
 
 const col = (name: string, more: object = {}) => ({ name, writable: true, insertWritable: true, nullable: true, default: '', identity: '', category: 'text', baseType: 'text', ...more });
 /** The table: id (key), name, qty, note; the query shows qty, id, name (no note). */
@@ -49,11 +51,22 @@ const data: CellText[][] = [
   ['7', '3', null],
 ];
 
-async function editable(): Promise<ResultEdit> {
+async function editable(inner: StatementRows = rows(data)): Promise<ResultEdit> {
   vi.mocked(api.openResultTable).mockResolvedValueOnce({ editable: true, reason: '', columns: names, table: { handle: 'h', connectionId: 'c', relation: table } } as never);
-  const e = new ResultEdit('q', 0, rows(data));
+  const e = new ResultEdit('q', 0, inner);
   await e.check();
   return e;
+}
+
+/** The rows of a statement whose columns are laid out as `columns` (display → result column): name, qty shows [2, 0]. */
+function arranged(columns: number[]): StatementRows {
+  const wanted = { ...emptyView, columns };
+  return Object.assign(rows(data), { wanted, view: wanted, viewing: false, viewError: null, setView: async () => {}, arrange: () => {} });
+}
+
+/** Selects grid rows r0..r1 and grid columns c0..c1. */
+function select(e: ResultEdit, r0: number, c0: number, r1 = r0, c1 = c0): void {
+  e.editor.selection = { range: { r0, c0, r1, c1 }, active: { row: r0, col: c0 } };
 }
 
 beforeEach(() => vi.clearAllMocks());
@@ -184,5 +197,55 @@ describe('ResultEdit', () => {
     e.editor.dropConflicting();
     expect(e.pending.empty).toBe(true);
     expect((await e.page(0, 10)).rows[1]).toEqual(['6', '2', 'pera']);
+  });
+});
+
+describe('ResultEdit with columns hidden and moved', () => {
+  it('maps grid columns to the table’s for marks, Set NULL and the cell editor', async () => {
+    // The grid shows name, qty (id hidden).
+    const e = await editable(arranged([2, 0]));
+    expect(e.editor.display).toEqual([2, 0]);
+    await e.page(0, 10);
+    select(e, 0, 0);
+    e.editor.setSelection('null');
+    expect(e.pending.changes(e.relation!)).toEqual([{ id: 'u1', kind: 'update', old: { id: { kind: 'text', text: '1' }, name: { kind: 'text', text: 'apple' } }, new: { name: { kind: 'null' } } }]);
+    expect(e.editor.cellMark(0, 0)).toMatchObject({ kind: 'changed' });
+    expect(e.editor.cellMark(0, 1)).toBeUndefined();
+    expect(e.editor.activate({ row: 1, col: 1 })).toBe(true);
+    await vi.waitFor(() => expect(e.editor.editing).toMatchObject({ row: 1, col: 0 }));
+  });
+
+  it('pastes a block over the selected grid cells into the table’s columns, as one undo step', async () => {
+    const e = await editable(arranged([2, 0]));
+    select(e, 1, 0);
+    const paster = new Paster(e.editor, e.pasteRows);
+    // No row was read yet: the paste reads the rows it lands on.
+    await paster.paste('PEAR\t50\nFIG\t70\nKIWI\t9\n', false);
+    expect(e.editor.status).toMatch(/^Pasted 4 cells and 1 new row \(on top\) from TSV/);
+    const changes = e.pending.changes(e.relation!);
+    expect(changes.filter((c) => c.kind === 'update').map((c) => c.new)).toEqual([
+      { name: { kind: 'text', text: 'PEAR' }, qty: { kind: 'text', text: '50' } },
+      { name: { kind: 'text', text: 'FIG' }, qty: { kind: 'text', text: '70' } },
+    ]);
+    expect(changes.find((c) => c.kind === 'insert')?.new).toEqual({ name: { kind: 'text', text: 'KIWI' }, qty: { kind: 'text', text: '9' } });
+    // The new row is on top: the pear row is grid row 2 now; grid column 1 is qty.
+    expect(e.editor.cellMark(2, 1)).toMatchObject({ kind: 'changed', value: '50' });
+    e.pending.undo();
+    expect(e.pending.empty).toBe(true);
+  });
+
+  it('pastes new rows above the rows a commit inserted, and not onto a row a commit deleted', async () => {
+    const e = await editable();
+    await e.page(0, 10);
+    e.overlay.apply([{ id: 'd', kind: 'delete', old: { id: { kind: 'text', text: '1' } } }], [undefined], (r) => rowKey(e.relation!, r), (c) => changeKey(e.relation!, c.old));
+    e.version++;
+    select(e, 0, 0, 1, 0);
+    const paster = new Paster(e.editor, e.pasteRows);
+    await paster.paste('8', false);
+    // Row 0 is gone (a commit deleted it): only row 1 is filled.
+    expect(e.pending.changes(e.relation!).map((c) => [c.old?.id, c.new])).toEqual([[{ kind: 'text', text: '2' }, { qty: { kind: 'text', text: '8' } }]]);
+    await paster.paste('1\t9\tplum', true);
+    expect(e.pending.state.inserts).toHaveLength(1);
+    expect(e.pending.changes(e.relation!).find((c) => c.kind === 'insert')?.new).toEqual({ qty: { kind: 'text', text: '1' }, id: { kind: 'text', text: '9' }, name: { kind: 'text', text: 'plum' } });
   });
 });
