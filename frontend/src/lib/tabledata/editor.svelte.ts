@@ -480,4 +480,11 @@ export class RowEditor {
     const p = this.problem;
     return p ? (void this.pending.state, this.pending.byId(p.changeId)) : undefined;
   }
+
+  /** The problem to show: none once its change is no longer pending (undone, discarded, dropped). */
+  get shownProblem(): EditProblem | null {
+    const p = this.problem;
+    if (!p || !p.changeId) return p;
+    return this.problemEdit || this.pending.state.inserts.some((r) => r.id === p.changeId) ? p : null;
+  }
 }

@@ -200,6 +200,26 @@ describe('ResultEdit', () => {
   });
 });
 
+describe('a failed commit', () => {
+  it('shows its problem while the failed change is pending, not after it was undone', async () => {
+    const e = await editable();
+    await e.page(0, 10);
+    const ins = e.pending.insert({ 2: { kind: 'text', text: 'x' } });
+    e.editor.reviewing = { plan: {} as never, changes: e.pending.changes(e.relation!), commit: true };
+    vi.mocked(api.commitTableChanges).mockResolvedValueOnce({
+      committed: false,
+      rows: [],
+      failure: { change: 0, changeId: ins, kind: 'insert', column: 'id', conflict: false, deleted: false, current: null, message: 'null value in column "id"' },
+    } as never);
+    await e.editor.commit();
+    expect(e.editor.shownProblem).toMatchObject({ changeId: ins });
+    e.pending.undo();
+    expect(e.editor.shownProblem).toBeNull();
+    e.pending.redo();
+    expect(e.editor.shownProblem).toMatchObject({ changeId: ins });
+  });
+});
+
 describe('ResultEdit with columns hidden and moved', () => {
   it('maps grid columns to the table’s for marks, Set NULL and the cell editor', async () => {
     // The grid shows name, qty (id hidden).
