@@ -3,8 +3,9 @@
 // Explain Analyze and the plan tree with its findings, comparing two
 // plans, formatting a script, sorting and filtering a 1M-row result in the
 // backend, hiding and moving its columns (copy and export follow), safe
-// mode asking before a DELETE without WHERE, and manual commit. Every wait is on a
-// condition, with the harness's timeout (TUSK_E2E_TIMEOUT).
+// mode asking before a DELETE without WHERE and blocking one, and manual
+// commit. Every wait is on a condition, with the harness's timeout
+// (TUSK_E2E_TIMEOUT).
 // Screenshots go to test-results/e2e (querytools-*.png).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,7 +15,7 @@ import { resultsDir, startApp, startPostgres } from './harness.mjs';
 
 let app;
 let pg;
-/** Saved connections: Shop (plain), Orders PROD (marker, safe mode confirm), Ledger (manual commit); all reach the same database. */
+/** Saved connections: Shop (plain), Orders PROD (marker, safe mode confirm), Vault (safe mode block), Ledger (manual commit); all reach the same database. */
 const conns = {};
 
 before(async () => {
@@ -36,6 +37,7 @@ before(async () => {
     );
   conns.shop = await save('Shop', {});
   conns.prod = await save('Orders PROD', { safeMode: 'confirm', marker: { name: 'PROD', color: '#c62828' } });
+  conns.vault = await save('Vault', { safeMode: 'block' });
   conns.ledger = await save('Ledger', { manualCommit: true });
   await page.reload();
   await row(page, 'Ledger').waitFor();
@@ -309,6 +311,28 @@ test('safe mode asks before a DELETE without WHERE: Esc runs nothing, Run anyway
   await page.waitForFunction((n) => window.__queriesEnded > n, ended);
   await idle(page);
   assert.deepEqual(await probe(page, 'select count(*) from victims'), ['0']);
+});
+
+test('safe mode block refuses a DELETE without WHERE and runs nothing; the same DELETE with a WHERE runs', async () => {
+  const { page } = app;
+  await newTab(page, 'Vault');
+  await typeSQL(page, 'create table vault as select g from generate_series(1, 5) g;');
+  await runAndWait(page);
+
+  await typeSQL(page, 'select 1;\n-- delete from vault; (a comment is not a statement)\ndelete from vault;');
+  await page.keyboard.press('Control+Shift+Enter');
+  const banner = page.locator('[data-testid="error"]', { hasText: 'Blocked by safe mode' });
+  await banner.waitFor();
+  assert.match(await banner.textContent(), /statement 2: DELETE without WHERE[^]*nothing ran/);
+  assert.equal(await page.getByTestId('danger-confirm').count(), 0, 'block does not offer to run anyway');
+  assert.match(await page.locator('[data-testid="danger-mark"]').first().textContent(), /^delete from vault/);
+  assert.equal(await page.locator('[data-testid="danger-mark"]').count(), 1, 'the commented-out DELETE is not marked');
+  await shot(page, 'querytools-safe-mode-block');
+  assert.deepEqual(await probe(page, 'select count(*) from vault'), ['5']);
+
+  await typeSQL(page, 'delete from vault where g > 3;');
+  await runAndWait(page);
+  assert.deepEqual(await probe(page, 'select count(*) from vault'), ['3']);
 });
 
 test('manual commit: the tab holds its transaction until Commit; closing it asks first', async () => {
