@@ -234,6 +234,19 @@ describe('SqlEditor', () => {
     expect(ed.jumpToError()).toBe(false);
   });
 
+  it('deleting the marked text takes the marker and its gutter dot away', async () => {
+    const o = { ...opts('select id from t order by'), onErrorChange: vi.fn() };
+    ed = new SqlEditor(parent, o);
+    ed.showError(25, 'syntax error at end of input');
+    expect(ed.view.dom.querySelectorAll('.cm-lint-marker-error')).toHaveLength(1);
+    // Select all and type: the marked text is gone with the rest.
+    ed.view.dispatch({ changes: { from: 0, to: ed.view.state.doc.length, insert: 'select 1' } });
+    expect(o.onErrorChange).toHaveBeenLastCalledWith(null);
+    await Promise.resolve();
+    expect(diagnostics(ed)).toHaveLength(0);
+    expect(ed.view.dom.querySelectorAll('.cm-lint-marker-error')).toHaveLength(0);
+  });
+
   it('setDark and setSchema keep the document and the error', () => {
     const o = opts('select * from us');
     ed = new SqlEditor(parent, o);

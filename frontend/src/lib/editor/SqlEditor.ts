@@ -70,6 +70,8 @@ const external = Annotation.define<boolean>();
 export class SqlEditor {
   readonly view: EditorView;
   private readonly opts: SqlEditorOptions;
+  /** An error marker was shown and not cleared: its diagnostic, or at least its gutter dot, may be there. */
+  private marked = false;
 
   constructor(parent: HTMLElement, opts: SqlEditorOptions) {
     this.opts = opts;
@@ -168,7 +170,15 @@ export class SqlEditor {
    */
   private followError(before: EditorState, changes: ChangeSet): void {
     const mark = errorMark(before);
-    if (!mark) return;
+    if (!mark) {
+      // The marked text was deleted (its diagnostic went with it), but the
+      // lint gutter keeps its dot: take that away too.
+      if (this.marked) {
+        queueMicrotask(() => this.clearError());
+        this.opts.onErrorChange?.(null);
+      }
+      return;
+    }
     const first = before.doc.lineAt(mark.from).from;
     const last = before.doc.lineAt(mark.to).to;
     let touched = false;
@@ -248,11 +258,13 @@ export class SqlEditor {
    * previous error. The marker follows later edits.
    */
   showError(offset: number, message: string): void {
+    this.marked = true;
     this.view.dispatch(showErrorSpec(this.view.state, offset, message));
   }
 
   clearError(): void {
-    if (errorPosition(this.view.state) === null) return;
+    if (!this.marked) return;
+    this.marked = false;
     this.view.dispatch(clearErrorSpec(this.view.state));
   }
 
