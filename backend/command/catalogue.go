@@ -30,13 +30,20 @@ type Command struct {
 	// Native is false when the webview must keep the key: the menu item
 	// is shown without an accelerator. Absent means true.
 	Native *bool `json:"native"`
+	// PageKey is true for a command the page's own key handler runs, in
+	// order with the keys typed before it: the menu shows the shortcut
+	// without registering it. A native accelerator is handled by GTK at
+	// once, while WebKit may still be delivering the keys typed just before
+	// to the page, so a command that reads the editor's text (run, explain,
+	// format, save) would read it without them.
+	PageKey bool `json:"pageKey"`
 }
 
 // NativeShortcut reports whether the command's shortcut is registered as a
-// native accelerator: it has one, sits in a menu and is not marked
-// "native": false.
+// native accelerator: it has one, sits in a menu and is marked neither
+// "native": false nor "pageKey": true.
 func (c Command) NativeShortcut() bool {
-	return c.Shortcut != "" && c.Menu != "" && c.Submenu == "" && (c.Native == nil || *c.Native)
+	return c.Shortcut != "" && c.Menu != "" && c.Submenu == "" && (c.Native == nil || *c.Native) && !c.PageKey
 }
 
 // Catalogue is the parsed command list, in file order. It is read-only after

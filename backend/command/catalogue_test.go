@@ -71,9 +71,9 @@ func TestShippedCatalogueBuildsTheMenu(t *testing.T) {
   Open Recent >
     a.sql
   ---
-  Save [Ctrl+S]
-  Save As… [Ctrl+Shift+S]
-  Add to Saved Queries… [Ctrl+Alt+S]
+  Save
+  Save As…
+  Add to Saved Queries…
   ---
   Close Tab [Ctrl+W]
   Reopen Closed Tab [Ctrl+Shift+T]
@@ -99,8 +99,8 @@ Edit >
 	for _, line := range []string{
 		"  Command Palette… [Ctrl+Shift+P]\n", // the alt shortcut (Mod+K) stays with the webview
 		"  Focus Previous Pane [Shift+F6]\n",
-		"  Run Statement or Selection [Ctrl+ENTER]\n",
-		"  Run Script [Ctrl+Shift+ENTER]\n",
+		"  Run Statement or Selection\n", // a page key: the page runs it after the keys typed before it
+		"  Run Script\n",
 		"  Cancel Query\n", // Escape belongs to the webview
 		"  Next Tab [Ctrl+TAB]\n",
 		"  Previous Tab [Ctrl+Shift+TAB]\n",
@@ -113,6 +113,24 @@ Edit >
 	}
 	if strings.Contains(got, "Go to Tab") {
 		t.Error("palette-only commands must not be in the menu")
+	}
+}
+
+// TestCommandsReadingTheEditorArePageKeys: GTK runs a native accelerator
+// at once, while WebKit may still be handing the keys typed just before it
+// to the page, so a command that reads the editor's text would run without
+// them. These keep their shortcut, handled by the page in order.
+func TestCommandsReadingTheEditorArePageKeys(t *testing.T) {
+	c := realCatalogue(t)
+	for _, id := range []string{"query.run", "query.runScript", "query.explain", "query.explainAnalyze", "edit.format", "file.save", "file.saveAs", "file.saveQuery"} {
+		i := slices.IndexFunc(c.Commands, func(cmd command.Command) bool { return cmd.ID == id })
+		if i < 0 {
+			t.Errorf("%s is not in the catalogue", id)
+			continue
+		}
+		if cmd := c.Commands[i]; cmd.Shortcut == "" || cmd.NativeShortcut() || !cmd.PageKey {
+			t.Errorf("%s: shortcut %q, native %v, page key %v: want a page key", id, cmd.Shortcut, cmd.NativeShortcut(), cmd.PageKey)
+		}
 	}
 }
 
@@ -155,7 +173,7 @@ func TestEveryAcceleratorIsOneWailsAccepts(t *testing.T) {
 			native++
 		}
 	}
-	if n != native || n < 20 {
+	if n != native || n < 15 {
 		t.Errorf("%d accelerators in the menu, %d native shortcuts in the catalogue", n, native)
 	}
 }

@@ -11,6 +11,12 @@ export interface CommandSpec {
   group?: string;
   /** false: the focused widget handles the key (text editing); the app's key handler leaves it alone. */
   native?: boolean;
+  /**
+   * true: the app's key handler in the page runs it, never a native
+   * accelerator, so it sees the editor's text with every key typed before
+   * it (see Command.PageKey in backend/command).
+   */
+  pageKey?: boolean;
   submenu?: string;
 }
 
