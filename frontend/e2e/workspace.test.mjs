@@ -220,6 +220,9 @@ test('the whole workspace, as a user drives it', async () => {
   await page.locator('[data-testid="table-node"][data-table="e2e_items"]').click();
   await page.locator('[data-testid="column-node"]').nth(1).waitFor();
   assert.match(await page.locator('[data-testid="column-node"]').first().textContent(), /id\s*PK\s*integer not null/);
+  // A name the sidebar may cut has a tooltip that names it.
+  assert.equal(await page.locator('[data-testid="schema-node"][data-schema="public"]').getAttribute('title'), 'schema public');
+  assert.match(await page.locator('[data-testid="connection-item"] button.name').first().getAttribute('title'), /^Local test — /);
   await shot(page, 'ui-schema-light');
   await typeSQL(page, 'select i. from e2e_items i');
   await page.keyboard.press('Home');

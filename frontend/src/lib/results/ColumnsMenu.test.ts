@@ -10,6 +10,8 @@ describe('ColumnsMenu', () => {
     const onchange = vi.fn();
     render(ColumnsMenu, { columns, layout: [3, 0, 1], onchange, onclose: vi.fn() });
     expect(screen.getByTestId('columns-count')).toHaveTextContent('3 of 12 shown');
+    // A long name cut in the list is named by its tooltip.
+    expect(screen.getAllByTestId('columns-toggle')[0]!.closest('label')).toHaveAttribute('title', 'price_3 (text)');
     // Shown columns first in their order, hidden ones where they would come back.
     const listed = () => screen.getAllByTestId('columns-toggle').map((t) => Number(t.dataset.col));
     expect(listed()).toEqual([3, 4, 5, 6, 7, 8, 9, 10, 11, 0, 1, 2]);
