@@ -12,7 +12,7 @@ package main
 // the second), and adds a plain input at the bottom right.
 const probeJS = `(() => {
   const App = window.go.main.App;
-  const report = (what) => App.ReportTiming('probe ' + what, 0);
+  const report = (what) => App.ReportTiming({ name: 'probe ' + what, ms: 0 });
   const mods = (e) => (e.ctrlKey ? 'Ctrl+' : '') + (e.altKey ? 'Alt+' : '') + (e.shiftKey ? 'Shift+' : '');
   window.addEventListener('keydown', (e) => report('keydown ' + mods(e) + e.key + ' code=' + e.code), true);
   // After each key, the text of the focused input or editor.
@@ -40,7 +40,7 @@ const probeJS = `(() => {
   window.runtime.EventsOn('files:open', (p) => open(p.paths, p.source));
   let quits = 0;
   window.runtime.EventsOn('app:quit-requested', (q) => {
-    App.AcknowledgeQuit(q.requestId);
+    App.AcknowledgeQuit({ requestId: q.requestId });
     quits++;
     report('quit-requested ' + q.requestId + ' openWork=' + q.openWork.length + (quits === 1 ? ' cancel' : ' confirm'));
     if (quits === 1) App.CancelQuit(); else App.ConfirmQuit();
