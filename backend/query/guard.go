@@ -77,7 +77,7 @@ func (e *Engine) check(opts connection.Options, req Request, stmts []Statement) 
 		st := stmts[d.Statement]
 		// The mark starts at the statement's first token, after the comments before it.
 		g.Dangers = append(g.Dangers, LocatedDanger{Danger: d,
-			Start: req.Offset + utf16Len(req.SQL[:st.Start+codeStart(st.SQL)]), End: req.Offset + utf16Len(req.SQL[:st.End])})
+			Start: req.Offset + utf16Len(req.SQL[:st.End-len(withoutLeadingTrivia(st.SQL))]), End: req.Offset + utf16Len(req.SQL[:st.End])})
 	}
 	if len(g.Dangers) > 0 {
 		g.Action = GuardConfirm
@@ -86,17 +86,6 @@ func (e *Engine) check(opts connection.Options, req Request, stmts []Statement) 
 		}
 	}
 	return g
-}
-
-// codeStart is the byte offset in sql of its first token that is neither
-// a comment nor whitespace (len(sql) when it has none).
-func codeStart(sql string) int {
-	lx := NewLexer(sql)
-	for {
-		if t := lx.Next(); t.Kind == TokenEOF || !t.IsTrivia() {
-			return t.Start
-		}
-	}
 }
 
 // guard refuses req when safe mode says so: a Validation error naming each

@@ -138,6 +138,13 @@ export class Paster {
     await this.paste(text, true);
   }
 
+  /** Ctrl+Shift+V in an editable grid: Paste rows. True when the key was taken. */
+  key(e: KeyboardEvent): boolean {
+    if (!this.editor.editable || !(e.ctrlKey || e.metaKey) || !e.shiftKey || e.altKey || e.key.toLowerCase() !== 'v') return false;
+    void this.pasteClipboardRows();
+    return true;
+  }
+
   /**
    * Ctrl+V on the grid inside root(): the paste event carries the text in
    * every webview (no clipboard permission needed). Returns the remover.

@@ -254,6 +254,18 @@ describe('ResultEdit with columns hidden and moved', () => {
     expect(e.pending.empty).toBe(true);
   });
 
+  it('takes Ctrl+Shift+V as Paste rows only where the rows can be edited', async () => {
+    const key = (init: KeyboardEventInit) => new KeyboardEvent('keydown', { key: 'V', ...init });
+    const e = await editable();
+    const paster = new Paster(e.editor, e.pasteRows);
+    expect(paster.key(key({ ctrlKey: true }))).toBe(false);
+    expect(paster.key(key({ ctrlKey: true, shiftKey: true }))).toBe(true);
+    vi.mocked(api.openResultTable).mockResolvedValueOnce({ editable: false, reason: 'a join', columns: [], table: null } as never);
+    const ro = new ResultEdit('q', 0, rows(data));
+    await ro.check();
+    expect(new Paster(ro.editor, ro.pasteRows).key(key({ ctrlKey: true, shiftKey: true }))).toBe(false);
+  });
+
   it('pastes new rows above the rows a commit inserted, and not onto a row a commit deleted', async () => {
     const e = await editable();
     await e.page(0, 10);
