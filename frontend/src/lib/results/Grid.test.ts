@@ -1,4 +1,5 @@
 import { render, screen, fireEvent, waitFor, within } from '@testing-library/svelte';
+import { flushSync } from 'svelte';
 import { describe, expect, it, vi } from 'vitest';
 import type { resultset } from '../../../wailsjs/go/models';
 import Grid from './Grid.svelte';
@@ -519,4 +520,27 @@ describe('Grid hooks', () => {
     expect(names).toEqual(['grid_scroll_v_p50', 'grid_scroll_v_p95', 'grid_scroll_v_dropped_pct', 'grid_scroll_v_frames']);
     expect(ontiming.mock.calls[3]![1]).toBeGreaterThanOrEqual(5);
   }, 20_000);
+
+  it('fetches a window that keeps jumping once it settles, and a single jump at once', async () => {
+    const source = million();
+    const r = render(Grid, { source, viewportHeight: 480 });
+    const grid = r.component as unknown as Grid;
+    await waitFor(() => expect(source.page).toHaveBeenCalledTimes(1));
+    const offsets = () => source.page.mock.calls.map(([offset]) => offset as number);
+
+    grid.scrollToRow(500_000, 'top'); // Ctrl+End, a click on the track
+    flushSync();
+    expect(offsets()).toContain(500_000);
+
+    // The scrollbar dragged: a jump every frame.
+    for (let k = 1; k <= 10; k++) {
+      grid.scrollToRow(600_000 + k * 10_000, 'top');
+      flushSync();
+    }
+    expect(offsets().filter((o) => o > 500_000)).toEqual([]);
+    await waitFor(() => expect(offsets()).toContain(700_000));
+    // The window settled on 700,000, and the block before it is prefetched: nothing in between.
+    expect(offsets().filter((o) => o > 500_000 && o < 699_500)).toEqual([]);
+    await waitFor(() => expect(screen.getByText('700000', { selector: '[data-testid=grid-cell]' })).toBeInTheDocument());
+  });
 });
