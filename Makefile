@@ -35,6 +35,7 @@ run: build
 build: deps
 	$(BUILD_ENV) $(WAILS) build -m -trimpath -tags '$(TAGS)' -ldflags "$(LDFLAGS)" -o tusk -nocolour
 	@touch frontend/dist/.gitkeep
+	scripts/webext.sh build/bin
 
 ## demo: the app on a throwaway PostgreSQL seeded with a sample shop database,
 ## with the connection and a Welcome tab of example queries already saved;

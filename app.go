@@ -82,6 +82,11 @@ type AppInfo struct {
 // back to the OS (a burst of closed tabs costs one collection).
 const returnMemoryAfter = 200 * time.Millisecond
 
+// collectWebMemoryAfter is how long after the Go side returned a result's
+// memory the web process is asked to collect (webext/): by then the page has
+// let go of the closed tab's pages and grid.
+const collectWebMemoryAfter = 800 * time.Millisecond
+
 // NewApp returns the bound API over an initialised state (which may be nil
 // when the data directory could not be created: startup then asks the user
 // for another location).

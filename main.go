@@ -125,6 +125,9 @@ func run(app *App, log *logrus.Logger, theme string) {
 			log.WithError(err).Error("the application menu could not be built")
 		}
 	}
+	if !generatingBindings {
+		app.memory.Also(collectWebMemoryAfter, setupWebExtension(log).collect)
+	}
 	if err := wails.Run(opts); err != nil {
 		log.WithError(err).Error("the window could not be started")
 		app.shutdown(context.Background())

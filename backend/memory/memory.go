@@ -11,7 +11,8 @@
 // runtime would only collect it at the next GC (which, with little allocation
 // going on, may be minutes away: the forced GC runs every 2 minutes) and
 // return it to the OS slowly after that. A Returner runs a collection and
-// returns the freed pages at once, shortly after results were released.
+// returns the freed pages at once, shortly after results were released, and
+// then runs what was given to Also (the web process's own collection).
 package memory
 
 import (
@@ -44,15 +45,27 @@ type Returner struct {
 	delay time.Duration
 	log   *logrus.Logger
 
-	mu      sync.Mutex // guards the fields below
-	pending *time.Timer
-	closed  bool
+	mu        sync.Mutex // guards the fields below
+	pending   *time.Timer
+	closed    bool
+	also      func()
+	alsoDelay time.Duration
 }
 
 // NewReturner returns a Returner that acts delay after the first Released
 // of a burst (closing several tabs at once costs one collection).
 func NewReturner(delay time.Duration, log *logrus.Logger) *Returner {
 	return &Returner{delay: delay, log: log}
+}
+
+// Also runs fn delay after each return of Go memory: a collection elsewhere
+// that must wait until the result's last users let go of it (the webview
+// drops a closed tab's pages after the backend has). Call it before the first
+// Released.
+func (r *Returner) Also(delay time.Duration, fn func()) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.also, r.alsoDelay = fn, delay
 }
 
 // Released says that large allocations were dropped (a result set closed).
@@ -68,10 +81,20 @@ func (r *Returner) Released() {
 func (r *Returner) giveBack() {
 	r.mu.Lock()
 	r.pending = nil
-	closed := r.closed
+	closed, also, alsoDelay := r.closed, r.also, r.alsoDelay
 	r.mu.Unlock()
 	if closed {
 		return
+	}
+	if also != nil {
+		time.AfterFunc(alsoDelay, func() {
+			r.mu.Lock()
+			closed := r.closed
+			r.mu.Unlock()
+			if !closed {
+				also()
+			}
+		})
 	}
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)

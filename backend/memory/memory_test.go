@@ -80,6 +80,42 @@ func TestCloseCancelsAPendingReturn(t *testing.T) {
 	}
 }
 
+func TestAlsoRunsAfterEachReturnUnlessClosed(t *testing.T) {
+	log, hook := newLog()
+	r := memory.NewReturner(10*time.Millisecond, log)
+	calls := make(chan time.Time, 4)
+	r.Also(30*time.Millisecond, func() { calls <- time.Now() })
+
+	released := time.Now()
+	r.Released()
+	r.Released() // the same burst
+	select {
+	case at := <-calls:
+		if returned(hook) != 1 {
+			t.Fatal("Also ran before the Go memory was returned")
+		}
+		if d := at.Sub(released); d < 40*time.Millisecond {
+			t.Fatalf("Also ran %v after Released; want the return's delay and its own (40 ms)", d)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Also did not run after a return")
+	}
+	select {
+	case <-calls:
+		t.Fatal("Also ran twice for one burst")
+	case <-time.After(100 * time.Millisecond):
+	}
+
+	r.Released()
+	time.Sleep(20 * time.Millisecond) // returned, Also pending
+	r.Close()
+	select {
+	case <-calls:
+		t.Fatal("Also ran after Close")
+	case <-time.After(100 * time.Millisecond):
+	}
+}
+
 func TestConfigureSetsTheGCPercentUnlessGOGCIsSet(t *testing.T) {
 	defer debug.SetGCPercent(debug.SetGCPercent(100))
 

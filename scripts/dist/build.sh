@@ -53,7 +53,7 @@ build_linux() {
 		;;
 	4.0)
 		suffix=-webkit4.0
-		export DEB_WEBKIT='libwebkit2gtk-4.0-37 (>= 2.24.0)' DEB_JSC=libjavascriptcoregtk-4.0-18 DEB_SOUP=libsoup2.4-1 RPM_WEBKIT=webkit2gtk3
+		export DEB_WEBKIT='libwebkit2gtk-4.0-37 (>= 2.28.0)' DEB_JSC=libjavascriptcoregtk-4.0-18 DEB_SOUP=libsoup2.4-1 RPM_WEBKIT=webkit2gtk3
 		;;
 	*) die "TUSK_WEBKIT must be 4.1 or 4.0, not $webkit" ;;
 	esac
@@ -68,6 +68,7 @@ build_linux() {
 	share=$stage/share
 	mkdir -p "$share/applications" "$share/metainfo" "$share/man/man1" "$stage/doc"
 	cp build/bin/tusk "$stage/tusk"
+	TUSK_WEBKIT=$webkit scripts/webext.sh "$stage"
 	go run ./scripts/iconset -hicolor "$share/icons/hicolor"
 	cp build/linux/dev.tusk.Tusk.desktop "$share/applications/"
 	sed -e "s/@VERSION@/$version/" -e "s/@DATE@/$(date -u -d "@$commit_epoch" +%Y-%m-%d)/" \
@@ -80,7 +81,7 @@ build_linux() {
 	deb_version=$(deb_version "$version")
 	printf 'tusk (%s) unstable; urgency=medium\n\n  * Release %s.\n\n -- The Tusk developers <maintainers@tusk.dev>  %s\n' \
 		"$deb_version" "$version" "$(date -u -R -d "@$commit_epoch")" | gzip -9n >"$stage/doc/changelog.Debian.gz"
-	find "$stage" -type d -exec chmod 755 {} + && find "$share" "$stage/doc" -type f -exec chmod 644 {} +
+	find "$stage" -type d -exec chmod 755 {} + && find "$share" "$stage/doc" "$stage/webext" -type f -exec chmod 644 {} +
 
 	local deb=tusk_${deb_version}_amd64$suffix.deb rpm pkgs=$work/pkgs
 	mkdir -p "$pkgs"
@@ -95,7 +96,7 @@ build_linux() {
 
 	local tarname=tusk-$version-linux-amd64$suffix
 	mkdir "$work/$tarname"
-	cp -r "$stage/tusk" "$share" LICENSE README.md "$work/$tarname/"
+	cp -r "$stage/tusk" "$stage/webext" "$share" LICENSE README.md "$work/$tarname/"
 	tar -C "$work" --sort=name --owner=0 --group=0 --numeric-owner --mtime="@$commit_epoch" \
 		-cf - "$tarname" | gzip -9n >"$dist_dir/$tarname.tar.gz"
 	expected+=("$deb" "$rpm" "$tarname.tar.gz")

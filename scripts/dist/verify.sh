@@ -146,7 +146,7 @@ if want deb; then
 		dpkg-deb -x "$f" "$x/root"
 		for p in usr/bin/tusk usr/share/applications/dev.tusk.Tusk.desktop usr/share/metainfo/dev.tusk.Tusk.metainfo.xml \
 			usr/share/icons/hicolor/48x48/apps/dev.tusk.Tusk.png usr/share/icons/hicolor/256x256/apps/dev.tusk.Tusk.png \
-			usr/share/doc/tusk/copyright usr/share/man/man1/tusk.1.gz; do
+			usr/share/doc/tusk/copyright usr/share/man/man1/tusk.1.gz usr/lib/tusk/webext/libtusk-webext.so; do
 			[ -e "$x/root/$p" ] || problems+=("missing /$p")
 		done
 		# Every library the binary links must be a dependency.
@@ -219,10 +219,11 @@ if want tar; then
 		[ -f "$f" ] || continue
 		top=${f%.tar.gz}
 		if list=$(tar -tzf "$f" 2>/dev/null) && grep -qx "$top/tusk" <<<"$list" &&
-			grep -qx "$top/share/applications/dev.tusk.Tusk.desktop" <<<"$list" && grep -qx "$top/LICENSE" <<<"$list"; then
+			grep -qx "$top/share/applications/dev.tusk.Tusk.desktop" <<<"$list" && grep -qx "$top/LICENSE" <<<"$list" &&
+			grep -qx "$top/webext/libtusk-webext.so" <<<"$list"; then
 			ok tar "$f: $(wc -l <<<"$list") entries"
 		else
-			fail tar "$f: unreadable, or lacks $top/tusk, the desktop entry or LICENSE"
+			fail tar "$f: unreadable, or lacks $top/tusk, the desktop entry, LICENSE or the web extension"
 		fi
 	done
 fi

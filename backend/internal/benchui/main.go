@@ -237,8 +237,25 @@ func measureStart(bin, template, work string) (startFigures, error) {
 // scenarioFigures is one run of the scenario.
 type scenarioFigures struct {
 	idle, open memSample
-	closed     []memSample // one per second after the tab closed
-	timings    map[string][]float64
+	// before is the app just before the big result ran: connected, with a
+	// query tab, the overlays opened once.
+	before  memSample
+	closed  []memSample // one per second after the tab closed
+	timings map[string][]float64
+	// webCollect is the web process's collection after the tab closed (the
+	// app's "web process memory collected" line); nil when there was none.
+	webCollect *logLine
+}
+
+// webCollection finds the web extension's answer to the collection the app
+// asked for after the tab closed at closed.
+func webCollection(lines []logLine, closed time.Time) *logLine {
+	for i := range lines {
+		if l := &lines[i]; l.Msg == "web process memory collected" && !l.At.Before(closed) {
+			return l
+		}
+	}
+	return nil
 }
 
 // memSample is one reading of the memory of the app's process tree.
@@ -288,6 +305,10 @@ func measureScenario(cfg config, bin, template, work, scenario string) (scenario
 		return f, err
 	}
 	f.idle = sampleFor(app.pid(), cfg.sample-500*time.Millisecond)
+	if _, next, err = app.waitMark("before-result", next, long); err != nil {
+		return f, err
+	}
+	f.before = sampleFor(app.pid(), cfg.sample-500*time.Millisecond)
 	if _, next, err = app.waitMark("result-open", next, long); err != nil {
 		return f, err
 	}
@@ -303,7 +324,9 @@ func measureScenario(cfg config, bin, template, work, scenario string) (scenario
 	if _, _, err = app.waitMark("done", next, long); err != nil {
 		return f, err
 	}
-	f.timings = timings(app.log.snapshot())
+	lines := app.log.snapshot()
+	f.timings = timings(lines)
+	f.webCollect = webCollection(lines, closedAt)
 	return f, nil
 }
 
