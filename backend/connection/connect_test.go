@@ -30,7 +30,7 @@ func TestNewPool(t *testing.T) {
 		t.Errorf("ID/Config = %q/%+v", p.ID(), p.Config())
 	}
 	// The test connection stays in the pool.
-	want := connection.PoolStatus{ConnectionID: cfg.ID, MaxSize: connection.DefaultMaxConns, Size: 1, Available: 1, Route: directRoute}
+	want := connection.PoolStatus{ConnectionID: cfg.ID, MaxSize: connection.DefaultMaxConns, Size: 1, Available: 1, Route: directRoute, SafeMode: connection.SafeModeOff}
 	if st := p.Status(); st != want {
 		t.Fatalf("Status() = %+v, want %+v", st, want)
 	}
@@ -398,3 +398,27 @@ func startPlainCluster(t *testing.T) *pgtest.Cluster {
 type zeroAddrConn struct{ net.Conn }
 
 func (zeroAddrConn) RemoteAddr() net.Addr { return &net.TCPAddr{IP: net.IPv4zero} }
+
+// The status says which safe mode Execute enforces, the default applied: the
+// UI skips its safety check before a run only when it is off.
+func TestPoolStatusNamesTheSafeModeInForce(t *testing.T) {
+	pgtest.Need(t)
+	for _, tc := range []struct {
+		name   string
+		mode   connection.SafeMode
+		marker string
+		want   connection.SafeMode
+	}{
+		{"default", connection.SafeModeDefault, "", connection.SafeModeOff},
+		{"default on a marked connection", connection.SafeModeDefault, "PROD", connection.SafeModeConfirm},
+		{"block", connection.SafeModeBlock, "", connection.SafeModeBlock},
+		{"off on a marked connection", connection.SafeModeOff, "PROD", connection.SafeModeOff},
+	} {
+		cfg := trustConfig()
+		cfg.Options.SafeMode = tc.mode
+		cfg.Options.Marker.Name = tc.marker
+		if got := openPool(t, cfg, "", connection.PoolOptions{}).Status().SafeMode; got != tc.want {
+			t.Errorf("%s: Status().SafeMode = %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}

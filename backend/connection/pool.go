@@ -334,6 +334,7 @@ func (p *Pool) statusNow() PoolStatus {
 		Closed:        p.closed.Load(),
 		PoolerWaiting: int(p.router.waiting.Load()),
 		Route:         p.router.get(),
+		SafeMode:      p.cfg.Options.EffectiveSafeMode(),
 	}
 }
 

@@ -151,11 +151,11 @@ func TestStatusWaitingExact(t *testing.T) {
 	cfg := trustConfig()
 	p := openPool(t, cfg, "", connection.PoolOptions{MaxConns: 2, OnStatus: rec.on})
 	waitDelivered(t, rec, p)
-	if first := rec.all()[0]; first != (connection.PoolStatus{ConnectionID: cfg.ID, MaxSize: 2, Size: 1, Available: 1, Route: directRoute}) {
+	if first := rec.all()[0]; first != (connection.PoolStatus{ConnectionID: cfg.ID, MaxSize: 2, Size: 1, Available: 1, Route: directRoute, SafeMode: connection.SafeModeOff}) {
 		t.Errorf("first status = %+v", first)
 	}
 	held := []*connection.Conn{acquire(t, p), acquire(t, p)}
-	want := connection.PoolStatus{ConnectionID: cfg.ID, MaxSize: 2, Size: 2, Route: directRoute}
+	want := connection.PoolStatus{ConnectionID: cfg.ID, MaxSize: 2, Size: 2, Route: directRoute, SafeMode: connection.SafeModeOff}
 	if st := p.Status(); st != want {
 		t.Fatalf("both held: %+v, want %+v", st, want)
 	}
@@ -289,7 +289,7 @@ func TestStatusUnderLoad(t *testing.T) {
 		})
 	}
 	waitFor(t, "5 holders and 45 waiters", func() bool { return len(holding) == maxSize && p.Status().Waiting == workers-maxSize })
-	want := connection.PoolStatus{ConnectionID: cfg.ID, MaxSize: maxSize, Size: maxSize, Available: 0, Waiting: workers - maxSize, Route: directRoute}
+	want := connection.PoolStatus{ConnectionID: cfg.ID, MaxSize: maxSize, Size: maxSize, Available: 0, Waiting: workers - maxSize, Route: directRoute, SafeMode: connection.SafeModeOff}
 	if st := p.Status(); st != want {
 		t.Fatalf("held by 5, 45 waiting: %+v, want %+v", st, want)
 	}
@@ -300,7 +300,7 @@ func TestStatusUnderLoad(t *testing.T) {
 	for err := range acquireErrs {
 		t.Error(err)
 	}
-	want = connection.PoolStatus{ConnectionID: cfg.ID, MaxSize: maxSize, Size: maxSize, Available: maxSize, Route: directRoute}
+	want = connection.PoolStatus{ConnectionID: cfg.ID, MaxSize: maxSize, Size: maxSize, Available: maxSize, Route: directRoute, SafeMode: connection.SafeModeOff}
 	if st := p.Status(); st != want {
 		t.Fatalf("all released: %+v, want %+v", st, want)
 	}
@@ -383,7 +383,7 @@ func TestClose(t *testing.T) {
 	if !p.IsClosed() {
 		t.Error("IsClosed false after Close")
 	}
-	want := connection.PoolStatus{ConnectionID: cfg.ID, MaxSize: 3, Closed: true, Route: directRoute}
+	want := connection.PoolStatus{ConnectionID: cfg.ID, MaxSize: 3, Closed: true, Route: directRoute, SafeMode: connection.SafeModeOff}
 	if st := p.Status(); st != want {
 		t.Errorf("Status after Close = %+v, want %+v", st, want)
 	}

@@ -42,6 +42,10 @@ type PoolStatus struct {
 	// Route is what sits between Tusk and the server (a pooler, its mode)
 	// and how the connection's options reach the server.
 	Route Route `json:"route"`
+	// SafeMode is what Execute enforces on the pool's statements (the
+	// connection's safe mode with its default applied): the UI asks
+	// CheckSafety before a run only when it is not off.
+	SafeMode SafeMode `json:"safeMode"`
 }
 
 // settleDelays are the re-checks after a hook that precedes a change

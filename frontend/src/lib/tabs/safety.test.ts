@@ -60,6 +60,24 @@ describe('safe mode before a run', () => {
     expect(tab.dangerMarks).toEqual([]); // cleared when the run started
   });
 
+  it('safe mode off on the open connection: no check, the run goes straight to Execute', async () => {
+    const ws = new Workspace({ isOpen: () => true, open: async () => true, safeMode: () => 'off' });
+    const tab = new EditorTab({ title: 'Query 1', connectionId: 'c1', sql });
+    await ws.run(tab, script);
+    expect(checkSafety).not.toHaveBeenCalled();
+    expect(execute.mock.calls[0]![0]).toMatchObject({ sql, confirmDangerous: false });
+  });
+
+  it('safe mode unknown or on: the check comes first', async () => {
+    for (const mode of [undefined, 'confirm', 'block']) {
+      checkSafety.mockReset();
+      checkSafety.mockResolvedValueOnce(guard('run'));
+      const ws = new Workspace({ isOpen: () => true, open: async () => true, safeMode: () => mode });
+      await ws.run(new EditorTab({ title: 'Query 1', connectionId: 'c1', sql }), script);
+      expect(checkSafety, String(mode)).toHaveBeenCalledOnce();
+    }
+  });
+
   it('run: no question', async () => {
     const { ws, tab, asked } = setup(false);
     checkSafety.mockResolvedValueOnce(guard('run'));

@@ -161,7 +161,7 @@ export class EditorTab {
    * banners go, and so does a lost session's: the run is on the fresh
    * session that banner announced, and says itself what it misses.
    */
-  started(queryId: string): void {
+  started(queryId: string, askedAt = performance.now()): void {
     this.dropResultEdits();
     this.banners = this.banners.filter((b) => b.source !== 'run' && b.source !== 'session');
     this.errorMark = null;
@@ -178,7 +178,7 @@ export class EditorTab {
     this.dangerMarks = [];
     this.queryId = queryId;
     this.running = true;
-    this.startedAt = performance.now();
+    this.startedAt = askedAt;
     this.plans.started(queryId);
   }
 
@@ -276,6 +276,8 @@ export const CLOSED_TABS = 20;
 export interface Connector {
   isOpen(connectionId: string): boolean;
   open(connectionId: string): Promise<boolean>;
+  /** The safe mode the open connection's runs are held to; a run asks CheckSafety first unless it is 'off'. */
+  safeMode?(connectionId: string): string | undefined;
 }
 
 /** Questions a run may have to ask the user first; each resolves to whether to go on. */
@@ -449,6 +451,7 @@ export class Workspace {
   private async launch(tab: EditorTab, req: RunRequest): Promise<void> {
     const connectionId = await this.connected(tab);
     if (!connectionId) return;
+    let asked = performance.now();
     const request = {
       sessionId: tab.id,
       connectionId,
@@ -459,27 +462,32 @@ export class Workspace {
       firstPage: 200,
     };
     // Safe mode: Execute enforces it; asking first lets the user confirm,
-    // and shows which statements a blocked run refused.
+    // and shows which statements a blocked run refused. With safe mode off
+    // there is nothing to ask (the check would answer "run"): one round trip
+    // less before the rows.
     let confirmDangerous = false;
-    try {
-      const guard = await api.checkSafety(request);
-      if (guard.action === 'block') {
-        this.refuse(tab, guard, req.mode === 'script');
+    if (this.connector?.safeMode?.(connectionId) !== 'off') {
+      try {
+        const guard = await api.checkSafety(request);
+        if (guard.action === 'block') {
+          this.refuse(tab, guard, req.mode === 'script');
+          return;
+        }
+        if (guard.action === 'confirm') {
+          tab.dangerMarks = marks(guard);
+          // Declined: nothing runs and the marks stay, the statements being still there.
+          if (!((await this.questions?.dangerous(tab, guard)) ?? false)) return;
+          confirmDangerous = true;
+          asked = performance.now(); // the run starts when the user said yes
+        }
+      } catch (e) {
+        tab.failed(e instanceof AppError ? e.info : ({ kind: 'internal', title: 'Not run', message: String(e) } as ErrorInfo));
         return;
       }
-      if (guard.action === 'confirm') {
-        tab.dangerMarks = marks(guard);
-        // Declined: nothing runs and the marks stay, the statements being still there.
-        if (!((await this.questions?.dangerous(tab, guard)) ?? false)) return;
-        confirmDangerous = true;
-      }
-    } catch (e) {
-      tab.failed(e instanceof AppError ? e.info : ({ kind: 'internal', title: 'Not run', message: String(e) } as ErrorInfo));
-      return;
     }
     const queryId = newId();
     // The ID is the tab's before Execute is called: events that beat its answer find the tab.
-    tab.started(queryId);
+    tab.started(queryId, asked);
     try {
       await api.execute({ ...request, queryId, confirmDangerous });
     } catch (e) {
