@@ -112,7 +112,7 @@ func setupWebExtension(log *logrus.Logger) *webMemory {
 	dir := C.CString(w.dir)
 	defer C.free(unsafe.Pointer(dir))
 	C.tusk_webext_dir(dir)
-	log.WithField("dir", w.dir).Debug("web extension: loading")
+	log.Info("web extension: found in " + w.dir)
 	return w
 }
 

@@ -4,7 +4,8 @@
 # painted: WebKit-only painting bugs never show in Chromium.
 # Usage: xvfb-run -a -s '-screen 0 1280x800x24' scripts/webkit-shot.sh OUT.png [BINARY]
 # BINARY defaults to ./build/bin/tusk (scripts/dist/install-check.sh passes
-# the one installed from the .deb).
+# the one installed from the .deb). WEBKIT_SHOT_REQUIRE: a text the app's
+# log must contain once its window is up (install-check: the web extension).
 set -euo pipefail
 out=${1:-test-results/webkit/window.png}
 bin=${2:-./build/bin/tusk}
@@ -37,6 +38,11 @@ for _ in $(seq 1 100); do # up to 10 s for the window
 done
 grep -q 'window started' "$log" || { echo "webkit-shot: no window after 10 s:"; cat "$log"; exit 1; }
 sleep 3 # let WebKit load and paint the page
+if [ -n "${WEBKIT_SHOT_REQUIRE:-}" ] && ! grep -qF "$WEBKIT_SHOT_REQUIRE" "$log"; then
+	echo "webkit-shot: the app's log does not say '$WEBKIT_SHOT_REQUIRE':"
+	cat "$log"
+	exit 1
+fi
 timeout 30 import -window root "$out"
 
 # A painted start screen has text (dark pixels) on a light background: a

@@ -6,8 +6,9 @@
 #   3. the desktop entry is valid, its Exec is the installed binary and its Icon
 #      is in the hicolor theme it installed (so it appears in the menu);
 #   4. the installed tusk --version answers without a display;
-#   5. the installed binary opens its window under Xvfb and paints
-#      (scripts/webkit-shot.sh; screenshot in test-results/dist/installed-deb.png).
+#   5. the installed binary opens its window under Xvfb and paints, and finds
+#      its web extension in /usr/lib/tusk/webext (scripts/webkit-shot.sh;
+#      screenshot in test-results/dist/installed-deb.png).
 set -euo pipefail
 # shellcheck source=scripts/dist/lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -47,5 +48,6 @@ line=$(env -u DISPLAY -u WAYLAND_DISPLAY timeout 10 "$r/usr/bin/tusk" --version)
 say "  $line"
 
 mkdir -p test-results/dist
-xvfb-run -a -s '-screen 0 1280x800x24' scripts/webkit-shot.sh test-results/dist/installed-deb.png "$r/usr/bin/tusk"
+WEBKIT_SHOT_REQUIRE="web extension: found in $r/usr/lib/tusk/webext" \
+	xvfb-run -a -s '-screen 0 1280x800x24' scripts/webkit-shot.sh test-results/dist/installed-deb.png "$r/usr/bin/tusk"
 say "install check passed"
