@@ -140,6 +140,22 @@ test('the whole workspace, as a user drives it', async () => {
   assert.equal(await page.locator('[data-testid="grid-cell"][data-null]').count(), 1);
   await shot(page, 'ui-results-light');
 
+  // Runs on a connection whose safe mode is off go straight to Execute, and
+  // the pool statuses a run sends do not rebuild the editor's completion.
+  await page.locator('[data-testid="schema-node"]').first().waitFor({ timeout: 15_000 });
+  await page.waitForTimeout(1000);
+  await page.evaluate(() => {
+    const app = window['go']['main']['App'];
+    window.__calls = { CheckSafety: 0, SchemaCompletion: 0 };
+    for (const name of Object.keys(window.__calls)) {
+      const real = app[name];
+      app[name] = (...args) => (window.__calls[name]++, real(...args));
+    }
+  });
+  for (let i = 0; i < 3; i++) await runAndWait(page);
+  await page.waitForTimeout(800); // past the safety marks' typing pause
+  assert.deepEqual(await page.evaluate(() => window.__calls), { CheckSafety: 0, SchemaCompletion: 0 });
+
   // 4. A failing statement in a script: the marker sits on the bad token, the hint is shown.
   await typeSQL(page, 'select 1;\nselect * form pg_class;');
   await runAndWait(page, 'Control+Shift+Enter');

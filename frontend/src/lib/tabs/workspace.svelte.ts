@@ -504,6 +504,10 @@ export class Workspace {
   async markDangers(tab: EditorTab): Promise<void> {
     const connectionId = tab.connectionId;
     if (!connectionId || tab.running || (this.connector && !this.connector.isOpen(connectionId))) return;
+    if (this.connector?.safeMode?.(connectionId) === 'off') {
+      tab.dangerMarks = [];
+      return;
+    }
     const sql = tab.sql;
     try {
       const guard = await api.checkSafety({ sessionId: tab.id, connectionId, sql, offset: 0 });
