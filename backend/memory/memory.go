@@ -86,16 +86,6 @@ func (r *Returner) giveBack() {
 	if closed {
 		return
 	}
-	if also != nil {
-		time.AfterFunc(alsoDelay, func() {
-			r.mu.Lock()
-			closed := r.closed
-			r.mu.Unlock()
-			if !closed {
-				also()
-			}
-		})
-	}
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
 	start := time.Now()
@@ -107,6 +97,16 @@ func (r *Returner) giveBack() {
 		"heap_after_mb":  after.HeapInuse >> 20,
 		"returned_mb":    (after.HeapReleased - before.HeapReleased) >> 20,
 	}).Debug("memory returned to the OS")
+	if also != nil {
+		time.AfterFunc(alsoDelay, func() {
+			r.mu.Lock()
+			closed := r.closed
+			r.mu.Unlock()
+			if !closed {
+				also()
+			}
+		})
+	}
 }
 
 // Close cancels a pending return; Released does nothing afterwards.
