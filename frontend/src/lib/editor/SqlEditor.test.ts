@@ -127,7 +127,7 @@ describe('SqlEditor', () => {
     expect(o.onRun).toHaveBeenCalledExactlyOnceWith({ mode: 'script', sql: 'select 1;\nselect 2;', offset: 0 });
   });
 
-  it('Escape cancels, unless completion or search takes it', () => {
+  it('Escape cancels, unless a completion popup or search is shown', async () => {
     const o = opts('sel');
     ed = new SqlEditor(parent, o);
     expect(press(ed, 'Escape')).toBe(true);
@@ -141,9 +141,27 @@ describe('SqlEditor', () => {
 
     ed.view.dispatch({ selection: { anchor: 3 } });
     startCompletion(ed.view);
-    expect(completionStatus(ed.view.state)).not.toBeNull();
+    expect(completionStatus(ed.view.state)).toBe('pending');
+    // Still being looked up, nothing shown: Escape cancels (and drops the lookup).
     press(ed, 'Escape');
-    expect(o.onCancel).toHaveBeenCalledOnce();
+    expect(o.onCancel).toHaveBeenCalledTimes(2);
+    expect(completionStatus(ed.view.state)).toBeNull();
+
+    startCompletion(ed.view);
+    await vi.waitFor(() => expect(completionStatus(ed.view.state)).toBe('active'));
+    press(ed, 'Escape');
+    expect(o.onCancel).toHaveBeenCalledTimes(2); // the popup closed instead
+    expect(completionStatus(ed.view.state)).toBeNull();
+  });
+
+  it('a run drops a completion not shown yet', () => {
+    const o = opts('sel');
+    ed = new SqlEditor(parent, o);
+    ed.view.dispatch({ selection: { anchor: 3 } });
+    startCompletion(ed.view);
+    press(ed, 'Enter', { mod: true });
+    expect(o.onRun).toHaveBeenCalledOnce();
+    expect(completionStatus(ed.view.state)).toBeNull();
   });
 
   it('Mod-s saves and prevents the browser default', () => {

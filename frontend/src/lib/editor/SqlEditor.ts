@@ -19,6 +19,7 @@ import {
   closeBrackets,
   closeBracketsKeymap,
   completionKeymap,
+  closeCompletion,
   completionStatus,
 } from '@codemirror/autocomplete';
 import { dangerExtension, setDangerMarks, type DangerMark } from './dangerMarks';
@@ -82,17 +83,23 @@ export class SqlEditor {
   }
 
   private extensions(dark: boolean) {
+    // A completion still being looked up (typing starts one 100 ms after a
+    // key) would pop up over a run that just started, and take its Escape.
     const run: Command = (view) => {
+      closeCompletion(view);
       this.opts.onRun(runRequest(view.state));
       return true;
     };
     const runScript: Command = (view) => {
+      closeCompletion(view);
       this.opts.onRun(scriptRequest(view.state));
       return true;
     };
     const cancel: Command = (view) => {
-      // Leave Escape to the completion popup and the search panel when open.
-      if (completionStatus(view.state) !== null || searchPanelOpen(view.state)) return false;
+      // Leave Escape to the completion popup and the search panel when shown;
+      // a completion not shown yet does not keep the user from cancelling.
+      if (completionStatus(view.state) === 'active' || searchPanelOpen(view.state)) return false;
+      closeCompletion(view);
       return this.opts.onCancel();
     };
     const save: Command = () => {
