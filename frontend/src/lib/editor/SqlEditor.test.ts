@@ -147,8 +147,9 @@ describe('SqlEditor', () => {
     expect(o.onCancel).toHaveBeenCalledTimes(2);
     expect(completionStatus(ed.view.state)).toBeNull();
 
-    startCompletion(ed.view);
-    await vi.waitFor(() => expect(completionStatus(ed.view.state)).toBe('active'));
+    const view = ed.view;
+    startCompletion(view);
+    await vi.waitFor(() => expect(completionStatus(view.state)).toBe('active'));
     press(ed, 'Escape');
     expect(o.onCancel).toHaveBeenCalledTimes(2); // the popup closed instead
     expect(completionStatus(ed.view.state)).toBeNull();
