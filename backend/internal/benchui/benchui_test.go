@@ -113,3 +113,39 @@ func TestAloneIsThePSSWithoutOtherWebKitProcesses(t *testing.T) {
 		t.Fatalf("alone %.1f MB, kernel PSS %.1f MB", alone, pss)
 	}
 }
+
+func TestReportPutsTheFloorBesideTheApp(t *testing.T) {
+	mem := func(mb int64) memSample { return memSample{procs: []procMem{{PID: 1, Comm: "x", PssKB: mb * 1024}}} }
+	starts := []startFigures{{firstPaint: 700, interactive: 720}, {firstPaint: 680, interactive: 700}, {firstPaint: 800, interactive: 820}}
+	floors := []floorFigures{{firstPaint: 290, navigation: 280, idle: mem(185)}, {firstPaint: 330, navigation: 320, idle: mem(187)}}
+	runs := []scenarioFigures{{idle: mem(265), before: mem(270), open: mem(470), closed: []memSample{mem(280)}}}
+	r := buildReport(config{rows: 10, afterClose: time.Second}, starts, floors, runs)
+	values := map[string]string{}
+	for _, f := range r.figures {
+		values[f.name] = f.value
+	}
+	for name, want := range map[string]string{
+		"floor: a bare WebKitGTK window (webkitfloor): launch → page load started → first paint": "300 → 310 ms (290–330, n=2)",
+		"Tusk's interactive beyond the floor's first paint":                                      "+410 ms (2.3× the floor)",
+		"floor: a bare WebKitGTK window (webkitfloor) idle, PSS as the only WebKitGTK app":       "186 MB (185–187, n=2)",
+		"Tusk idle beyond the floor": "+79 MB",
+	} {
+		if got := values[name]; got != want {
+			t.Errorf("%s = %q; want %q", name, got, want)
+		}
+	}
+	notes := strings.Join(r.notes, "\n")
+	if !strings.Contains(notes, "the 300 ms target is below WebKitGTK's own start") || !strings.Contains(notes, "the 150 MB target is below WebKitGTK's own share") {
+		t.Errorf("the notes do not say the floor is above the targets:\n%s", notes)
+	}
+
+	fast := []floorFigures{{firstPaint: 120, navigation: 110, idle: mem(100)}}
+	r = buildReport(config{rows: 10, afterClose: time.Second}, starts, fast, runs)
+	if notes := strings.Join(r.notes, "\n"); strings.Contains(notes, "below WebKitGTK's own") {
+		t.Errorf("a floor under the targets is not an excuse:\n%s", notes)
+	}
+	r = buildReport(config{rows: 10, afterClose: time.Second}, starts, nil, runs)
+	if r.complete() == nil {
+		t.Error("a report without the floor is complete")
+	}
+}

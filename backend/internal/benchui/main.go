@@ -9,8 +9,10 @@
 // then plays a scenario in it (TUSK_BENCH, frontend/src/lib/bench): idle,
 // run → first rows, a 1M-row result scrolled and closed, a 1,600-column
 // result scrolled. Memory is the PSS of the app and every WebKit process,
-// from /proc/<pid>/smaps_rollup. It prints each figure beside its target and
-// writes them into docs/benchmarks.md (between the bench-ui markers).
+// from /proc/<pid>/smaps_rollup. Beside the app's startup and idle figures
+// it prints a floor's: a bare WebKitGTK window built from ./webkitfloor,
+// launched in turn with the app. It prints each figure beside its target
+// and writes them into docs/benchmarks.md (between the bench-ui markers).
 //
 //	go run -tags 'sqlite_fts5' ./backend/internal/benchui [-launches 5] [-scenarios 3] [-smoke]
 //
@@ -128,7 +130,14 @@ func run(cfg config) error {
 	fmt.Printf("PostgreSQL %s on 127.0.0.1:%d seeded in %.1f s (million: %d rows, wide1600: %d × %d)\n",
 		cluster.Version, cluster.Port, time.Since(t0).Seconds(), cfg.rows, cfg.wideRows, cfg.wideCols)
 
+	floorBin, err := buildFloor(work)
+	if err != nil {
+		return err
+	}
+	// The app and the floor launch in turn, so that the machine's other
+	// work disturbs both alike.
 	var starts []startFigures
+	var floors []floorFigures
 	for i := range cfg.launches {
 		s, err := measureStart(bin, template, work)
 		if err != nil {
@@ -137,6 +146,13 @@ func run(cfg config) error {
 		fmt.Printf("launch %d: OnStartup %.0f ms, navigation %.0f ms, script %.0f ms, mounted %.0f ms, first paint %.0f ms, interactive %.0f ms; screen: window %s, content %s, blank frames %s\n",
 			i+1, s.wails, s.navigation, s.script, s.mounted, s.firstPaint, s.interactive, msOf(s.screen.Window), msOf(s.screen.UI), colours(s.screen.Blank))
 		starts = append(starts, s)
+		f, err := measureFloor(floorBin, cfg.sample-500*time.Millisecond)
+		if err != nil {
+			return fmt.Errorf("floor launch %d: %w", i+1, err)
+		}
+		fmt.Printf("floor %d: navigation %.0f ms, first paint %.0f ms, idle %.0f MB (kernel PSS %.0f MB)\n",
+			i+1, f.navigation, f.firstPaint, f.idle.total(), f.idle.pss())
+		floors = append(floors, f)
 	}
 
 	scenarioPath := filepath.Join(work, "scenario.json")
@@ -158,7 +174,7 @@ func run(cfg config) error {
 		runs = append(runs, s)
 	}
 
-	rep := buildReport(cfg, starts, runs)
+	rep := buildReport(cfg, starts, floors, runs)
 	rep.machine = []string{
 		fmt.Sprintf("date: %s", time.Now().UTC().Format("2006-01-02 15:04 UTC")),
 		fmt.Sprintf("%d cores, %s; CPU busy before the run: %s (load average %s before, %s after)", runtime.NumCPU(), cpuModel(), load, rep.loadBefore, loadAvg()),
