@@ -82,6 +82,11 @@ type AppInfo struct {
 // back to the OS (a burst of closed tabs costs one collection).
 const returnMemoryAfter = 200 * time.Millisecond
 
+// returnMemoryFrom is the smallest freed result whose memory is given back
+// at once; smaller ones wait for the runtime's own collections (a re-run of
+// a short query costs no forced collection).
+const returnMemoryFrom = 8 << 20
+
 // collectWebMemoryAfter is how long after the Go side returned a result's
 // memory the web process is asked to collect (webext/): by then the page has
 // let go of the closed tab's pages and grid.
@@ -141,6 +146,11 @@ func (a *App) adoptState(st *state.State) {
 	defer a.mu.Unlock()
 	a.st = st
 	a.initDur = st.InitDuration()
+	st.Queries().OnReleased(func(bytes int64) {
+		if bytes >= returnMemoryFrom {
+			a.memory.Released()
+		}
+	})
 	if rep.Message != "" {
 		sev := "warning"
 		if rep.InMemory {

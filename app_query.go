@@ -129,7 +129,6 @@ func (a *App) ReleaseResults(req QueryRef) error {
 		return err
 	}
 	st.Queries().Release(req.QueryID)
-	a.memory.Released()
 	return nil
 }
 
@@ -141,7 +140,6 @@ func (a *App) CloseSession(req SessionRef) error {
 		return err
 	}
 	st.Queries().CloseSession(req.SessionID)
-	a.memory.Released()
 	return nil
 }
 

@@ -121,6 +121,8 @@ type Engine struct {
 	// names a query before it calls Execute, and Esc can beat the call),
 	// with when; Execute of such an ID ends at once as cancelled.
 	early map[string]time.Time
+	// onReleased is told how much memory freed results held (OnReleased).
+	onReleased func(bytes int64)
 }
 
 // runCtx collects what arrives for the statement on the wire.

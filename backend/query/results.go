@@ -16,11 +16,37 @@ type results struct {
 	summary   Summary // set when the query finished; guarded by Engine.mu
 }
 
-func (r *results) close() {
+// close frees the stored rows and returns how many bytes of memory they
+// held.
+func (r *results) close() int64 {
+	var held int64
 	for _, s := range r.sets {
 		if s != nil {
+			held += s.Stats().MemoryBytes
 			s.Close()
 		}
+	}
+	return held
+}
+
+// OnReleased registers fn to be told, after a query's stored rows were freed
+// (replaced by its tab's next run, released, or its tab closed), how many
+// bytes of memory they held, so the app can give the memory back to the OS.
+// Call it before the first query.
+func (e *Engine) OnReleased(fn func(bytes int64)) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.onReleased = fn
+}
+
+// closeResults frees res's rows and tells OnReleased's function.
+func (e *Engine) closeResults(res *results) {
+	held := res.close()
+	e.mu.Lock()
+	fn := e.onReleased
+	e.mu.Unlock()
+	if fn != nil {
+		fn(held)
 	}
 }
 
@@ -44,7 +70,7 @@ func (e *Engine) adoptResults(sess *session, id string, res *results) error {
 	sess.lastQuery = id
 	e.mu.Unlock()
 	if old != nil {
-		old.close() // finished: the session was free, so its run has returned
+		e.closeResults(old) // finished: the session was free, so its run has returned
 	}
 	return nil
 }
@@ -129,6 +155,6 @@ func (e *Engine) Release(id string) {
 	}
 	e.mu.Unlock()
 	if res != nil {
-		res.close()
+		e.closeResults(res)
 	}
 }

@@ -376,7 +376,7 @@ func (e *Engine) retire(s *session) {
 			}
 			<-res.handle.done
 		}
-		res.close()
+		e.closeResults(res)
 	}
 	s.busy.Lock()
 	defer s.busy.Unlock()

@@ -342,3 +342,44 @@ func TestCustomSettingKeepsTheSession(t *testing.T) {
 		t.Fatalf("the setting was lost between runs: %+v", s)
 	}
 }
+
+// TestFreedResultsAreReported: the app gives a result's memory back to the
+// OS when it is freed, whether the tab ran its next query, cleared its
+// results or closed; the engine says how much each freed result held.
+func TestFreedResultsAreReported(t *testing.T) {
+	pgtest.Need(t)
+	e := newEnv(t)
+	freed := make(chan int64, 10)
+	e.eng.OnReleased(func(bytes int64) { freed <- bytes })
+	next := func(what string) int64 {
+		t.Helper()
+		select {
+		case b := <-freed:
+			return b
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%s: no freed result was reported", what)
+			return 0
+		}
+	}
+	const big = "select g, repeat('x', 100) from generate_series(1, 20000) g"
+
+	e.run(t, "tab", big)
+	select {
+	case b := <-freed:
+		t.Fatalf("the first run of a tab freed nothing, yet %d bytes were reported", b)
+	default:
+	}
+	rerun := e.run(t, "tab", "select 1")
+	if b := next("re-run"); b < 20000*100 {
+		t.Errorf("re-running the tab freed a result of 20,000 rows of 100 bytes, reported as %d bytes", b)
+	}
+	e.eng.Release(rerun.QueryID)
+	if b := next("release"); b <= 0 || b >= 20000*100 {
+		t.Errorf("clearing a one-row result reported %d bytes", b)
+	}
+	e.run(t, "tab", big)
+	e.eng.CloseSession("tab")
+	if b := next("close"); b < 20000*100 {
+		t.Errorf("closing the tab freed a result of 20,000 rows of 100 bytes, reported as %d bytes", b)
+	}
+}
