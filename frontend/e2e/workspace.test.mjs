@@ -221,7 +221,12 @@ test('the whole workspace, as a user drives it', async () => {
   await shot(page, 'ui-million-rows-light');
 
   // 6b. Schema: DDL from Tusk refreshes the tree; filter, "Select top 1000", autocomplete.
-  await typeSQL(page, "create table e2e_items (id int primary key, label text);\ninsert into e2e_items select g, 'item ' || g from generate_series(1, 20) g;");
+  await typeSQL(
+    page,
+    "create table e2e_items (id int primary key, label text unique, constraint e2e_items_label_short check (length(label) < 100));\n" +
+      'create table e2e_orders (id int primary key, item int references e2e_items);\n' +
+      "insert into e2e_items select g, 'item ' || g from generate_series(1, 20) g;",
+  );
   await runAndWait(page, 'Control+Shift+Enter');
   await page.getByTestId('schema-tree').waitFor();
   await page.getByTestId('schema-filter').fill('e2e_it');
@@ -236,6 +241,28 @@ test('the whole workspace, as a user drives it', async () => {
   await page.locator('[data-testid="table-node"][data-table="e2e_items"]').click();
   await page.locator('[data-testid="column-node"]').nth(1).waitFor();
   assert.match(await page.locator('[data-testid="column-node"]').first().textContent(), /id\s*PK\s*integer not null/);
+  // Every constraint kind is labelled by its own name: PK, UK, CK here, FK on the orders.
+  const tags = async () => (await page.getByTestId('constraint-tag').allTextContents()).map((t) => t.trim()).sort();
+  assert.deepEqual(await tags(), ['CK', 'PK', 'UK']);
+  await page.locator('[data-testid="table-node"][data-table="e2e_orders"]').click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="constraint-tag"]').length === 5);
+  assert.deepEqual(await tags(), ['CK', 'FK', 'PK', 'PK', 'UK']);
+  assert.match(await page.locator('[data-testid="column-node"]').filter({ hasText: /^\s*item/ }).textContent(), /item\s*FK\s*integer/);
+  // The tree reads at the body size at every depth, and a name it cuts has a tooltip naming it.
+  const tree = await page.getByTestId('schema-tree').evaluate((root) => {
+    const body = getComputedStyle(document.body).fontSize;
+    const labels = [...root.querySelectorAll('.label')];
+    const depth = (el) => { let d = 0; for (let p = el; p && p !== root; p = p.parentElement) if (p.getAttribute('role') === 'group') d++; return d; };
+    return {
+      body,
+      depths: [...new Set(labels.map(depth))].sort(),
+      sizes: [...new Set(labels.map((l) => getComputedStyle(l).fontSize))],
+      cutWithoutTooltip: labels.filter((l) => l.scrollWidth > l.clientWidth && !l.closest('[title]')?.getAttribute('title')?.includes(l.textContent.trim())).map((l) => l.textContent),
+    };
+  });
+  assert.deepEqual(tree.depths, [0, 1, 2], 'schemas, tables and their columns are all in the tree');
+  assert.deepEqual(tree.sizes, [tree.body], `tree text is ${tree.sizes.join(', ')} against a body of ${tree.body}`);
+  assert.deepEqual(tree.cutWithoutTooltip, []);
   // A name the sidebar may cut has a tooltip that names it.
   assert.equal(await page.locator('[data-testid="schema-node"][data-schema="public"]').getAttribute('title'), 'schema public');
   assert.match(await page.locator('[data-testid="connection-item"] button.name').first().getAttribute('title'), /^Local test — /);
