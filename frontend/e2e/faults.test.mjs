@@ -216,7 +216,9 @@ test('a server lost mid-stream: partial rows, reconnecting, back by itself; Stop
   await page.keyboard.insertText("select g, repeat('x', 100) as pad from generate_series(1, 20000000) g");
   await page.keyboard.press('Control+Enter');
   await page.getByTestId('status-timer').waitFor();
-  // Rows are arriving: the first page is on screen.
+  // Rows are arriving: the first page is on screen (not the last run's rows,
+  // which stay, marked stale, until the new ones come).
+  await page.waitForFunction(() => !document.querySelector('[data-stale]'));
   await firstCell(page).waitFor();
   await proxy.down();
   await idle(page);

@@ -72,7 +72,8 @@ async function runToFirstRows(page, firstCell) {
       window.addEventListener('keydown', onkey, true);
       const seen = () => {
         const cell = document.querySelector('[data-testid="grid-row"][data-row="0"] [data-testid="grid-cell"]');
-        return t0 && cell && cell.textContent.trim() === want;
+        // Not the last run's rows, which stay (marked stale) until the new ones arrive.
+        return t0 && cell && !cell.closest('[data-stale]') && cell.textContent.trim() === want;
       };
       const obs = new MutationObserver(() => {
         if (!seen()) return;

@@ -65,6 +65,14 @@ describe('ResultsPanel', () => {
     expect(screen.getByTestId('result-tab')).toHaveAttribute('aria-selected', 'true');
   });
 
+  it('keeps the last run’s rows inert while a re-run has none yet, and counts none of them', () => {
+    render(ResultsPanel, { summary: null, running: true, stale: true, sourceFor: (i: number) => (i === 0 ? source : undefined) });
+    const pane = screen.getByTestId('grid').closest('[data-stale]');
+    expect(pane).not.toBeNull();
+    expect((pane as HTMLElement).inert || pane?.hasAttribute('inert')).toBe(true); // jsdom has the property, not its attribute
+    expect(screen.getByTestId('progress')).toHaveTextContent('Running… 0 rows');
+  });
+
   it('shows progress while running', async () => {
     vi.useFakeTimers();
     try {

@@ -83,6 +83,12 @@ export class EditorTab {
   errorMark = $state.raw<{ offset: number; message: string } | null>(null);
   sources = $state.raw<Record<number, QuerySource>>({});
   /**
+   * The sources are the previous run's, still shown (dimmed, inert) while
+   * the new run has no rows yet: clearing them at the start would cost the
+   * webview a frame of its own between Run and the first rows.
+   */
+  stale = $state(false);
+  /**
    * Earlier results by statement, for their column layout: a new result of
    * the same shape keeps it. A result of another shape without a layout (an
    * Explain in between) does not replace the one kept.
@@ -162,7 +168,6 @@ export class EditorTab {
    * session that banner announced, and says itself what it misses.
    */
   started(queryId: string, askedAt = performance.now()): void {
-    this.dropResultEdits();
     this.banners = this.banners.filter((b) => b.source !== 'run' && b.source !== 'session');
     this.errorMark = null;
     this.summary = null;
@@ -173,7 +178,10 @@ export class EditorTab {
       const layout = s.wanted.columns ?? null;
       if (layout || !kept || sameShape(kept.columns, s.columns)) this.layouts[s.statement] = { columns: s.columns, layout };
     }
-    this.sources = {};
+    // The last run's rows stay on screen until this run has its own, unless
+    // the user just discarded edits of them.
+    this.stale = Object.keys(this.sources).length > 0 && !this.resultEditsPending;
+    if (!this.stale) this.dropSources();
     this.stuck = false;
     this.dangerMarks = [];
     this.queryId = queryId;
@@ -186,6 +194,7 @@ export class EditorTab {
     if (!this.running) return; // a late event of a query that has finished
     if (p.statements > 1) this.progress = { statement: p.statement, statements: p.statements };
     if (!p.columns?.length) return;
+    this.dropStale();
     let s = this.sources[p.statement];
     if (!s) {
       s = QuerySource.fromProgress(p);
@@ -196,7 +205,20 @@ export class EditorTab {
     }
   }
 
+  /** dropStale forgets the previous run's results once this run has its own (or ended). */
+  private dropStale(): void {
+    if (!this.stale) return;
+    this.stale = false;
+    this.dropSources();
+  }
+
+  private dropSources(): void {
+    this.dropResultEdits();
+    this.sources = {};
+  }
+
   finished(sum: query.Summary): void {
+    this.dropStale();
     this.running = false;
     this.stuck = false;
     this.progress = null;
@@ -255,6 +277,7 @@ export class EditorTab {
   }
 
   failed(info: ErrorInfo): void {
+    this.dropStale();
     this.running = false;
     this.progress = null;
     this.plans.failed();
