@@ -353,3 +353,53 @@ test('without a keychain the notice says so plainly, retries and can be dismisse
     await noKeyring.stop();
   }
 });
+
+test('dialogs hold still and name every field; sidebar sections collapse, scroll on their own and are remembered', async () => {
+  const { page } = app;
+  // The connection dialog: every control has a name a screen reader reads, and
+  // the dialog stays where it is while validation messages appear and the user types.
+  await page.getByTestId('new-connection').click();
+  const dialog = page.getByTestId('connection-dialog');
+  await dialog.waitFor();
+  const { shown, unnamed } = await dialog.evaluate((d) => {
+    const controls = [...d.querySelectorAll('input, select, textarea')].filter((el) => el.type !== 'hidden' && el.getClientRects().length > 0);
+    const named = (el) => [...(el.labels ?? [])].some((l) => l.textContent.trim()) || !!el.getAttribute('aria-label') || !!el.getAttribute('aria-labelledby');
+    return { shown: controls.length, unnamed: controls.filter((el) => !named(el)).map((el) => el.dataset.testid ?? el.outerHTML.slice(0, 80)) };
+  });
+  assert.ok(shown >= 10, `the dialog shows ${shown} controls`);
+  assert.deepEqual(unnamed, [], 'controls without a label');
+  const top = async () => Math.round((await dialog.boundingBox()).y);
+  const y0 = await top();
+  await page.getByTestId('f-name').fill('');
+  await page.getByTestId('f-port').fill('70000');
+  await page.getByTestId('save-connection').click();
+  await page.getByTestId('field-error-port').waitFor();
+  assert.equal(await top(), y0, 'the dialog moved when its validation messages appeared');
+  await page.getByTestId('f-host').fill('a-rather-long-host-name.internal.example.com');
+  await page.getByTestId('f-port').fill('5432');
+  assert.equal(await top(), y0, 'the dialog moved while the user typed');
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await dialog.waitFor({ state: 'detached' });
+
+  // The sidebar: each open section's body scrolls by itself, the sidebar never does.
+  const bodies = await page.locator('[data-pane="sidebar"] section .body').evaluateAll((els) => els.map((el) => getComputedStyle(el).overflowY));
+  assert.ok(bodies.length >= 3, `open sections: ${bodies.length}`);
+  assert.deepEqual([...new Set(bodies)], ['auto']);
+  const sidebar = await page.locator('[data-pane="sidebar"]').evaluate((el) => ({ scroll: el.scrollHeight, client: el.clientHeight }));
+  assert.ok(sidebar.scroll <= sidebar.client + 1, `the sidebar itself scrolls: ${JSON.stringify(sidebar)}`);
+
+  // Collapsed, History gives its room to the others; the choice survives a reload.
+  const toggle = page.getByTestId('section-history').locator('button.toggle');
+  const savedHeight = async () => (await page.getByTestId('section-saved').boundingBox()).height;
+  const before = await savedHeight();
+  await toggle.click();
+  assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
+  assert.equal(await page.getByTestId('section-history').locator('.body').count(), 0);
+  assert.ok((await savedHeight()) > before, 'the other sections did not take the room');
+  await page.waitForFunction(async () => JSON.parse((await window.go.main.App.GetUIState({ key: 'sidebarSections' })) || '{}').history === false);
+  await page.reload();
+  await page.getByTestId('section-history').waitFor();
+  await page.waitForFunction(() => document.querySelector('[data-testid="section-history"] button.toggle')?.getAttribute('aria-expanded') === 'false');
+  await page.getByTestId('section-history').locator('button.toggle').click();
+  assert.equal(await page.getByTestId('section-history').locator('button.toggle').getAttribute('aria-expanded'), 'true');
+});
