@@ -269,6 +269,11 @@ describe('Grid columns', () => {
     expect(screen.getByTestId('grid-count')).toHaveTextContent('1,000,000 rows');
   });
 
+  it('says "1 row", not "1 rows"', async () => {
+    render(Grid, { source: wide(2, 1), viewportHeight: 200 });
+    await waitFor(() => expect(screen.getByTestId('grid-count')).toHaveTextContent(/^1 row$/));
+  });
+
   it('widens headers when the same source names its types later, keeping selection and resized widths', async () => {
     const fetch = vi.fn(async (offset: number) => ({ offset, rows: [['a', 'b', '1']], total: 1, done: true }) as unknown as resultset.Page);
     const unnamed = { typeOid: 16389, typeName: '', typeCategory: '' };

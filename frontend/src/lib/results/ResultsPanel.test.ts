@@ -48,6 +48,15 @@ describe('ResultsPanel', () => {
     expect(screen.getByTestId('message-error')).toHaveTextContent('try again');
   });
 
+  it('counts one row in the singular', async () => {
+    const summary = { queryId: 'q', status: 'done', durationMs: 3, statements: [st(0, { commandTag: 'UPDATE 1', rows: 1 }), st(1, { columns: cols, rows: 1, commandTag: 'SELECT 1' })] } as unknown as query.Summary;
+    render(ResultsPanel, { summary, running: false, sourceFor: () => source, viewportHeight: 200 });
+    await fireEvent.click(screen.getByTestId('messages-tab'));
+    const msgs = screen.getAllByTestId('message');
+    expect(msgs[0]).toHaveTextContent('1 row affected');
+    expect(msgs[1]).toHaveTextContent('1 row returned');
+  });
+
   it('marks the rows kept from a statement whose connection was lost as partial', () => {
     const error = { kind: 'connection', reason: 'lost', title: 'Connection lost', message: 'the server closed the connection', hint: 'The 4000 rows received before the failure are kept; the result is incomplete.' };
     const summary = { queryId: 'q', status: 'error', durationMs: 900, statements: [st(0, { columns: cols, rows: 4000, status: 'error', partial: true, error: error as never })] } as unknown as query.Summary;

@@ -9,6 +9,7 @@ import { api, AppError, type CellText, type ErrorInfo, type TableChange, type Ta
 import type { CellMark, Range, RowMark } from '../results/grid.svelte';
 import { rowKey, shownValue, type Pending, type Target } from './pending.svelte';
 import { cellValue, duplicateRow, valueProblem } from './values';
+import { countOf } from '../shared/numbers';
 
 /** What a grid of rows gives its editor. */
 export interface EditHost {
@@ -266,7 +267,7 @@ export class RowEditor {
     }
     this.problem = null;
     this.pending.set(cells);
-    this.status = skipped ? `${skipped} cell${skipped === 1 ? '' : 's'} cannot be ${kind === 'null' ? 'NULL' : 'DEFAULT'}` : '';
+    this.status = skipped ? `${countOf(skipped, 'cell')} cannot be ${kind === 'null' ? 'NULL' : 'DEFAULT'}` : '';
   }
 
   insertRow(): void {
@@ -324,7 +325,7 @@ export class RowEditor {
     if (!handle || !relation || this.pending.empty || this.committing) return;
     const bad = this.refusedCount();
     if (bad) {
-      this.status = `${bad} value${bad === 1 ? '' : 's'} cannot be ${bad === 1 ? 'its' : 'their'} column’s type (marked in red): change ${bad === 1 ? 'it' : 'them'} or undo first`;
+      this.status = `${countOf(bad, 'value')} cannot be ${bad === 1 ? 'its' : 'their'} column’s type (marked in red): change ${bad === 1 ? 'it' : 'them'} or undo first`;
       return;
     }
     const changes = this.pending.changes(relation);
@@ -375,7 +376,7 @@ export class RowEditor {
       if (res.committed) {
         this.pending.clear();
         this.problem = null;
-        this.status = `Committed ${res.statements} statement${res.statements === 1 ? '' : 's'} in ${Math.round(res.elapsedMs)} ms`;
+        this.status = `Committed ${countOf(res.statements, 'statement')} in ${Math.round(res.elapsedMs)} ms`;
         await this.host.committed(res, changes);
       } else if (res.failure) {
         const f = res.failure;

@@ -5,7 +5,7 @@
 // did. Where the rows come from is the PasteRows of the grid.
 import { api, AppError, type CellText, type TableValue } from '../api';
 import { readText } from '../shared/clipboard';
-import { formatCount as fmt } from '../shared/numbers';
+import { countOf, formatCount as fmt } from '../shared/numbers';
 import { parseBlock } from './clipblock';
 import type { RowEditor } from './editor.svelte';
 import { footprint, MAX_PASTE_ROWS, planPaste, skippedText, withoutHeader, type Footprint, type PasteRow } from './paste';
@@ -110,11 +110,11 @@ export class Paster {
       requestAnimationFrame(() => requestAnimationFrame(() => api.reportTiming('data_paste_ms', performance.now() - started)));
       const n = plan.cells.length;
       const added = plan.inserts.length;
-      const what = [n || !added ? `${fmt(n)} cell${n === 1 ? '' : 's'}` : '', added ? `${fmt(added)} new row${added === 1 ? '' : 's'} (on top)` : ''];
+      const what = [n || !added ? countOf(n, 'cell') : '', added ? `${countOf(added, 'new row')} (on top)` : ''];
       const parts = [
         `Pasted ${what.filter(Boolean).join(' and ')} from ${block.format.toUpperCase()}${header ? ', without its header row' : ''}`,
         skippedText(plan.skipped),
-        plan.invalid ? `${fmt(plan.invalid)} value${plan.invalid === 1 ? '' : 's'} cannot be ${plan.invalid === 1 ? 'its' : 'their'} column’s type: marked in red` : '',
+        plan.invalid ? `${countOf(plan.invalid, 'value')} cannot be ${plan.invalid === 1 ? 'its' : 'their'} column’s type: marked in red` : '',
       ];
       editor.status = parts.filter(Boolean).join('. ');
       if (added) editor.grid?.scrollToRow(0);

@@ -2,6 +2,7 @@ import { api, on, AppError, Kind, type ErrorInfo, type ExplainInfo, type Guard }
 import type { query } from '../../../wailsjs/go/models';
 import { TabPlans } from '../plan/plans.svelte';
 import { sameShape } from '../results/layout';
+import { countOf } from '../shared/numbers';
 import { QuerySource, type KeptLayout } from './source.svelte';
 import { TableTab, type DataTarget } from '../tabledata/datatab.svelte';
 import { ResultEdit } from '../tabledata/resultedit.svelte';
@@ -40,7 +41,6 @@ export function formatDuration(ms: number): string {
   return `${m} min ${Math.round((ms % 60_000) / 1000)} s`;
 }
 
-export const plural = (n: number, one: string, many = `${one}s`): string => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 
 export interface TabInit {
   id?: string;
@@ -243,7 +243,7 @@ export class EditorTab {
       const kept = (sum.statements ?? []).reduce((n, st) => n + (st.columns?.length ? st.rows : 0), 0);
       this.outcome = {
         status: 'cancelled',
-        message: `Cancelled after ${formatDuration(sum.durationMs)}${kept ? `, ${plural(kept, 'row')} kept` : ''}`,
+        message: `Cancelled after ${formatDuration(sum.durationMs)}${kept ? `, ${countOf(kept, 'row')} kept` : ''}`,
       };
       return;
     }
