@@ -44,6 +44,9 @@ describe('StatusBar', () => {
     expect(items[0]).toHaveTextContent('3 in use · 3 open · max 4');
     expect(items[0]).toHaveTextContent('2 waiting');
     expect(items[1]).toHaveTextContent('1 in use · 2 open · max 4');
+    // The figures explain themselves on hover.
+    expect(items[0]).toHaveAttribute('title', expect.stringMatching(/^Connection pool of .*: 3 of 3 open connections in use \(at most 4\);.* 2 waiting for a free connection\.$/));
+    expect(items[1]!.title).toMatch(/1 of 2 open connections in use \(at most 4\)/);
 
     handlers.get('pool:status')!(status('a', 0, 0, 0, true));
     handlers.get('pool:status')!(status('b', 0, 0, 0, true));
