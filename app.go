@@ -82,9 +82,11 @@ type AppInfo struct {
 // back to the OS (a burst of closed tabs costs one collection).
 const returnMemoryAfter = 200 * time.Millisecond
 
-// returnMemoryFrom is the smallest freed result whose memory is given back
-// at once; smaller ones wait for the runtime's own collections (a re-run of
-// a short query costs no forced collection).
+// returnMemoryFrom is the smallest result whose replacement by a re-run
+// gives memory back at once; smaller ones wait for the runtime's own
+// collections (a re-run of a short query costs no forced collection). A
+// cleared result or a closed tab gives memory back whatever its size: the
+// web process's grid of it goes too, and can hold more than the rows.
 const returnMemoryFrom = 8 << 20
 
 // collectWebMemoryAfter is how long after the Go side returned a result's

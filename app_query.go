@@ -129,6 +129,7 @@ func (a *App) ReleaseResults(req QueryRef) error {
 		return err
 	}
 	st.Queries().Release(req.QueryID)
+	a.memory.Released() // whatever the result's size: the grid that showed it goes too
 	return nil
 }
 
@@ -140,6 +141,7 @@ func (a *App) CloseSession(req SessionRef) error {
 		return err
 	}
 	st.Queries().CloseSession(req.SessionID)
+	a.memory.Released() // whatever the result's size: the tab's grid and editor go too
 	return nil
 }
 
