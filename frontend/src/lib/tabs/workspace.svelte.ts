@@ -41,7 +41,6 @@ export function formatDuration(ms: number): string {
   return `${m} min ${Math.round((ms % 60_000) / 1000)} s`;
 }
 
-
 export interface TabInit {
   id?: string;
   title: string;
