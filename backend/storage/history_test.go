@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -345,5 +346,103 @@ func TestClearHistory(t *testing.T) {
 	w := rawDBWritable(t, s.Path())
 	if _, err := w.Exec("INSERT INTO query_history_fts (query_history_fts, rank) VALUES ('integrity-check', 1)"); err != nil {
 		t.Fatalf("fts integrity-check: %v", err)
+	}
+}
+
+// ftsPrefixLengths reads the prefix lengths the history's full-text table
+// indexes, from its CREATE statement.
+func ftsPrefixLengths(t *testing.T, path string) map[int]bool {
+	t.Helper()
+	var ddl string
+	if err := rawDB(t, path).QueryRow(`SELECT sql FROM sqlite_schema WHERE name = 'query_history_fts'`).Scan(&ddl); err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(ddl, "prefix = '")
+	list, _, ok2 := strings.Cut(rest, "'")
+	if !ok || !ok2 {
+		t.Fatalf("no prefix option in %s", ddl)
+	}
+	out := map[int]bool{}
+	for _, f := range strings.Fields(list) {
+		var n int
+		if _, err := fmt.Sscan(f, &n); err != nil {
+			t.Fatalf("prefix %q: %v", f, err)
+		}
+		out[n] = true
+	}
+	return out
+}
+
+// Each typed word is a prefix query. A length without a prefix index makes
+// FTS5 merge every matching token's full doclist before LIMIT applies (a
+// common word like "select" cost 2-4 ms each over 100,000 entries), so the
+// lengths people type are all indexed.
+func TestHistoryIndexesPrefixesOfTypedWords(t *testing.T) {
+	got := ftsPrefixLengths(t, newStore(t).Path())
+	for n := 1; n <= 12; n++ {
+		if !got[n] {
+			t.Errorf("no prefix index for %d-character words (have %v)", n, got)
+		}
+	}
+}
+
+// A store made before the prefix indexes keeps its history searchable: the
+// migration rebuilds the full-text table from the entries.
+func TestPrefixMigrationRebuildsTheSearchIndex(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), storage.FileName)
+	s, _, err := storage.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"select * from invoices", "update customers set vip = true"} {
+		if _, err := s.AddHistory(ctx, storage.HistoryEntry{SQL: q, DurationMs: 1}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// Back to schema version 4: its full-text table (prefixes 1-4), empty of
+	// the entries above, which the migration alone can bring back.
+	db := rawDBWritable(t, path)
+	for _, stmt := range []string{
+		`DROP TABLE query_history_fts`,
+		`CREATE VIRTUAL TABLE query_history_fts USING fts5 (sql, content = 'query_history', content_rowid = 'id',
+			tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3 4')`,
+		`DELETE FROM schema_migrations WHERE version = 5`,
+	} {
+		if _, err := db.Exec(stmt); err != nil {
+			t.Fatalf("%s: %v", stmt, err)
+		}
+	}
+	db.Close()
+
+	s, rep, err := storage.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if rep.Problem() {
+		t.Fatalf("unexpected report %+v", rep)
+	}
+	for word, want := range map[string]string{"invoi": "select * from invoices", "customers": "update customers set vip = true"} {
+		got, err := s.SearchHistory(ctx, word, storage.HistoryFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 1 || got[0].SQL != want {
+			t.Errorf("search %q after the migration: %+v, want %q", word, got, want)
+		}
+	}
+	if !ftsPrefixLengths(t, path)[12] {
+		t.Error("the migration did not add the longer prefix indexes")
+	}
+	// New entries are indexed too (the triggers were recreated).
+	if _, err := s.AddHistory(ctx, storage.HistoryEntry{SQL: "delete from sessions", DurationMs: 1}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.SearchHistory(ctx, "sessions", storage.HistoryFilter{}); err != nil || len(got) != 1 {
+		t.Errorf("search for a new entry: %+v, %v", got, err)
 	}
 }
