@@ -4,11 +4,12 @@
 // with new Error(thatText), so the info is parsed back from the message.
 // Anything else (a Wails-internal failure, a timeout, a bug in JS) becomes the
 // Internal kind so the UI never has to guess.
-import { apperr } from '../../../wailsjs/go/models';
+import type { apperr } from '../../../wailsjs/go/models';
+import { Kind } from './enums';
 
-export type ErrorInfo = apperr.ErrorInfo;
-export const Kind = apperr.Kind;
-export type Kind = apperr.Kind;
+/** The generated class's fields (a parsed JSON object: the class's convertValues is never needed). */
+export type ErrorInfo = Omit<apperr.ErrorInfo, 'convertValues'>;
+export { Kind };
 
 export class AppError extends Error {
   readonly info: ErrorInfo;
@@ -24,7 +25,7 @@ export class AppError extends Error {
   }
 }
 
-const kinds = new Set<string>(Object.values(apperr.Kind));
+const kinds = new Set<string>(Object.values(Kind));
 
 function isErrorInfo(value: unknown): value is ErrorInfo {
   if (typeof value !== 'object' || value === null) return false;
@@ -33,19 +34,19 @@ function isErrorInfo(value: unknown): value is ErrorInfo {
 }
 
 function internal(message: string): ErrorInfo {
-  return apperr.ErrorInfo.createFrom({
-    kind: apperr.Kind.Internal,
+  return {
+    kind: Kind.Internal,
     title: 'Internal error',
     message,
     hint: 'This is a bug in Tusk. The log file has the details.',
-  });
+  };
 }
 
 function parseInfo(text: string): ErrorInfo | null {
   if (!text.startsWith('{')) return null;
   try {
     const parsed: unknown = JSON.parse(text);
-    return isErrorInfo(parsed) ? apperr.ErrorInfo.createFrom(parsed) : null;
+    return isErrorInfo(parsed) ? parsed : null;
   } catch {
     return null;
   }
@@ -54,7 +55,7 @@ function parseInfo(text: string): ErrorInfo | null {
 /** toAppError maps any rejection value to an AppError. */
 export function toAppError(reason: unknown): AppError {
   if (reason instanceof AppError) return reason;
-  if (isErrorInfo(reason)) return new AppError(apperr.ErrorInfo.createFrom(reason));
+  if (isErrorInfo(reason)) return new AppError(reason);
   if (reason instanceof Error) return new AppError(parseInfo(reason.message) ?? internal(reason.message));
   if (typeof reason === 'string') return new AppError(parseInfo(reason) ?? internal(reason));
   return new AppError(internal(String(reason)));

@@ -1,15 +1,9 @@
 // What sits between Tusk and the server (connection.Route, in every
 // PoolStatus) and why a query waits (Progress.Waiting), as the UI words it.
-import { connection, query } from '../../../wailsjs/go/models';
+import type { connection } from '../../../wailsjs/go/models';
+import { PoolerMode, ReadOnlyState, SettingsPath, WaitReason } from './enums';
 
-export const PoolerMode = connection.PoolerMode;
-export type PoolerMode = connection.PoolerMode;
-export const ReadOnlyState = connection.ReadOnlyState;
-export type ReadOnlyState = connection.ReadOnlyState;
-export const SettingsPath = connection.SettingsPath;
-export type SettingsPath = connection.SettingsPath;
-export const WaitReason = query.WaitReason;
-export type WaitReason = query.WaitReason;
+export { PoolerMode, ReadOnlyState, SettingsPath, WaitReason };
 export type Route = connection.Route;
 
 /**
